@@ -1,0 +1,7 @@
+import { Players1795300000000 } from './1795300000000-Players.js';
+
+/**
+ * Every migration, in order. Listed explicitly (not globbed) so that the same list works from
+ * compiled JavaScript, from ts-jest and from the TypeORM CLI. Add each generated migration here.
+ */
+export const MIGRATIONS: Function[] = [Players1795300000000];

@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
+import { createValidationPipe } from './common/errors/validation.js';
+import { EventsModule } from './common/events/events.module.js';
+import { HealthController } from './health/health.controller.js';
+import { AppConfigModule } from './infra/config/app-config.module.js';
+import { DatabaseModule } from './infra/database/database.module.js';
+import { PlayerModule } from './player/player.module.js';
+import { PresenceModule } from './presence/presence.module.js';
+
+@Module({
+  imports: [
+    AppConfigModule,
+    DatabaseModule,
+    ScheduleModule.forRoot(),
+    EventsModule,
+    PresenceModule,
+    PlayerModule,
+  ],
+  controllers: [HealthController],
+  providers: [
+    { provide: APP_PIPE, useFactory: createValidationPipe },
+    { provide: APP_FILTER, useClass: AllExceptionsFilter },
+  ],
+})
+export class AppModule {}
+

@@ -1,0 +1,48 @@
+/**
+ * Every failure a service can report. Both API families (DynamicPixels and Hive) and the
+ * WebSocket gateway map these codes to their own shapes through the tables in error-tables.ts.
+ */
+export enum ErrorCode {
+  Validation = 'VALIDATION',
+  InvalidToken = 'INVALID_TOKEN',
+  Forbidden = 'FORBIDDEN',
+  NotFound = 'NOT_FOUND',
+  MethodNotAllowed = 'METHOD_NOT_ALLOWED',
+  Internal = 'INTERNAL',
+  Busy = 'BUSY',
+  // Hive chat
+  ChannelIdDuplicate = 'CHANNEL_ID_DUPLICATE',
+  ChannelNotFound = 'CHANNEL_NOT_FOUND',
+  ChannelFull = 'CHANNEL_FULL',
+  WrongPassword = 'WRONG_PASSWORD',
+  MessageTooLong = 'MESSAGE_TOO_LONG',
+  UserNotConnected = 'USER_NOT_CONNECTED',
+  NotInChannel = 'NOT_IN_CHANNEL',
+  AlreadyInChannel = 'ALREADY_IN_CHANNEL',
+  AlreadyBlocked = 'ALREADY_BLOCKED',
+  BlockListFull = 'BLOCK_LIST_FULL',
+  NotBlocked = 'NOT_BLOCKED',
+  UserBlocked = 'USER_BLOCKED',
+  TooManyChannels = 'TOO_MANY_CHANNELS',
+  NotChannelOwner = 'NOT_CHANNEL_OWNER',
+  CustomTooLarge = 'CUSTOM_TOO_LARGE',
+  // DynamicPixels party
+  PartyNotFound = 'PARTY_NOT_FOUND',
+  TeamInvalid = 'TEAM_INVALID',
+  ChannelsInvalid = 'CHANNELS_INVALID',
+  MembershipExists = 'MEMBERSHIP_EXISTS',
+  MembershipNotFound = 'MEMBERSHIP_NOT_FOUND',
+  PartyFull = 'PARTY_FULL',
+  UserNotFound = 'USER_NOT_FOUND',
+}
+
+/** A failure with a code and a precise message saying which field or rule failed. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}

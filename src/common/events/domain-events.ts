@@ -1,0 +1,72 @@
+import { Injectable, Logger } from '@nestjs/common';
+
+/**
+ * What the domain modules announce. The realtime gateway subscribes and turns these into
+ * NOTIFY_* packets; publishers never import the gateway. `memberIds` are the channel's members
+ * after the change (the recipients of the notification).
+ */
+export interface DomainEventMap {
+  'channel.entered': { gameIndex: number; channelId: string; playerId: number; at: Date; memberIds: number[] };
+  'channel.exited': { gameIndex: number; channelId: string; playerId: number; at: Date; memberIds: number[] };
+  'channel.deleted': { gameIndex: number; channelId: string; memberIds: number[] };
+  'notice.channel': { gameIndex: number; channelId: string | null; langCode: string | null; message: string; memberIds: number[] | null };
+  'notice.user': { gameIndex: number; playerId: number; message: string };
+  'custom.channel': { gameIndex: number; channelId: string; data: string; memberIds: number[] };
+  'custom.user': { gameIndex: number; playerId: number; data: string };
+  /** Party live events (SPEC 2.3): `type` is the NOTIFY_PARTY_* packet type, sent to `recipientIds`. */
+  'party.event': { gameIndex: number; type: PartyNotifyType; recipientIds: number[]; body: PartyEventBody };
+}
+
+export type PartyNotifyType =
+  | 'NOTIFY_PARTY_JOIN_REQUEST'
+  | 'NOTIFY_PARTY_MEMBER_JOINED'
+  | 'NOTIFY_PARTY_MEMBER_LEFT'
+  | 'NOTIFY_PARTY_UPDATED'
+  | 'NOTIFY_PARTY_DELETED'
+  | 'NOTIFY_PARTY_REQUEST_ACCEPTED'
+  | 'NOTIFY_PARTY_REQUEST_REJECTED';
+
+export interface PartyEventBody {
+  partyId: number;
+  playerId?: number;
+  membershipId?: number;
+  reason?: 'left' | 'kicked';
+  party?: Record<string, unknown>;
+}
+
+export type DomainEventName = keyof DomainEventMap;
+type Handler<K extends DomainEventName> = (payload: DomainEventMap[K]) => void | Promise<void>;
+
+/** The in-process publisher of domain events. Handlers run after the publisher's call returns. */
+@Injectable()
+export class DomainEvents {
+  private readonly logger = new Logger('DomainEvents');
+  private readonly handlers = new Map<DomainEventName, Handler<DomainEventName>[]>();
+
+  subscribe<K extends DomainEventName>(name: K, handler: Handler<K>): () => void {
+    const list = this.handlers.get(name) ?? [];
+    list.push(handler as Handler<DomainEventName>);
+    this.handlers.set(name, list);
+    return () => {
+      const current = this.handlers.get(name) ?? [];
+      this.handlers.set(
+        name,
+        current.filter((h) => h !== handler),
+      );
+    };
+  }
+
+  /** Call after the transaction that caused the event has committed. */
+  publish<K extends DomainEventName>(name: K, payload: DomainEventMap[K]): void {
+    for (const handler of this.handlers.get(name) ?? []) {
+      queueMicrotask(() => {
+        try {
+          const result = handler(payload);
+          if (result instanceof Promise) result.catch((err) => this.logger.error(`${name} handler failed: ${err?.stack ?? err}`));
+        } catch (err) {
+          this.logger.error(`${name} handler failed: ${(err as Error)?.stack ?? err}`);
+        }
+      });
+    }
+  }
+}

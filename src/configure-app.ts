@@ -1,0 +1,25 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { gamePrefixMiddleware } from './common/http/game-prefix.middleware.js';
+import { requestIdMiddleware } from './common/http/request-id.middleware.js';
+
+/** Everything main.ts and the e2e tests both apply to the app beyond its modules. */
+export function configureApp(app: INestApplication): INestApplication {
+  app.use(requestIdMiddleware);
+  app.use(gamePrefixMiddleware);
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Partychat')
+      .setDescription(
+        'Parties (DynamicPixels Party Web API, player token) and chat channels (Hive Chat server API, server key). ' +
+          'Realtime: WebSocket at /ws (see README).',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  app.enableShutdownHooks();
+  return app;
+}

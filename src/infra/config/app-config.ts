@@ -1,0 +1,134 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+
+/** Every setting the service reads, parsed and checked once at start. */
+export interface AppSettings {
+  nodeEnv: string;
+  port: number;
+  host: string;
+  databaseUrl: string | null;
+  dataDir: string;
+  dbPoolSize: number;
+  redisUrl: string | null;
+  jwtSecret: string;
+  tokenTtlSeconds: number;
+  serverKeys: Map<number, string>;
+  defaultGameIndex: number;
+  allowGuests: boolean;
+  purgeIntervalSeconds: number;
+  purgeBatchSize: number;
+  historyRetentionDays: number;
+  wsIdleTimeoutSeconds: number;
+  reconnectWindowSeconds: number;
+  publicWsEndpoint: string;
+  /** True when the operator left JWT_SECRET or SERVER_KEYS unset and development defaults are in use. */
+  developmentDefaults: boolean;
+}
+
+export const DEV_SERVER_KEY = 'dev-server-key';
+const DEV_JWT_SECRET = 'dev-insecure-jwt-secret-change-me';
+
+class ConfigError extends Error {}
+
+function int(env: Record<string, unknown>, name: string, def: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  const text = String(raw).trim();
+  if (!/^-?\d+$/.test(text)) throw new ConfigError(`${name} must be an integer, got "${text}"`);
+  const value = Number(text);
+  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function bool(env: Record<string, unknown>, name: string, def: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  const text = String(raw).trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(text)) return true;
+  if (['false', '0', 'no', 'off'].includes(text)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function str(env: Record<string, unknown>, name: string): string | null {
+  const raw = env[name];
+  if (raw === undefined) return null;
+  const text = String(raw).trim();
+  return text === '' ? null : text;
+}
+
+function url(env: Record<string, unknown>, name: string, protocols: string[]): string | null {
+  const text = str(env, name);
+  if (text === null) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(text);
+  } catch {
+    throw new ConfigError(`${name} must be a URL (${protocols.join(' or ')}), got "${text}"`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name} must use ${protocols.join(' or ')}, got "${parsed.protocol}"`);
+  }
+  return text;
+}
+
+/** `SERVER_KEYS=1:key-one,2:key-two` → Map{1 → key-one, 2 → key-two}. */
+export function parseServerKeys(text: string): Map<number, string> {
+  const keys = new Map<number, string>();
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const match = /^(\d+):(.+)$/.exec(part);
+    if (!match) throw new ConfigError(`SERVER_KEYS entry "${part}" must be gameIndex:key`);
+    const key = match[2].trim();
+    if (key.length < 8) throw new ConfigError(`SERVER_KEYS key for game ${match[1]} must be at least 8 characters`);
+    keys.set(Number(match[1]), key);
+  }
+  if (keys.size === 0) throw new ConfigError('SERVER_KEYS must list at least one gameIndex:key');
+  return keys;
+}
+
+/** Parses and checks the environment; a bad value throws an error that names the variable. */
+export function parseSettings(env: Record<string, unknown>): AppSettings {
+  const jwtSecret = str(env, 'JWT_SECRET');
+  const serverKeys = str(env, 'SERVER_KEYS');
+  if (jwtSecret !== null && jwtSecret.length < 16) throw new ConfigError('JWT_SECRET must be at least 16 characters');
+  const defaultGameIndex = int(env, 'DEFAULT_GAME_INDEX', 1, 1, 2_147_483_647);
+  const port = int(env, 'PORT', 3000, 0, 65535);
+  return {
+    nodeEnv: str(env, 'NODE_ENV') ?? 'development',
+    port,
+    host: str(env, 'HOST') ?? '0.0.0.0',
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    dataDir: str(env, 'DATA_DIR') ?? './data',
+    dbPoolSize: int(env, 'DB_POOL_SIZE', 20, 1, 500),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    jwtSecret: jwtSecret ?? DEV_JWT_SECRET,
+    tokenTtlSeconds: int(env, 'TOKEN_TTL', 86_400, 1, 31_536_000),
+    serverKeys: serverKeys === null ? new Map([[defaultGameIndex, DEV_SERVER_KEY]]) : parseServerKeys(serverKeys),
+    defaultGameIndex,
+    allowGuests: bool(env, 'ALLOW_GUESTS', true),
+    purgeIntervalSeconds: int(env, 'PURGE_INTERVAL', 60, 0, 86_400),
+    purgeBatchSize: int(env, 'PURGE_BATCH_SIZE', 5_000, 1, 100_000),
+    historyRetentionDays: int(env, 'HISTORY_RETENTION_DAYS', 30, 1, 3650),
+    wsIdleTimeoutSeconds: int(env, 'WS_IDLE_TIMEOUT', 60, 1, 3600),
+    reconnectWindowSeconds: int(env, 'RECONNECT_WINDOW', 600, 0, 86_400),
+    publicWsEndpoint: str(env, 'PUBLIC_WS_ENDPOINT') ?? `ws://localhost:${port}/ws`,
+    developmentDefaults: jwtSecret === null || serverKeys === null,
+  };
+}
+
+/** The validate hook of ConfigModule: a bad value stops the start with a message naming it. */
+export function validateEnvironment(env: Record<string, unknown>): Record<string, unknown> {
+  parseSettings(env);
+  return env;
+}
+
+/**
+ * Typed access to the parsed settings. Parsed from process.env when the app is built (after
+ * ConfigModule has loaded any .env file into it), so tests can set variables before compiling.
+ */
+@Injectable()
+export class AppConfig {
+  readonly settings: AppSettings;
+  constructor(_config: ConfigService) {
+    this.settings = parseSettings(process.env);
+  }
+}

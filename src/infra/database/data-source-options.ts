@@ -1,0 +1,45 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import type { DataSourceOptions } from 'typeorm';
+import { ENTITIES } from './entities.js';
+import { MIGRATIONS } from '../../../migrations/index.js';
+import type { AppSettings } from '../config/app-config.js';
+
+export interface DatabaseHandle {
+  options: DataSourceOptions;
+  /** The embedded database, when DATABASE_URL is unset; closed by whoever opened it. */
+  pglite: PGlite | null;
+}
+
+/**
+ * The one DataSource options object of the project, shared by the app and the TypeORM CLI.
+ * DATABASE_URL set → that PostgreSQL server; unset → PGlite in DATA_DIR through its own
+ * node-postgres adapter: a pool of exactly one connection, so every query inside a transaction
+ * must go through that transaction's manager.
+ */
+export function databaseOptions(settings: Pick<AppSettings, 'databaseUrl' | 'dataDir' | 'dbPoolSize'>): DatabaseHandle {
+  const common = {
+    type: 'postgres' as const,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    migrationsRun: false,
+    logging: ['error'] as ('error')[],
+  };
+  if (settings.databaseUrl) {
+    return {
+      options: { ...common, url: settings.databaseUrl, extra: { max: settings.dbPoolSize } },
+      pglite: null,
+    };
+  }
+  const memory = settings.dataDir === ':memory:';
+  if (!memory) mkdirSync(settings.dataDir, { recursive: true });
+  const pglite = new PGlite(memory ? 'memory://' : settings.dataDir, { extensions: { pg_trgm } });
+  return {
+    options: { ...common, extra: { ...createPgConfig(pglite), idleTimeoutMillis: 0 } } as DataSourceOptions,
+    pglite,
+  };
+}

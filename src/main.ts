@@ -1,0 +1,31 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module.js';
+import { configureApp } from './configure-app.js';
+import { parseSettings } from './infra/config/app-config.js';
+
+async function bootstrap(): Promise<void> {
+  const logger = new Logger('Bootstrap');
+  let settings;
+  try {
+    settings = parseSettings(process.env);
+  } catch (err) {
+    // A bad setting stops the process with a message naming it.
+    logger.error(`configuration error: ${(err as Error).message}`);
+    process.exit(1);
+  }
+  const app = configureApp(await NestFactory.create(AppModule, { bufferLogs: false }));
+  await app.listen(settings.port, settings.host);
+  const database = settings.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${settings.dataDir}`;
+  logger.log(`listening on ${await app.getUrl()} — database: ${database}; redis: ${settings.redisUrl ?? 'off (single instance)'}`);
+  if (settings.developmentDefaults) {
+    logger.warn('*****************************************************************************');
+    logger.warn('DEVELOPMENT MODE: JWT_SECRET and/or SERVER_KEYS are not set.');
+    logger.warn(`Using server key "dev-server-key" for game ${settings.defaultGameIndex} and a public JWT secret.`);
+    logger.warn('Set both before exposing this service to anyone.');
+    logger.warn('*****************************************************************************');
+  }
+}
+
+void bootstrap();

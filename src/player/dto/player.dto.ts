@@ -1,0 +1,104 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
+import { BoolField, PlayerIdField, TextField } from '../../common/validation/decorators.js';
+import type { Player } from '../player.entity.js';
+
+/** `POST /api/v1/games/{gameIndex}/users/token` (server key). */
+export class IssueTokenDto {
+  @PlayerIdField({ example: 1001 }) playerId: number;
+  @TextField(0, 100, { optional: true }) name?: string;
+  @TextField(0, 500, { optional: true }) image?: string;
+  @TextField(0, 100, { optional: true }) username?: string;
+  @TextField(0, 100, { optional: true }) label?: string;
+  @TextField(0, 500, { optional: true }) tags?: string;
+  @BoolField({ optional: true }) isTester?: boolean;
+}
+
+export class IssuedTokenDto {
+  @ApiProperty() token: string;
+  @ApiProperty({ example: '2026-11-22T08:39:07.000Z' }) expiresAt: string;
+  @ApiProperty() expiresAtMillis: number;
+}
+
+export class SetBanDto {
+  @BoolField() banned: boolean;
+}
+
+/** `POST /api/auth/guest`: TS SDK sends `{device_info: {device_id}}`, Unity `{device_id, name, device_info}`. */
+export class GuestLoginDto {
+  @TextField(1, 200, { optional: true }) device_id?: string;
+  @TextField(0, 100, { optional: true }) name?: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'device fields; device_id is used' })
+  @IsOptional()
+  @IsObject({ message: 'device_info must be an object' })
+  device_info?: Record<string, unknown>;
+}
+
+export class TokenLoginDto {
+  @ApiProperty()
+  @IsString({ message: 'token must be a string' })
+  @MaxLength(4096, { message: 'token must be at most 4096 characters' })
+  token: string;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @IsOptional()
+  @IsObject({ message: 'device_info must be an object' })
+  device_info?: Record<string, unknown>;
+}
+
+export class ProfileEditFieldsDto {
+  @TextField(0, 100, { optional: true }) name?: string;
+  @TextField(0, 500, { optional: true }) image?: string;
+  @TextField(0, 100, { optional: true }) username?: string;
+}
+
+/** DynamicPixels user object (`row` of the users endpoints, `user` of logins). */
+export class UserDto {
+  @ApiProperty() id: number;
+  @ApiProperty() name: string;
+  @ApiProperty() email: string;
+  @ApiProperty() phone_number: string;
+  @ApiProperty() image: string;
+  @ApiProperty() username: string;
+  @ApiProperty() label: string;
+  @ApiProperty() tags: string;
+  @ApiProperty() is_ban: boolean;
+  @ApiProperty() is_tester: boolean;
+  @ApiProperty() is_guest: boolean;
+  @ApiProperty({ nullable: true }) first_login: string | null;
+  @ApiProperty({ nullable: true }) last_login: string | null;
+}
+
+export function mapUser(player: Player): UserDto {
+  return {
+    id: player.id,
+    name: player.name,
+    email: '',
+    phone_number: '',
+    image: player.image,
+    username: player.username,
+    label: player.label,
+    tags: player.tags,
+    is_ban: player.isBan,
+    is_tester: player.isTester,
+    is_guest: player.isGuest,
+    first_login: player.firstLogin ? player.firstLogin.toISOString() : null,
+    last_login: player.lastLogin ? player.lastLogin.toISOString() : null,
+  };
+}
+
+export class ConnectionInfoDto {
+  @ApiProperty() endpoint: string;
+  @ApiProperty({ example: 'ws' }) protocol: string;
+  @ApiProperty() version: string;
+}
+
+export class LoginResponseDto {
+  @ApiProperty({ type: UserDto }) user: UserDto;
+  @ApiProperty() token: string;
+  @ApiProperty({ type: ConnectionInfoDto }) connection: ConnectionInfoDto;
+}
+
+export class UserRowDto {
+  @ApiProperty({ type: UserDto }) row: UserDto;
+}

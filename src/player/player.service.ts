@@ -1,0 +1,126 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
+import { Player } from './player.entity.js';
+import type { PlayerIdentity } from './player-identity.js';
+
+export interface ProfileFields {
+  name?: string;
+  image?: string;
+  username?: string;
+  label?: string;
+  tags?: string;
+  isTester?: boolean;
+}
+
+const PROFILE_COLUMNS: Record<keyof ProfileFields, string> = {
+  name: 'name',
+  image: 'image',
+  username: 'username',
+  label: 'label',
+  tags: 'tags',
+  isTester: 'is_tester',
+};
+
+/** How long a ban check may be served from memory (token guard hot path). */
+const BAN_CACHE_MS = 2_000;
+
+@Injectable()
+export class PlayerService {
+  private readonly banCache = new Map<string, { banned: boolean | null; until: number }>();
+
+  constructor(@InjectRepository(Player) private readonly players: Repository<Player>) {}
+
+  async find(gameIndex: number, id: number): Promise<Player | null> {
+    return this.players.findOneBy({ gameIndex, id });
+  }
+
+  async get(gameIndex: number, id: number): Promise<Player> {
+    const player = await this.find(gameIndex, id);
+    if (!player) throw new DomainError(ErrorCode.UserNotFound, `user ${id} does not exist in game ${gameIndex}`);
+    return player;
+  }
+
+  async findMany(gameIndex: number, ids: number[]): Promise<Map<number, Player>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.players
+      .createQueryBuilder('p')
+      .where('p.game_index = :gameIndex AND p.id = ANY(:ids)', { gameIndex, ids })
+      .getMany();
+    return new Map(rows.map((p) => [p.id, p]));
+  }
+
+  /** A game server vouches for this player: create or refresh the profile (SPEC 1, token issue). */
+  async upsertFromServer(gameIndex: number, id: number, fields: ProfileFields): Promise<Player> {
+    const columns = (Object.keys(PROFILE_COLUMNS) as (keyof ProfileFields)[]).filter((k) => fields[k] !== undefined);
+    const values = columns.map((k) => fields[k]);
+    const insertCols = columns.map((k) => PROFILE_COLUMNS[k]);
+    const updates = insertCols.map((c) => `${c} = EXCLUDED.${c}`);
+    const rows: Player[] = await this.players.query(
+      `INSERT INTO players (game_index, id, is_guest, first_login, last_login${insertCols.map((c) => `, ${c}`).join('')})
+       VALUES ($1, $2, false, now(), now()${values.map((_, i) => `, $${i + 3}`).join('')})
+       ON CONFLICT (game_index, id) DO UPDATE SET last_login = now(), is_guest = false${updates.map((u) => `, ${u}`).join('')}
+       RETURNING id`,
+      [gameIndex, id, ...values],
+    );
+    this.banCache.delete(`${gameIndex}:${id}`);
+    return this.get(gameIndex, Number((rows[0] as unknown as { id: string }).id));
+  }
+
+  /** Guest login: the same device gets the same player; no device → a new guest each time. */
+  async loginGuest(gameIndex: number, deviceId: string | null, name: string | undefined): Promise<Player> {
+    const rows: { id: string }[] = await this.players.query(
+      deviceId === null
+        ? `INSERT INTO players (game_index, id, name, is_guest, first_login, last_login)
+           VALUES ($1, nextval('guest_player_id_seq'), COALESCE($2, ''), true, now(), now()) RETURNING id`
+        : `INSERT INTO players (game_index, id, name, is_guest, device_id, first_login, last_login)
+           VALUES ($1, nextval('guest_player_id_seq'), COALESCE($2, ''), true, $3, now(), now())
+           ON CONFLICT (game_index, device_id) WHERE device_id IS NOT NULL
+           DO UPDATE SET last_login = now(), name = COALESCE($2, players.name) RETURNING id`,
+      deviceId === null ? [gameIndex, name ?? null] : [gameIndex, name ?? null, deviceId],
+    );
+    return this.get(gameIndex, Number(rows[0].id));
+  }
+
+  async touchLogin(gameIndex: number, id: number): Promise<Player> {
+    await this.players.update({ gameIndex, id }, { lastLogin: () => 'now()' } as never);
+    return this.get(gameIndex, id);
+  }
+
+  async updateProfile(identity: PlayerIdentity, fields: Pick<ProfileFields, 'name' | 'image' | 'username'>): Promise<Player> {
+    const patch: Partial<Player> = {};
+    if (fields.name !== undefined) patch.name = fields.name;
+    if (fields.image !== undefined) patch.image = fields.image;
+    if (fields.username !== undefined) patch.username = fields.username;
+    if (Object.keys(patch).length) await this.players.update({ gameIndex: identity.gameIndex, id: identity.playerId }, patch);
+    return this.get(identity.gameIndex, identity.playerId);
+  }
+
+  async setBanned(gameIndex: number, id: number, banned: boolean): Promise<Player> {
+    await this.get(gameIndex, id);
+    await this.players.update({ gameIndex, id }, { isBan: banned });
+    this.banCache.delete(`${gameIndex}:${id}`);
+    return this.get(gameIndex, id);
+  }
+
+  /**
+   * Refuses banned players. A token may name a player with no profile row (a game server's
+   * player who never called a profile endpoint); that is allowed. Served from a short cache.
+   */
+  async assertNotBanned(identity: PlayerIdentity): Promise<void> {
+    const key = `${identity.gameIndex}:${identity.playerId}`;
+    const now = Date.now();
+    let entry = this.banCache.get(key);
+    if (!entry || entry.until < now) {
+      const row = await this.players.findOne({
+        select: { isBan: true },
+        where: { gameIndex: identity.gameIndex, id: identity.playerId },
+      });
+      entry = { banned: row ? row.isBan : null, until: now + BAN_CACHE_MS };
+      if (this.banCache.size > 100_000) this.banCache.clear();
+      this.banCache.set(key, entry);
+    }
+    if (entry.banned) throw new DomainError(ErrorCode.InvalidToken, `player ${identity.playerId} is banned`);
+  }
+}

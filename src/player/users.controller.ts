@@ -1,0 +1,57 @@
+import { Body, Controller, Get, Param, Put, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsOptional, ValidateNested } from 'class-validator';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
+import { ProfileEditFieldsDto, UserRowDto, mapUser } from './dto/player.dto.js';
+import { CurrentPlayer, PlayerTokenGuard } from './player-token.guard.js';
+import type { PlayerIdentity } from './player-identity.js';
+import { PlayerService } from './player.service.js';
+
+/** `PUT /users`: Unity wraps the fields in `data`, the TS SDK sends them bare. */
+export class EditUserDto extends ProfileEditFieldsDto {
+  @ApiPropertyOptional({ type: ProfileEditFieldsDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ProfileEditFieldsDto)
+  data?: ProfileEditFieldsDto;
+}
+
+/** DynamicPixels users service (player token). */
+@ApiTags('DynamicPixels users')
+@ApiBearerAuth()
+@UseGuards(PlayerTokenGuard)
+@Controller('api/table/services/users')
+export class UsersController {
+  constructor(private readonly players: PlayerService) {}
+
+  @Get()
+  @ApiOkResponse({ type: UserRowDto })
+  async current(@CurrentPlayer() me: PlayerIdentity): Promise<UserRowDto> {
+    return { row: mapUser(await this.players.get(me.gameIndex, me.playerId)) };
+  }
+
+  @Get('me')
+  @ApiOkResponse({ type: UserRowDto })
+  async me(@CurrentPlayer() me: PlayerIdentity): Promise<UserRowDto> {
+    return this.current(me);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: UserRowDto })
+  async byId(@CurrentPlayer() me: PlayerIdentity, @Param('id') id: string): Promise<UserRowDto> {
+    if (!/^\d{1,16}$/.test(id) || !Number.isSafeInteger(Number(id))) {
+      throw new DomainError(ErrorCode.Validation, `id must be a positive integer, got "${id}"`);
+    }
+    return { row: mapUser(await this.players.get(me.gameIndex, Number(id))) };
+  }
+
+  @Put()
+  @ApiOkResponse({ type: UserRowDto })
+  async edit(@CurrentPlayer() me: PlayerIdentity, @Body() body: EditUserDto): Promise<UserRowDto> {
+    const fields = { ...body, ...(body.data ?? {}) };
+    delete (fields as { data?: unknown }).data;
+    return { row: mapUser(await this.players.updateProfile(me, fields)) };
+  }
+}

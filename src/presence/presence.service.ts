@@ -1,0 +1,49 @@
+/**
+ * Who is connected to the realtime gateway, on any instance. The gateway writes it; the channel
+ * and party modules read it (PUBLIC enter needs a connected player; member lists carry
+ * connectedTimeMillis / online). Bound in PresenceModule to a local or a Redis-backed implementation.
+ */
+export abstract class PresenceService {
+  /** Epoch millis the player's current connection opened, or null when offline. */
+  abstract connectedSince(gameIndex: number, playerIds: number[]): Promise<Map<number, number | null>>;
+
+  async isOnline(gameIndex: number, playerId: number): Promise<boolean> {
+    return (await this.connectedSince(gameIndex, [playerId])).get(playerId) != null;
+  }
+
+  /** Last time the player was seen connected (now if online), or null when never seen. */
+  abstract lastSeen(gameIndex: number, playerIds: number[]): Promise<Map<number, number | null>>;
+
+  abstract markOnline(gameIndex: number, playerId: number, since: number): Promise<void>;
+  abstract markOffline(gameIndex: number, playerId: number, at: number): Promise<void>;
+}
+
+/** Single-process presence: a map in memory. */
+export class LocalPresenceService extends PresenceService {
+  private readonly online = new Map<string, number>();
+  private readonly seen = new Map<string, number>();
+
+  async connectedSince(gameIndex: number, playerIds: number[]): Promise<Map<number, number | null>> {
+    return new Map(playerIds.map((id) => [id, this.online.get(`${gameIndex}:${id}`) ?? null]));
+  }
+
+  async lastSeen(gameIndex: number, playerIds: number[]): Promise<Map<number, number | null>> {
+    const now = Date.now();
+    return new Map(
+      playerIds.map((id) => {
+        const key = `${gameIndex}:${id}`;
+        return [id, this.online.has(key) ? now : (this.seen.get(key) ?? null)];
+      }),
+    );
+  }
+
+  async markOnline(gameIndex: number, playerId: number, since: number): Promise<void> {
+    this.online.set(`${gameIndex}:${playerId}`, since);
+  }
+
+  async markOffline(gameIndex: number, playerId: number, at: number): Promise<void> {
+    const key = `${gameIndex}:${playerId}`;
+    this.online.delete(key);
+    this.seen.set(key, at);
+  }
+}
