@@ -1,4 +1,6 @@
 import { Player } from '../../player/player.entity.js';
+import { Party } from '../../party/party.entity.js';
+import { PartyMember } from '../../party/party-member.entity.js';
 
 /** Every TypeORM entity of the service; each module adds its own here. */
-export const ENTITIES: Function[] = [Player];
+export const ENTITIES: Function[] = [Player, Party, PartyMember];
