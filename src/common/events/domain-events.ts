@@ -9,10 +9,14 @@ export interface DomainEventMap {
   'channel.entered': { gameIndex: number; channelId: string; playerId: number; at: Date; memberIds: number[] };
   'channel.exited': { gameIndex: number; channelId: string; playerId: number; at: Date; memberIds: number[] };
   'channel.deleted': { gameIndex: number; channelId: string; memberIds: number[] };
+  /** Channel settings changed (type, capacity, chatHistoryAllowed...): realtime drops its cached copy. */
+  'channel.updated': { gameIndex: number; channelId: string };
   'notice.channel': { gameIndex: number; channelId: string | null; langCode: string | null; message: string; memberIds: number[] | null };
   'notice.user': { gameIndex: number; playerId: number; message: string };
   'custom.channel': { gameIndex: number; channelId: string; data: string; memberIds: number[] };
   'custom.user': { gameIndex: number; playerId: number; data: string };
+  /** A block list changed (the realtime gateway drops its cached block pairs). */
+  'block.changed': { gameIndex: number; playerId: number; blockedId: number; blocked: boolean };
   /** Party live events (SPEC 2.3): `type` is the NOTIFY_PARTY_* packet type, sent to `recipientIds`. */
   'party.event': { gameIndex: number; type: PartyNotifyType; recipientIds: number[]; body: PartyEventBody };
 }

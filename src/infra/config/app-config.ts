@@ -20,6 +20,10 @@ export interface AppSettings {
   historyRetentionDays: number;
   wsIdleTimeoutSeconds: number;
   reconnectWindowSeconds: number;
+  /** Prefix of every Redis key and pub/sub channel (several deployments or test runs can share one Redis). */
+  redisPrefix: string;
+  /** Seconds after which a silent instance's players count as offline (Redis mode); heartbeat every third of it. */
+  presenceTtlSeconds: number;
   publicWsEndpoint: string;
   /** True when the operator left JWT_SECRET or SERVER_KEYS unset and development defaults are in use. */
   developmentDefaults: boolean;
@@ -110,6 +114,8 @@ export function parseSettings(env: Record<string, unknown>): AppSettings {
     historyRetentionDays: int(env, 'HISTORY_RETENTION_DAYS', 30, 1, 3650),
     wsIdleTimeoutSeconds: int(env, 'WS_IDLE_TIMEOUT', 60, 1, 3600),
     reconnectWindowSeconds: int(env, 'RECONNECT_WINDOW', 600, 0, 86_400),
+    redisPrefix: str(env, 'REDIS_PREFIX') ?? 'partychat:',
+    presenceTtlSeconds: int(env, 'PRESENCE_TTL', 20, 1, 30),
     publicWsEndpoint: str(env, 'PUBLIC_WS_ENDPOINT') ?? `ws://localhost:${port}/ws`,
     developmentDefaults: jwtSecret === null || serverKeys === null,
   };
