@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
+import { ChannelModule } from './channel/channel.module.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { createValidationPipe } from './common/errors/validation.js';
 import { EventsModule } from './common/events/events.module.js';
 import { HealthController } from './health/health.controller.js';
 import { AppConfigModule } from './infra/config/app-config.module.js';
 import { DatabaseModule } from './infra/database/database.module.js';
+import { PartyModule } from './party/party.module.js';
 import { PlayerModule } from './player/player.module.js';
 import { PresenceModule } from './presence/presence.module.js';
 
@@ -18,6 +20,8 @@ import { PresenceModule } from './presence/presence.module.js';
     EventsModule,
     PresenceModule,
     PlayerModule,
+    ChannelModule,
+    PartyModule,
   ],
   controllers: [HealthController],
   providers: [

@@ -1,6 +1,7 @@
 import { Player } from '../../player/player.entity.js';
+import { CHANNEL_ENTITIES } from '../../channel/channel.entity.js';
 import { Party } from '../../party/party.entity.js';
 import { PartyMember } from '../../party/party-member.entity.js';
 
 /** Every TypeORM entity of the service; each module adds its own here. */
-export const ENTITIES: Function[] = [Player, Party, PartyMember];
+export const ENTITIES: Function[] = [Player, Party, PartyMember, ...CHANNEL_ENTITIES];

@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { ChannelType } from './channel.entity.js';
+import { CHANNEL_COLUMNS, escapeLike } from './channel-sql.js';
+import { type ChannelPage, type ChannelRow, type ChannelView, type ListChannelsQuery, mapChannel } from './dto/channel.dto.js';
+
+const SORT_COLUMNS = { channelId: 'channel_id', channelName: 'channel_name', regTime: 'created_at' } as const;
+
+/** The read side of channels: the filtered list and "channels of a player". */
+@Injectable()
+export class ChannelQueries {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** SPEC 3.3 list: never ONE_ON_ONE; served by the partial list indexes and the trigram index. */
+  async list(gameIndex: number, q: ListChannelsQuery): Promise<ChannelPage> {
+    const size = q.size ?? 10;
+    const page = q.page ?? 1;
+    const params: unknown[] = [gameIndex];
+    const where = [`game_index = $1`, `type <> 'ONE_ON_ONE'`];
+    if (q.type) {
+      params.push(q.type);
+      where.push(`type = $${params.length}`);
+    }
+    if (q.channelId) {
+      params.push(`${escapeLike(q.channelId)}%`);
+      where.push(`channel_id LIKE $${params.length}`);
+    }
+    if (q.channelName) {
+      params.push(`%${escapeLike(q.channelName)}%`);
+      where.push(`channel_name ILIKE $${params.length}`);
+    }
+    const direction = q.order === 'ASC' ? 'ASC' : 'DESC';
+    const column = SORT_COLUMNS[q.sort ?? 'regTime'];
+    // channel_id breaks ties so that pages never overlap.
+    const orderBy = column === 'channel_id' ? `channel_id ${direction}` : `${column} ${direction}, channel_id ${direction}`;
+    const filter = where.join(' AND ');
+    const [rows, total] = await Promise.all([
+      this.dataSource.query(
+        `SELECT ${CHANNEL_COLUMNS} FROM channels WHERE ${filter} ORDER BY ${orderBy} LIMIT ${size} OFFSET ${(page - 1) * size}`,
+        params,
+      ) as Promise<ChannelRow[]>,
+      this.dataSource.query(`SELECT count(*) AS n FROM channels WHERE ${filter}`, params) as Promise<{ n: string }[]>,
+    ]);
+    const totalElements = Number(total[0].n);
+    return {
+      content: rows.map((r) => mapChannel(r, true)),
+      page: { size, currentPage: page, totalElements, totalPages: Math.ceil(totalElements / size) },
+    };
+  }
+
+  /** Hive "user joined channels": ONE_ON_ONE excluded, oldest membership first. */
+  async channelsOf(gameIndex: number, playerId: number): Promise<ChannelView[]> {
+    const rows: ChannelRow[] = await this.dataSource.query(
+      `SELECT ${CHANNEL_COLUMNS.replace(/(\w+)/g, 'c.$1')} FROM channel_members cm
+         JOIN channels c ON c.game_index = cm.game_index AND c.channel_id = cm.channel_id
+        WHERE cm.game_index = $1 AND cm.player_id = $2 AND NOT cm.one_on_one
+        ORDER BY cm.entered_at, c.channel_id`,
+      [gameIndex, playerId],
+    );
+    return rows.map((r) => mapChannel(r, true));
+  }
+
+  async channelIdsOf(gameIndex: number, playerId: number, types?: ChannelType[]): Promise<string[]> {
+    const rows: { channel_id: string }[] = types?.length
+      ? await this.dataSource.query(
+          `SELECT cm.channel_id FROM channel_members cm
+             JOIN channels c ON c.game_index = cm.game_index AND c.channel_id = cm.channel_id
+            WHERE cm.game_index = $1 AND cm.player_id = $2 AND c.type = ANY($3::varchar[])
+            ORDER BY cm.entered_at, cm.channel_id`,
+          [gameIndex, playerId, types],
+        )
+      : await this.dataSource.query(
+          `SELECT channel_id FROM channel_members WHERE game_index = $1 AND player_id = $2 ORDER BY entered_at, channel_id`,
+          [gameIndex, playerId],
+        );
+    return rows.map((r) => r.channel_id);
+  }
+}

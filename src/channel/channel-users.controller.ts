@@ -1,0 +1,55 @@
+import { Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { GameIndexPipe } from '../common/http/game-index.pipe.js';
+import { type HiveEnvelope, hiveOk } from '../common/http/hive-envelope.js';
+import { ServerKeyGuard } from '../player/server-key.guard.js';
+import type { BlockView } from './block.service.js';
+import { ChannelService } from './channel.service.js';
+import type { ChannelView } from './dto/channel.dto.js';
+import { PlayerIdPipe } from './player-id.pipe.js';
+
+/** Hive "user" section (SPEC 3.4): a player's channels and block list. */
+@ApiTags('Hive server API: users')
+@ApiBearerAuth()
+@UseGuards(ServerKeyGuard)
+@Controller('api/v1/games/:gameIndex/users/:playerId')
+export class ChannelUsersController {
+  constructor(private readonly channels: ChannelService) {}
+
+  @Get('channels')
+  async channelsOf(
+    @Param('gameIndex', GameIndexPipe) gameIndex: number,
+    @Param('playerId', new PlayerIdPipe('playerId')) playerId: number,
+  ): Promise<HiveEnvelope<{ gameIndex: number; playerId: number; channels: ChannelView[] }>> {
+    return hiveOk({ gameIndex, playerId, channels: await this.channels.channelsOf(gameIndex, playerId) });
+  }
+
+  @Get('blocks')
+  async blocks(
+    @Param('gameIndex', GameIndexPipe) gameIndex: number,
+    @Param('playerId', new PlayerIdPipe('playerId')) playerId: number,
+  ): Promise<HiveEnvelope<{ blocks: BlockView[] }>> {
+    return hiveOk({ blocks: await this.channels.blocks(gameIndex, playerId) });
+  }
+
+  @Post('blocks/:blockPlayerId')
+  @HttpCode(200)
+  async block(
+    @Param('gameIndex', GameIndexPipe) gameIndex: number,
+    @Param('playerId', new PlayerIdPipe('playerId')) playerId: number,
+    @Param('blockPlayerId', new PlayerIdPipe('blockPlayerId')) blockPlayerId: number,
+  ): Promise<HiveEnvelope<null>> {
+    await this.channels.block(gameIndex, playerId, blockPlayerId);
+    return hiveOk();
+  }
+
+  @Delete('blocks/:blockPlayerId')
+  async unblock(
+    @Param('gameIndex', GameIndexPipe) gameIndex: number,
+    @Param('playerId', new PlayerIdPipe('playerId')) playerId: number,
+    @Param('blockPlayerId', new PlayerIdPipe('blockPlayerId')) blockPlayerId: number,
+  ): Promise<HiveEnvelope<null>> {
+    await this.channels.unblock(gameIndex, playerId, blockPlayerId);
+    return hiveOk();
+  }
+}

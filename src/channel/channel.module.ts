@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { BlockService } from './block.service.js';
+import { ChannelQueries } from './channel-queries.js';
+import { ChannelService } from './channel.service.js';
+import { ChannelUsersController } from './channel-users.controller.js';
+import { ChannelsController } from './channels.controller.js';
+import { ChatHistoryService } from './chat-history.service.js';
+import { HistoryController } from './history.controller.js';
+import { NoticeService } from './notice.service.js';
+import { NoticesController } from './notices.controller.js';
+import { PurgeJob } from './purge.job.js';
+import { PurgeService } from './purge.service.js';
+
+/**
+ * Chat channels (SPEC 3): the Hive server API, the limits, history and the purge job.
+ * Publishes channel/notice/custom/block domain events; never imports the realtime gateway.
+ */
+@Module({
+  controllers: [ChannelsController, ChannelUsersController, NoticesController, HistoryController],
+  providers: [ChannelService, ChannelQueries, BlockService, ChatHistoryService, NoticeService, PurgeService, PurgeJob],
+  exports: [ChannelService, ChatHistoryService, PurgeService],
+})
+export class ChannelModule {}

@@ -1,0 +1,375 @@
+import { randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
+import { DomainEvents } from '../common/events/domain-events.js';
+import { type Tx, inTransaction } from '../infra/database/transaction.js';
+import { PresenceService } from '../presence/presence.service.js';
+import { BlockService, type BlockView } from './block.service.js';
+import { TYPE_CAPACITY, type ChannelType, type CreatableType } from './channel.entity.js';
+import {
+  CHANNEL_COLUMNS,
+  addMember,
+  assertBelowGroupLimit,
+  assertBelowPairLimit,
+  channelNotFound,
+  findChannel,
+  isRetryable,
+  lockPlayers,
+  memberIdsOf,
+  requireChannel,
+} from './channel-sql.js';
+import { ChannelQueries } from './channel-queries.js';
+import { CHANNEL_ID_PATTERN, CHANNEL_ID_RULE, type ChannelPage, type ChannelRow, type ChannelView, type MemberView, mapChannel } from './dto/channel.dto.js';
+import type { ListChannelsQuery } from './dto/channel.dto.js';
+import { hashPassword, verifyPassword } from './password.js';
+
+export type { ChannelType, ChannelView };
+
+export interface CreateChannelInput {
+  channelId: string;
+  playerId?: number;
+  password?: string;
+  channelName: string;
+  maxMemberCount: number;
+  type: CreatableType;
+  chatHistoryAllowed?: boolean;
+}
+
+export interface ChannelPatch {
+  channelName?: string;
+  password?: string;
+  maxMemberCount?: number;
+  type?: CreatableType;
+  chatHistoryAllowed?: boolean;
+}
+
+export interface EnterOptions {
+  password?: string;
+  skipPassword?: boolean;
+  skipConnectedCheck?: boolean;
+  /** Skips the 10-channel rule; such a membership does not count toward it either (party chat). */
+  skipPlayerLimit?: boolean;
+}
+
+/** Extension of the Hive API: a call made on behalf of a player must come from the owner (403/308). */
+export interface ActingAs {
+  playerId?: number;
+}
+
+const MAX_ATTEMPTS = 5;
+
+/** Chat channels (SPEC 3): lifecycle, membership and the limits that hold under concurrency. */
+@Injectable()
+export class ChannelService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly events: DomainEvents,
+    private readonly presence: PresenceService,
+    private readonly blocksService: BlockService,
+    private readonly queries: ChannelQueries,
+  ) {}
+
+  async create(gameIndex: number, input: CreateChannelInput, tx?: Tx): Promise<ChannelView> {
+    if (!CHANNEL_ID_PATTERN.test(input.channelId)) {
+      throw new DomainError(ErrorCode.Validation, `channelId must be ${CHANNEL_ID_RULE}`);
+    }
+    assertCapacity(input.type, input.maxMemberCount);
+    if (input.type === 'PRIVATE' && !input.password) {
+      throw new DomainError(ErrorCode.Validation, 'password is required for a PRIVATE channel');
+    }
+    const owner = input.playerId ?? null;
+    if (owner !== null && input.type === 'PUBLIC') await this.assertConnected(gameIndex, owner);
+    const passwordHash = input.password ? await hashPassword(input.password) : null;
+    return this.run(async (t) => {
+      const m = t.manager;
+      if (owner !== null) {
+        await lockPlayers(m, gameIndex, [owner]);
+        await assertBelowGroupLimit(m, gameIndex, owner);
+      }
+      const rows: ChannelRow[] = await m.query(
+        `INSERT INTO channels (game_index, channel_id, type, owner_id, channel_name, max_member_count, password_hash, chat_history_allowed, member_count)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0) ON CONFLICT DO NOTHING RETURNING ${CHANNEL_COLUMNS}`,
+        [gameIndex, input.channelId, input.type, owner, input.channelName, input.maxMemberCount, passwordHash, input.chatHistoryAllowed ?? false],
+      );
+      const channel = rows[0];
+      if (!channel) throw new DomainError(ErrorCode.ChannelIdDuplicate, `channelId "${input.channelId}" already exists`);
+      if (owner !== null) {
+        await addMember(m, gameIndex, channel, owner, true, channel.created_at);
+        this.announceEntered(t, gameIndex, channel.channel_id, owner, channel.created_at, [owner]);
+      }
+      return mapChannel(channel, false);
+    }, tx);
+  }
+
+  /** The pair's ONE_ON_ONE channel, created or existing; both players end up in it. */
+  async getOrCreateOneOnOne(gameIndex: number, playerId: number, otherPlayerId: number, chatHistoryAllowed?: boolean): Promise<ChannelView> {
+    if (playerId === otherPlayerId) throw new DomainError(ErrorCode.Validation, 'otherPlayerId must differ from playerId');
+    const [low, high] = playerId < otherPlayerId ? [playerId, otherPlayerId] : [otherPlayerId, playerId];
+    return this.run(async (t) => {
+      const m = t.manager;
+      await lockPlayers(m, gameIndex, [low, high]);
+      const existing: ChannelRow[] = await m.query(
+        `SELECT ${CHANNEL_COLUMNS} FROM channels WHERE game_index = $1 AND type = 'ONE_ON_ONE' AND pair_low = $2 AND pair_high = $3 FOR UPDATE`,
+        [gameIndex, low, high],
+      );
+      let channel = existing[0];
+      const now = new Date();
+      const missing = channel ? await this.nonMembers(m, gameIndex, channel.channel_id, [playerId, otherPlayerId]) : [playerId, otherPlayerId];
+      for (const id of missing) await assertBelowPairLimit(m, gameIndex, id);
+      if (!channel) channel = await this.insertOneOnOne(m, gameIndex, playerId, otherPlayerId, low, high, chatHistoryAllowed ?? false);
+      const members = await memberIdsOf(m, gameIndex, channel.channel_id);
+      for (const id of missing) {
+        await addMember(m, gameIndex, channel, id, true, now);
+        members.push(id);
+        this.announceEntered(t, gameIndex, channel.channel_id, id, now, [...members]);
+      }
+      return mapChannel(channel, false);
+    });
+  }
+
+  async update(gameIndex: number, channelId: string, patch: ChannelPatch, tx?: Tx, acting: ActingAs = {}): Promise<void> {
+    const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
+    await this.run(async (t) => {
+      const channel = await requireChannel(t.manager, gameIndex, channelId, true);
+      if (channel.type === 'ONE_ON_ONE') throw new DomainError(ErrorCode.Validation, `ONE_ON_ONE channel "${channelId}" cannot be updated`);
+      this.assertOwner(channel, acting);
+      const type = patch.type ?? channel.type;
+      const max = patch.maxMemberCount ?? channel.max_member_count;
+      assertCapacity(type, max);
+      const hash = passwordHash ?? channel.password_hash;
+      if (type === 'PRIVATE' && !hash) throw new DomainError(ErrorCode.Validation, 'password is required for a PRIVATE channel');
+      // Lowering the capacity below the member count removes nobody (SPEC 3.3).
+      await t.manager.query(
+        `UPDATE channels SET channel_name = $3, max_member_count = $4, type = $5, password_hash = $6, chat_history_allowed = $7
+          WHERE game_index = $1 AND channel_id = $2`,
+        [gameIndex, channelId, patch.channelName ?? channel.channel_name, max, type, hash, patch.chatHistoryAllowed ?? channel.chat_history_allowed],
+      );
+      t.afterCommit(() => this.events.publish('channel.updated', { gameIndex, channelId }));
+    }, tx);
+  }
+
+  /** Deletes the channel, its memberships and its history; members get channel.deleted. */
+  async delete(gameIndex: number, channelId: string, tx?: Tx, acting: ActingAs = {}): Promise<void> {
+    await this.run(async (t) => {
+      const m = t.manager;
+      const channel = await requireChannel(m, gameIndex, channelId, true);
+      this.assertOwner(channel, acting);
+      const memberIds = await memberIdsOf(m, gameIndex, channelId);
+      await m.query(`DELETE FROM channels WHERE game_index = $1 AND channel_id = $2`, [gameIndex, channelId]);
+      await m.query(`DELETE FROM chat_messages WHERE game_index = $1 AND channel_id = $2`, [gameIndex, channelId]);
+      t.afterCommit(() => this.events.publish('channel.deleted', { gameIndex, channelId, memberIds }));
+    }, tx);
+  }
+
+  async enter(gameIndex: number, channelId: string, playerId: number, options: EnterOptions = {}, tx?: Tx): Promise<void> {
+    // Slow checks (scrypt, presence) run before the locks are taken, then are confirmed under them.
+    const peek = await findChannel(tx?.manager ?? this.dataSource.manager, gameIndex, channelId);
+    if (!peek) throw channelNotFound(channelId);
+    if (await this.isMemberVia(tx?.manager ?? this.dataSource.manager, gameIndex, channelId, playerId)) throw alreadyIn(playerId, channelId);
+    const verifiedHash = peek.type === 'PRIVATE' && !options.skipPassword ? await this.checkPassword(peek, options.password) : null;
+    let connectedChecked = false;
+    if (peek.type === 'PUBLIC' && !options.skipConnectedCheck) {
+      await this.assertConnected(gameIndex, playerId);
+      connectedChecked = true;
+    }
+    await this.run(async (t) => {
+      const m = t.manager;
+      await lockPlayers(m, gameIndex, [playerId]);
+      const channel = await requireChannel(m, gameIndex, channelId, true);
+      if (await this.isMemberVia(m, gameIndex, channelId, playerId)) throw alreadyIn(playerId, channelId);
+      if (channel.type === 'PRIVATE' && !options.skipPassword && channel.password_hash !== verifiedHash) {
+        await this.checkPassword(channel, options.password); // the password changed meanwhile
+      }
+      if (channel.type === 'PUBLIC' && !options.skipConnectedCheck && !connectedChecked) await this.assertConnected(gameIndex, playerId);
+      if (channel.type === 'ONE_ON_ONE' && Number(channel.pair_low) !== playerId && Number(channel.pair_high) !== playerId) {
+        throw new DomainError(ErrorCode.Forbidden, `only players ${channel.pair_low} and ${channel.pair_high} may enter ONE_ON_ONE channel "${channelId}"`);
+      }
+      if (channel.member_count >= channel.max_member_count) {
+        throw new DomainError(ErrorCode.ChannelFull, `channel "${channelId}" is full (${channel.member_count}/${channel.max_member_count} members)`);
+      }
+      const counted = channel.type === 'ONE_ON_ONE' || !options.skipPlayerLimit;
+      if (channel.type === 'ONE_ON_ONE') await assertBelowPairLimit(m, gameIndex, playerId);
+      else if (counted) await assertBelowGroupLimit(m, gameIndex, playerId);
+      const now = new Date();
+      await addMember(m, gameIndex, channel, playerId, counted, now);
+      this.announceEntered(t, gameIndex, channelId, playerId, now, await memberIdsOf(m, gameIndex, channelId));
+    }, tx);
+  }
+
+  async exit(gameIndex: number, channelId: string, playerId: number, tx?: Tx): Promise<void> {
+    await this.run(async (t) => {
+      await requireChannel(t.manager, gameIndex, channelId, true);
+      if (!(await this.removeMember(t, gameIndex, channelId, playerId))) {
+        throw new DomainError(ErrorCode.NotInChannel, `player ${playerId} is not in channel "${channelId}"`);
+      }
+    }, tx);
+  }
+
+  /** On disconnect: leaves every PUBLIC channel (owners included); returns their ids. */
+  async exitAllPublic(gameIndex: number, playerId: number): Promise<string[]> {
+    return this.run(async (t) => {
+      // Channel rows locked in one fixed order, so two of these cannot deadlock each other.
+      const rows: { channel_id: string }[] = await t.manager.query(
+        `SELECT c.channel_id FROM channels c
+           JOIN channel_members cm ON cm.game_index = c.game_index AND cm.channel_id = c.channel_id AND cm.player_id = $2
+          WHERE c.game_index = $1 AND c.type = 'PUBLIC' ORDER BY c.channel_id FOR UPDATE OF c`,
+        [gameIndex, playerId],
+      );
+      const left: string[] = [];
+      for (const { channel_id } of rows) {
+        if (await this.removeMember(t, gameIndex, channel_id, playerId)) left.push(channel_id);
+      }
+      return left;
+    });
+  }
+
+  async get(gameIndex: number, channelId: string): Promise<ChannelView> {
+    return mapChannel(await requireChannel(this.dataSource.manager, gameIndex, channelId), true);
+  }
+
+  /** `{info, members}` of the Hive "get channel" API. */
+  async details(gameIndex: number, channelId: string): Promise<{ info: ChannelView; members: MemberView[] }> {
+    const info = await this.get(gameIndex, channelId);
+    return { info, members: await this.members(gameIndex, channelId, false) };
+  }
+
+  /** Members with connectedTimeMillis (null when offline); 201 when the channel is missing. */
+  async members(gameIndex: number, channelId: string, checkExists = true): Promise<MemberView[]> {
+    if (checkExists) await requireChannel(this.dataSource.manager, gameIndex, channelId);
+    const ids = await this.memberIds(gameIndex, channelId);
+    const since = await this.presence.connectedSince(gameIndex, ids);
+    return ids.map((playerId) => ({ playerId, connectedTimeMillis: since.get(playerId) ?? null }));
+  }
+
+  list(gameIndex: number, q: ListChannelsQuery): Promise<ChannelPage> {
+    return this.queries.list(gameIndex, q);
+  }
+
+  channelsOf(gameIndex: number, playerId: number): Promise<ChannelView[]> {
+    return this.queries.channelsOf(gameIndex, playerId);
+  }
+
+  channelIdsOf(gameIndex: number, playerId: number, options: { types?: ChannelType[] } = {}): Promise<string[]> {
+    return this.queries.channelIdsOf(gameIndex, playerId, options.types);
+  }
+
+  memberIds(gameIndex: number, channelId: string): Promise<number[]> {
+    return memberIdsOf(this.dataSource.manager, gameIndex, channelId);
+  }
+
+  isMember(gameIndex: number, channelId: string, playerId: number): Promise<boolean> {
+    return this.isMemberVia(this.dataSource.manager, gameIndex, channelId, playerId);
+  }
+
+  block(gameIndex: number, playerId: number, blockedId: number): Promise<void> {
+    return this.blocksService.block(gameIndex, playerId, blockedId);
+  }
+
+  unblock(gameIndex: number, playerId: number, blockedId: number): Promise<void> {
+    return this.blocksService.unblock(gameIndex, playerId, blockedId);
+  }
+
+  blocks(gameIndex: number, playerId: number): Promise<BlockView[]> {
+    return this.blocksService.list(gameIndex, playerId);
+  }
+
+  /** Runs `work` in a transaction (or the caller's); alone, a deadlock victim is simply run again. */
+  private async run<T>(work: (tx: Tx) => Promise<T>, outer?: Tx): Promise<T> {
+    if (outer) return work(outer);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await inTransaction(this.dataSource, work);
+      } catch (err) {
+        if (attempt >= MAX_ATTEMPTS || !isRetryable(err)) throw err;
+      }
+    }
+  }
+
+  private async removeMember(t: Tx, gameIndex: number, channelId: string, playerId: number): Promise<boolean> {
+    const m = t.manager;
+    const removed: unknown[] = await m.query(
+      `DELETE FROM channel_members WHERE game_index = $1 AND channel_id = $2 AND player_id = $3 RETURNING player_id`,
+      [gameIndex, channelId, playerId],
+    );
+    if (removed.length === 0) return false;
+    await m.query(`UPDATE channels SET member_count = member_count - 1 WHERE game_index = $1 AND channel_id = $2`, [gameIndex, channelId]);
+    const memberIds = await memberIdsOf(m, gameIndex, channelId);
+    const at = new Date();
+    t.afterCommit(() => this.events.publish('channel.exited', { gameIndex, channelId, playerId, at, memberIds }));
+    return true;
+  }
+
+  private async insertOneOnOne(
+    m: EntityManager,
+    gameIndex: number,
+    playerId: number,
+    otherPlayerId: number,
+    low: number,
+    high: number,
+    history: boolean,
+  ): Promise<ChannelRow> {
+    for (;;) {
+      const rows: ChannelRow[] = await m.query(
+        `INSERT INTO channels (game_index, channel_id, type, owner_id, channel_name, max_member_count, chat_history_allowed, pair_low, pair_high)
+         VALUES ($1, $2, 'ONE_ON_ONE', $3, $4, 2, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING ${CHANNEL_COLUMNS}`,
+        [gameIndex, randomChannelId(), playerId, `${playerId}&${otherPlayerId}`, history, low, high],
+      );
+      if (rows[0]) return rows[0];
+      // A random id collided (the pair itself is serialised by the player locks): draw again.
+    }
+  }
+
+  private async nonMembers(m: EntityManager, gameIndex: number, channelId: string, ids: number[]): Promise<number[]> {
+    const present = new Set(await memberIdsOf(m, gameIndex, channelId));
+    return ids.filter((id) => !present.has(id));
+  }
+
+  private async isMemberVia(m: EntityManager, gameIndex: number, channelId: string, playerId: number): Promise<boolean> {
+    const rows: unknown[] = await m.query(
+      `SELECT 1 FROM channel_members WHERE game_index = $1 AND channel_id = $2 AND player_id = $3`,
+      [gameIndex, channelId, playerId],
+    );
+    return rows.length > 0;
+  }
+
+  private async checkPassword(channel: ChannelRow, password: string | undefined): Promise<string | null> {
+    if (!password) throw new DomainError(ErrorCode.WrongPassword, `password is required to enter PRIVATE channel "${channel.channel_id}"`);
+    if (!channel.password_hash || !(await verifyPassword(password, channel.password_hash))) {
+      throw new DomainError(ErrorCode.WrongPassword, `wrong password for channel "${channel.channel_id}"`);
+    }
+    return channel.password_hash;
+  }
+
+  private async assertConnected(gameIndex: number, playerId: number): Promise<void> {
+    if (!(await this.presence.isOnline(gameIndex, playerId))) {
+      throw new DomainError(ErrorCode.UserNotConnected, `player ${playerId} is not connected; only connected players may enter PUBLIC channels`);
+    }
+  }
+
+  private assertOwner(channel: ChannelRow, acting: ActingAs): void {
+    if (acting.playerId !== undefined && Number(channel.owner_id) !== acting.playerId) {
+      throw new DomainError(ErrorCode.NotChannelOwner, `player ${acting.playerId} is not the owner of channel "${channel.channel_id}"`);
+    }
+  }
+
+  private announceEntered(t: Tx, gameIndex: number, channelId: string, playerId: number, at: Date, memberIds: number[]): void {
+    t.afterCommit(() => this.events.publish('channel.entered', { gameIndex, channelId, playerId, at, memberIds }));
+  }
+}
+
+function assertCapacity(type: ChannelType, max: number): void {
+  const cap = TYPE_CAPACITY[type];
+  if (max < 2 || max > cap) throw new DomainError(ErrorCode.Validation, `maxMemberCount must be between 2 and ${cap} for a ${type} channel, got ${max}`);
+}
+
+function alreadyIn(playerId: number, channelId: string): DomainError {
+  return new DomainError(ErrorCode.AlreadyInChannel, `player ${playerId} is already in channel "${channelId}"`);
+}
+
+const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A 15-character id like Hive's ("V0FQBKSa9bWC33v"). */
+function randomChannelId(): string {
+  return [...randomBytes(15)].map((b) => ID_ALPHABET[b % ID_ALPHABET.length]).join('');
+}

@@ -1,0 +1,32 @@
+import 'reflect-metadata';
+import { Logger, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { PurgeService } from './channel/purge.service.js';
+import { EventsModule } from './common/events/events.module.js';
+import { AppConfigModule } from './infra/config/app-config.module.js';
+import { DatabaseModule } from './infra/database/database.module.js';
+
+/** Just what the purge needs: configuration, the database (migrated) and the event publisher. */
+@Module({ imports: [AppConfigModule, DatabaseModule, EventsModule], providers: [PurgeService] })
+class PurgeCliModule {}
+
+/** `npm run purge`: one purge pass, for operators who schedule it with an external cron. */
+async function main(): Promise<void> {
+  const logger = new Logger('Purge');
+  const app = await NestFactory.createApplicationContext(PurgeCliModule, { logger: ['log', 'error', 'warn'] });
+  try {
+    const result = await app.get(PurgeService).runOnce();
+    logger.log(
+      result.skipped
+        ? 'another instance holds the purge lock; nothing done'
+        : `done: ${result.channels} channels and ${result.messages} messages deleted`,
+    );
+  } finally {
+    await app.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
