@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { ChannelModule } from '../channel/channel.module.js';
+import { PartiesController } from './parties.controller.js';
+import { PartyChatService } from './party-chat.service.js';
+import { PartyEvents } from './party-events.js';
+import { PartyMembersController } from './party-members.controller.js';
+import { PartyMembershipService } from './party-membership.service.js';
+import { PartyService } from './party.service.js';
+
+/** Parties (DynamicPixels Party Web API): memberships, waiting lists, roles, party chat, live events. */
+@Module({
+  imports: [ChannelModule],
+  controllers: [PartiesController, PartyMembersController],
+  providers: [PartyService, PartyMembershipService, PartyChatService, PartyEvents],
+  exports: [PartyService],
+})
+export class PartyModule {}
