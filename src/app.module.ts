@@ -11,6 +11,7 @@ import { DatabaseModule } from './infra/database/database.module.js';
 import { PartyModule } from './party/party.module.js';
 import { PlayerModule } from './player/player.module.js';
 import { PresenceModule } from './presence/presence.module.js';
+import { RealtimeModule } from './realtime/realtime.module.js';
 
 @Module({
   imports: [
@@ -22,6 +23,7 @@ import { PresenceModule } from './presence/presence.module.js';
     PlayerModule,
     ChannelModule,
     PartyModule,
+    RealtimeModule,
   ],
   controllers: [HealthController],
   providers: [

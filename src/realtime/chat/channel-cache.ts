@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { ChannelService, type ChannelView } from '../../channel/channel.service.js';
+
+export interface CachedChannel {
+  info: ChannelView;
+  members: Set<number>;
+  loadedAt: number;
+}
+
+/** Settings changes without an event reach us at the latest after this long. */
+const MAX_AGE_MS = 30_000;
+const MAX_ENTRIES = 50_000;
+
+/**
+ * Channel settings and member sets for the chat hot path, so a message costs no database read.
+ * Kept right by the channel.* events (of every instance, via the bus): membership changes are
+ * applied in place, deletes and updates drop the entry. A generation counter stops a load that
+ * raced with a change from storing what it read before the change.
+ */
+@Injectable()
+export class ChannelCache {
+  private readonly entries = new Map<string, CachedChannel>();
+  private readonly loads = new Map<string, Promise<CachedChannel>>();
+  private readonly generations = new Map<string, number>();
+
+  constructor(private readonly channels: ChannelService) {}
+
+  /** The channel (DomainError 201 when it does not exist). */
+  async get(gameIndex: number, channelId: string): Promise<CachedChannel> {
+    const key = `${gameIndex}:${channelId}`;
+    const entry = this.entries.get(key);
+    if (entry && Date.now() - entry.loadedAt < MAX_AGE_MS) return entry;
+    return this.loads.get(key) ?? this.load(gameIndex, channelId, key);
+  }
+
+  /** Reads the database, bypassing the cache (a sender the cache does not know yet). */
+  async refresh(gameIndex: number, channelId: string): Promise<CachedChannel> {
+    const key = `${gameIndex}:${channelId}`;
+    this.bump(key);
+    this.entries.delete(key);
+    return this.load(gameIndex, channelId, key);
+  }
+
+  memberEntered(gameIndex: number, channelId: string, playerId: number): void {
+    const key = this.bump(`${gameIndex}:${channelId}`);
+    this.entries.get(key)?.members.add(playerId);
+  }
+
+  memberExited(gameIndex: number, channelId: string, playerId: number): void {
+    const key = this.bump(`${gameIndex}:${channelId}`);
+    this.entries.get(key)?.members.delete(playerId);
+  }
+
+  drop(gameIndex: number, channelId: string): void {
+    const key = this.bump(`${gameIndex}:${channelId}`);
+    this.entries.delete(key);
+  }
+
+  private bump(key: string): string {
+    this.generations.set(key, (this.generations.get(key) ?? 0) + 1);
+    return key;
+  }
+
+  private load(gameIndex: number, channelId: string, key: string): Promise<CachedChannel> {
+    const generation = this.generations.get(key) ?? 0;
+    // eslint-disable-next-line prefer-const
+    let promise: Promise<CachedChannel>;
+    promise = (async () => {
+      try {
+        const [info, memberIds] = await Promise.all([this.channels.get(gameIndex, channelId), this.channels.memberIds(gameIndex, channelId)]);
+        const entry: CachedChannel = { info, members: new Set(memberIds), loadedAt: Date.now() };
+        if ((this.generations.get(key) ?? 0) === generation) {
+          if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+          this.entries.set(key, entry);
+        }
+        return entry;
+      } finally {
+        if (this.loads.get(key) === promise!) this.loads.delete(key);
+      }
+    })();
+    this.loads.set(key, promise);
+    return promise;
+  }
+}

@@ -1,0 +1,74 @@
+import { Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { randomInt } from 'node:crypto';
+import { RedisConnection } from '../../presence/redis-connection.js';
+
+/** Snowflake epoch: 2025-01-01T00:00:00Z. */
+export const SNOWFLAKE_EPOCH = Date.UTC(2025, 0, 1);
+const NODE_BITS = 10n;
+const SEQUENCE_BITS = 12n;
+const MAX_SEQUENCE = 4095;
+const NODE_CLAIM_SECONDS = 600;
+
+/** The parts of a message id (tests, debugging). */
+export function decodeMessageId(id: string): { millis: number; nodeId: number; sequence: number } {
+  const value = BigInt(id);
+  return {
+    millis: Number(value >> (NODE_BITS + SEQUENCE_BITS)) + SNOWFLAKE_EPOCH,
+    nodeId: Number((value >> SEQUENCE_BITS) & 1023n),
+    sequence: Number(value & 4095n),
+  };
+}
+
+/**
+ * Message ids: (ms since 2025-01-01) << 22 | node id << 12 | sequence, as a decimal string.
+ * Unique per game across instances (each instance claims a distinct node id in Redis; a single
+ * instance draws one at random) and ordered by time, so history sorts by id.
+ */
+@Injectable()
+export class MessageIdGenerator implements OnModuleInit, OnApplicationShutdown {
+  nodeId = randomInt(1024);
+  private lastMillis = 0;
+  private sequence = 0;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly redis: RedisConnection) {}
+
+  async onModuleInit(): Promise<void> {
+    const client = this.redis.client;
+    if (!client) return;
+    for (let attempt = 0; attempt < 1024; attempt++) {
+      const candidate = (await client.incr(this.redis.key('node-seq'))) % 1024;
+      const claimed = await client.set(this.redis.key(`node:${candidate}`), this.redis.instanceId, 'EX', NODE_CLAIM_SECONDS, 'NX');
+      if (claimed) {
+        this.nodeId = candidate;
+        break;
+      }
+      if (attempt === 1023) throw new Error('no free message-id node number: more than 1024 live instances?');
+    }
+    const key = this.redis.key(`node:${this.nodeId}`);
+    this.timer = setInterval(() => void client.set(key, this.redis.instanceId, 'EX', NODE_CLAIM_SECONDS).catch(() => undefined), 60_000);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** A new id and the millisecond it stands for. */
+  next(): { id: string; millis: number } {
+    let now = Date.now();
+    if (now <= this.lastMillis) {
+      // Same millisecond (or the clock stepped back): count on; past 4096 borrow the next millisecond.
+      now = this.lastMillis;
+      if (++this.sequence > MAX_SEQUENCE) {
+        now = ++this.lastMillis;
+        this.sequence = 0;
+      }
+    } else {
+      this.lastMillis = now;
+      this.sequence = 0;
+    }
+    const id = (BigInt(now - SNOWFLAKE_EPOCH) << (NODE_BITS + SEQUENCE_BITS)) | (BigInt(this.nodeId) << SEQUENCE_BITS) | BigInt(this.sequence);
+    return { id: id.toString(), millis: now };
+  }
+}

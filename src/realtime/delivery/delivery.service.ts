@@ -1,0 +1,60 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { SessionRegistry } from '../session/session-registry.js';
+import { RealtimeBus } from './realtime-bus.js';
+
+/**
+ * Sends ready-made frames to players wherever they are connected: this instance's sockets
+ * directly, the others through one bus message per send (never one per recipient).
+ */
+@Injectable()
+export class DeliveryService implements OnModuleInit {
+  constructor(
+    private readonly sessions: SessionRegistry,
+    private readonly bus: RealtimeBus,
+  ) {}
+
+  onModuleInit(): void {
+    this.bus.onMessage((m) => {
+      if (m.k === 'players') this.deliverLocal(m.g, m.ids, m.f, m.lang ?? null);
+      else if (m.k === 'game') this.deliverToGameLocal(m.g, m.lang, m.f);
+    });
+  }
+
+  /** `langCode` given: only to sessions connected with that language code. */
+  toPlayers(gameIndex: number, playerIds: Iterable<number>, frame: string, langCode: string | null = null): void {
+    const remote: number[] = [];
+    for (const id of playerIds) {
+      const session = this.sessions.get(gameIndex, id);
+      if (!session) remote.push(id);
+      else if (langCode === null || sameLanguage(session.languageCode, langCode)) session.send(frame);
+    }
+    if (remote.length && this.bus.distributed) this.bus.publish({ k: 'players', g: gameIndex, ids: remote, lang: langCode, f: frame });
+  }
+
+  toPlayer(gameIndex: number, playerId: number, frame: string): void {
+    this.toPlayers(gameIndex, [playerId], frame);
+  }
+
+  /** Every connected player of the game (only those connected with `langCode` when given). */
+  toGame(gameIndex: number, langCode: string | null, frame: string): void {
+    this.deliverToGameLocal(gameIndex, langCode, frame);
+    this.bus.publish({ k: 'game', g: gameIndex, lang: langCode, f: frame });
+  }
+
+  private deliverLocal(gameIndex: number, playerIds: number[], frame: string, langCode: string | null): void {
+    for (const id of playerIds) {
+      const session = this.sessions.get(gameIndex, id);
+      if (session && (langCode === null || sameLanguage(session.languageCode, langCode))) session.send(frame);
+    }
+  }
+
+  private deliverToGameLocal(gameIndex: number, langCode: string | null, frame: string): void {
+    for (const session of this.sessions.inGame(gameIndex)) {
+      if (langCode === null || sameLanguage(session.languageCode, langCode)) session.send(frame);
+    }
+  }
+}
+
+function sameLanguage(a: string | null, b: string): boolean {
+  return a !== null && a.toLowerCase() === b.toLowerCase();
+}

@@ -1,0 +1,34 @@
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { CHANNEL_ID_PATTERN, CHANNEL_ID_RULE } from '../../channel/dto/channel.dto.js';
+
+export class ChannelRefDto {
+  @IsString({ message: 'channelId must be a string' })
+  @Matches(CHANNEL_ID_PATTERN, { message: `channelId must be ${CHANNEL_ID_RULE}` })
+  channelId: string;
+}
+
+export class EnterChannelDto extends ChannelRefDto {
+  @IsOptional()
+  @IsString({ message: 'password must be a string' })
+  @MaxLength(50, { message: 'password must be at most 50 characters' })
+  password?: string;
+}
+
+export class ChannelHistoryDto extends ChannelRefDto {
+  @IsOptional()
+  @IsString({ message: 'messageId must be a message id string' })
+  @Matches(/^\d{1,20}$/, { message: 'messageId must be a message id (a decimal string)' })
+  messageId?: string;
+
+  @IsOptional()
+  @IsInt({ message: 'prevSize must be an integer' })
+  @Min(0, { message: 'prevSize must be between 0 and 50' })
+  @Max(50, { message: 'prevSize must be between 0 and 50' })
+  prevSize?: number;
+
+  @IsOptional()
+  @IsInt({ message: 'nextSize must be an integer' })
+  @Min(0, { message: 'nextSize must be between 0 and 50' })
+  @Max(50, { message: 'nextSize must be between 0 and 50' })
+  nextSize?: number;
+}

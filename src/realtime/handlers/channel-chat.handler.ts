@@ -1,0 +1,16 @@
+import { Injectable } from '@nestjs/common';
+import { ChannelChatService } from '../chat/channel-chat.service.js';
+import { ChannelChatDto } from '../dto/chat.dto.js';
+import { Packet, type PacketHandler } from '../protocol/packet-handler.js';
+import type { Session } from '../session/session.js';
+
+@Packet({ type: 'CHANNEL_CHAT', body: ChannelChatDto })
+@Injectable()
+export class ChannelChatHandler implements PacketHandler<ChannelChatDto> {
+  constructor(private readonly chat: ChannelChatService) {}
+
+  handle(session: Session, body: ChannelChatDto) {
+    const { gameIndex, playerId } = session.player;
+    return this.chat.send(gameIndex, playerId, body);
+  }
+}

@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError, ErrorCode } from '../../common/errors/domain-error.js';
+import { PresenceService } from '../../presence/presence.service.js';
+import { BlockCache } from '../chat/block-cache.js';
+import { assertMessageLength } from '../chat/message-rules.js';
+import { MessageIdGenerator } from '../chat/message-id.js';
+import { DeliveryService } from '../delivery/delivery.service.js';
+import { DirectChatDto } from '../dto/chat.dto.js';
+import { Packet, type PacketHandler } from '../protocol/packet-handler.js';
+import { notifyFrame, stamp } from '../protocol/notify-packets.js';
+import type { Session } from '../session/session.js';
+
+/** A 1:1 message to a connected player (not stored; ONE_ON_ONE channels are the stored kind). */
+@Packet({ type: 'DIRECT_CHAT', body: DirectChatDto })
+@Injectable()
+export class DirectChatHandler implements PacketHandler<DirectChatDto> {
+  constructor(
+    private readonly blocks: BlockCache,
+    private readonly presence: PresenceService,
+    private readonly ids: MessageIdGenerator,
+    private readonly delivery: DeliveryService,
+  ) {}
+
+  async handle(session: Session, body: DirectChatDto) {
+    const { gameIndex, playerId } = session.player;
+    const to = body.toPlayerId;
+    if (to === playerId) throw new DomainError(ErrorCode.Validation, 'toPlayerId must be another player');
+    assertMessageLength(body.message);
+    if (await this.blocks.blockedEitherWay(gameIndex, playerId, to)) {
+      throw new DomainError(ErrorCode.UserBlocked, `players ${playerId} and ${to} are blocked; direct messages between them are refused`);
+    }
+    if (!(await this.presence.isOnline(gameIndex, to))) {
+      throw new DomainError(ErrorCode.UserNotConnected, `player ${to} is not connected`);
+    }
+    const { id, millis } = this.ids.next();
+    const frame = notifyFrame('NOTIFY_DIRECT_CHAT', {
+      messageId: id,
+      from: playerId,
+      toPlayerId: to,
+      message: body.message,
+      extraData: body.extraData ?? null,
+      ...stamp(millis),
+    });
+    this.delivery.toPlayer(gameIndex, to, frame);
+    return { messageId: id, timestampMillis: millis };
+  }
+}

@@ -1,0 +1,18 @@
+import { Injectable } from '@nestjs/common';
+import { ChannelService } from '../../channel/channel.service.js';
+import { EnterChannelDto } from '../dto/channel.dto.js';
+import { Packet, type PacketHandler } from '../protocol/packet-handler.js';
+import type { Session } from '../session/session.js';
+
+/** The same ChannelService.enter as the HTTP API: same rules, limits and codes. */
+@Packet({ type: 'ENTER_CHANNEL', body: EnterChannelDto })
+@Injectable()
+export class EnterChannelHandler implements PacketHandler<EnterChannelDto> {
+  constructor(private readonly channels: ChannelService) {}
+
+  async handle(session: Session, body: EnterChannelDto) {
+    const { gameIndex, playerId } = session.player;
+    await this.channels.enter(gameIndex, body.channelId, playerId, { password: body.password });
+    return { channelId: body.channelId };
+  }
+}

@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { ChannelService } from '../../channel/channel.service.js';
+import { DomainError, ErrorCode } from '../../common/errors/domain-error.js';
+import { ConnectDto } from '../dto/session.dto.js';
+import { Packet, type PacketHandler } from '../protocol/packet-handler.js';
+import { ReconnectMemory } from '../session/reconnect-memory.js';
+import { SessionLifecycle } from '../session/session-lifecycle.service.js';
+import type { Session } from '../session/session.js';
+import { SessionAuthenticator } from './authenticate.js';
+
+/** Like CONNECT, then back into the PUBLIC channels the dropped connection left (within RECONNECT_WINDOW). */
+@Packet({ type: 'RECONNECT', body: ConnectDto, opensSession: true })
+@Injectable()
+export class ReconnectHandler implements PacketHandler<ConnectDto> {
+  constructor(
+    private readonly auth: SessionAuthenticator,
+    private readonly lifecycle: SessionLifecycle,
+    private readonly channels: ChannelService,
+    private readonly memory: ReconnectMemory,
+  ) {}
+
+  async handle(session: Session, body: ConnectDto) {
+    const identity = await this.auth.authenticate(session, body.token);
+    const { gameIndex, playerId } = identity;
+    await this.lifecycle.open(session, identity, body.languageCode ?? null);
+    const failChannelIds: string[] = [];
+    for (const channelId of await this.memory.recall(gameIndex, playerId)) {
+      try {
+        await this.channels.enter(gameIndex, channelId, playerId);
+      } catch (err) {
+        const alreadyIn = err instanceof DomainError && err.code === ErrorCode.AlreadyInChannel;
+        if (!alreadyIn) failChannelIds.push(channelId);
+      }
+    }
+    const channelIds = await this.channels.channelIdsOf(gameIndex, playerId);
+    return { playerId, gameIndex, channelIds, failChannelIds };
+  }
+}

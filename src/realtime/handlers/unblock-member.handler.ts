@@ -1,0 +1,17 @@
+import { Injectable } from '@nestjs/common';
+import { ChannelService } from '../../channel/channel.service.js';
+import { PlayerRefDto } from '../dto/player.dto.js';
+import { Packet, type PacketHandler } from '../protocol/packet-handler.js';
+import type { Session } from '../session/session.js';
+
+@Packet({ type: 'UNBLOCK_MEMBER', body: PlayerRefDto })
+@Injectable()
+export class UnblockMemberHandler implements PacketHandler<PlayerRefDto> {
+  constructor(private readonly channels: ChannelService) {}
+
+  async handle(session: Session, body: PlayerRefDto) {
+    const { gameIndex, playerId } = session.player;
+    await this.channels.unblock(gameIndex, playerId, body.playerId);
+    return { playerId: body.playerId };
+  }
+}

@@ -1,0 +1,59 @@
+import type { PartyEventBody, PartyNotifyType } from '../../common/events/domain-events.js';
+
+/** Why the server closes a session (NOTIFY_DISCONNECT). */
+export type DisconnectReason = 'idle' | 'invalid' | 'duplicated' | 'unauthorized';
+
+export interface ChannelChatNotify {
+  channelId: string;
+  messageId: string;
+  from: number;
+  message: string;
+  extraData: string | null;
+  replyMessageId: string | null;
+  mentionedPlayerIds: number[];
+  timestamp: string;
+  timestampMillis: number;
+}
+
+export interface DirectChatNotify {
+  messageId: string;
+  from: number;
+  toPlayerId: number;
+  message: string;
+  extraData: string | null;
+  timestamp: string;
+  timestampMillis: number;
+}
+
+export interface MemberChangeNotify {
+  channelId: string;
+  playerId: number;
+  timestamp: string;
+  timestampMillis: number;
+}
+
+/** Every server push and its one declared body type (SPEC 4 "Pushes", plus the party events of 2.3). */
+export type NotifyBodies = {
+  NOTIFY_CHANNEL_CHAT: ChannelChatNotify;
+  NOTIFY_DIRECT_CHAT: DirectChatNotify;
+  NOTIFY_ENTER_CHANNEL: MemberChangeNotify;
+  NOTIFY_EXIT_CHANNEL: MemberChangeNotify;
+  NOTIFY_DELETE_CHANNEL: { channelId: string };
+  NOTIFY_CHANNEL_NOTICE: { channelId?: string; message: string; timestamp: string; timestampMillis: number };
+  NOTIFY_NOTICE: { message: string };
+  NOTIFY_CUSTOM: { channelId?: string; data: string };
+  NOTIFY_DISCONNECT: { reason: DisconnectReason };
+  NOTIFY_PRESENCE: { playerId: number; online: boolean; lastSeenMillis: number | null };
+} & { [K in PartyNotifyType]: PartyEventBody };
+
+export type NotifyType = keyof NotifyBodies;
+
+/** The one way a push is serialised: the frame string is built once and sent to every recipient. */
+export function notifyFrame<K extends NotifyType>(packetType: K, body: NotifyBodies[K]): string {
+  return JSON.stringify({ packetType, body });
+}
+
+/** Hive time string and millis of one instant. */
+export function stamp(millis: number): { timestamp: string; timestampMillis: number } {
+  return { timestamp: new Date(millis).toISOString(), timestampMillis: millis };
+}

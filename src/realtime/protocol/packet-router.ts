@@ -1,0 +1,97 @@
+import { Logger } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { DomainError, ErrorCode } from '../../common/errors/domain-error.js';
+import { describeValidationErrors } from '../../common/errors/validation.js';
+import { MAX_PENDING_PACKETS, type Session } from '../session/session.js';
+import { PACKET_HANDLER, type PacketHandler, type PacketHandlerOptions } from './packet-handler.js';
+import { type CorrelationId, errorFrame, okFrame, tooManyFrame } from './response.js';
+
+interface Route {
+  options: PacketHandlerOptions;
+  handler: PacketHandler<unknown>;
+}
+
+/**
+ * Turns one text frame into one handler call: JSON check, the CONNECT-first rule, body
+ * validation, and a RESPONSE_<TYPE> for every outcome. Handlers are the providers marked with
+ * @Packet; this class knows none of them by name.
+ */
+export class PacketRouter {
+  private readonly logger = new Logger('PacketRouter');
+  private readonly routes = new Map<string, Route>();
+
+  constructor(handlers: PacketHandler<unknown>[]) {
+    for (const handler of handlers) {
+      const options = Reflect.getMetadata(PACKET_HANDLER, handler.constructor) as PacketHandlerOptions | undefined;
+      if (!options) throw new Error(`${handler.constructor.name} lacks @Packet()`);
+      if (this.routes.has(options.type)) throw new Error(`two handlers for packet type ${options.type}`);
+      this.routes.set(options.type, { options, handler });
+    }
+  }
+
+  get packetTypes(): string[] {
+    return [...this.routes.keys()];
+  }
+
+  onFrame(session: Session, data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
+    if (session.closing) return;
+    session.lastActivity = Date.now();
+    let packet: unknown;
+    try {
+      if (isBinary) throw new Error('binary frame');
+      packet = JSON.parse(Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8'));
+    } catch {
+      session.disconnect('invalid');
+      return;
+    }
+    if (packet === null || typeof packet !== 'object' || Array.isArray(packet)) {
+      session.disconnect('invalid');
+      return;
+    }
+    const { packetType, correlationId: rawId, body } = packet as { packetType?: unknown; correlationId?: unknown; body?: unknown };
+    const correlationId: CorrelationId = typeof rawId === 'string' || typeof rawId === 'number' ? rawId : null;
+    const type = typeof packetType === 'string' ? packetType : 'UNKNOWN';
+    if (session.pending >= MAX_PENDING_PACKETS) {
+      session.send(tooManyFrame(type, correlationId));
+      return;
+    }
+    session.enqueue(() => this.run(session, type, correlationId, typeof packetType === 'string', body));
+  }
+
+  private async run(session: Session, type: string, correlationId: CorrelationId, typed: boolean, body: unknown): Promise<void> {
+    if (session.closing) return;
+    const route = this.routes.get(type);
+    if (!session.identity && !route?.options.opensSession) {
+      // Hive: anything but CONNECT/RECONNECT first gets an error and the socket is closed.
+      session.send(errorFrame(type, correlationId, new DomainError(ErrorCode.InvalidToken, 'the first packet must be CONNECT or RECONNECT')));
+      session.close(1008, 'not connected');
+      return;
+    }
+    try {
+      if (!typed) throw new DomainError(ErrorCode.Validation, 'packetType must be a string');
+      if (!route) throw new DomainError(ErrorCode.Validation, `packetType ${type} is not supported`);
+      const result = await route.handler.handle(session, this.validate(route.options, body));
+      session.send(okFrame(type, correlationId, result ?? {}));
+    } catch (err) {
+      const error = err instanceof DomainError ? err : this.unexpected(type, err);
+      session.send(errorFrame(type, correlationId, error));
+      if (route?.options.opensSession && !session.identity) session.close(1008, 'authentication failed');
+    }
+  }
+
+  private validate(options: PacketHandlerOptions, body: unknown): unknown {
+    if (!options.body) return undefined;
+    const plain = body ?? {};
+    if (typeof plain !== 'object' || Array.isArray(plain)) throw new DomainError(ErrorCode.Validation, 'body must be an object');
+    const instance = plainToInstance(options.body, plain);
+    const errors = validateSync(instance, { whitelist: true, forbidUnknownValues: false, validationError: { target: false, value: false } });
+    if (errors.length) throw new DomainError(ErrorCode.Validation, describeValidationErrors(errors));
+    return instance;
+  }
+
+  private unexpected(type: string, err: unknown): DomainError {
+    this.logger.error(`${type} failed: ${(err as Error)?.stack ?? err}`);
+    return new DomainError(ErrorCode.Internal, `internal error while handling ${type}`);
+  }
+}

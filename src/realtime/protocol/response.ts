@@ -1,0 +1,25 @@
+import { DomainError, ErrorCode } from '../../common/errors/domain-error.js';
+import { HIVE_CODES } from '../../common/errors/error-tables.js';
+
+export type CorrelationId = string | number | null;
+
+/** `RESPONSE_<TYPE>` (PONG for PING) with the request's correlationId. */
+export function responseType(packetType: string): string {
+  return packetType === 'PING' ? 'PONG' : `RESPONSE_${packetType}`;
+}
+
+export function okFrame(packetType: string, correlationId: CorrelationId, body: object): string {
+  return JSON.stringify({ packetType: responseType(packetType), correlationId, status: 200, message: 'OK', body });
+}
+
+/** A failure: HTTP-like status, the precise message, and the Hive result code in body.code. */
+export function errorFrame(packetType: string, correlationId: CorrelationId, error: DomainError, statusOverride?: number): string {
+  const [tableStatus, code] = HIVE_CODES[error.code];
+  const status = statusOverride ?? tableStatus;
+  return JSON.stringify({ packetType: responseType(packetType), correlationId, status, message: error.message, body: { code } });
+}
+
+/** Too many requests waiting on one connection: status 429, code 108 (busy). */
+export function tooManyFrame(packetType: string, correlationId: CorrelationId): string {
+  return errorFrame(packetType, correlationId, new DomainError(ErrorCode.Busy, 'too many requests in flight on this connection; wait for responses'), 429);
+}

@@ -1,0 +1,69 @@
+import { type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { type OnGatewayConnection, type OnGatewayDisconnect, WebSocketGateway } from '@nestjs/websockets';
+import type { WebSocket } from 'ws';
+import { AppConfig } from '../infra/config/app-config.js';
+import { SessionLifecycle } from './session/session-lifecycle.service.js';
+import { SessionRegistry } from './session/session-registry.js';
+
+/** Largest accepted frame; a chat packet is well under 2 KB. */
+const MAX_FRAME_BYTES = 64 * 1024;
+
+/**
+ * The WebSocket endpoint `/ws` (Hive packet framing; frames are routed by HiveWsAdapter to the
+ * @Packet handlers). This class owns the connection's life: open, idle sweep, close, shutdown.
+ */
+@WebSocketGateway({ path: '/ws', maxPayload: MAX_FRAME_BYTES })
+export class RealtimeGateway implements OnGatewayConnection, OnGatewayDisconnect, OnModuleInit, BeforeApplicationShutdown {
+  private sweeper: NodeJS.Timeout | null = null;
+  private readonly cleanups = new Set<Promise<void>>();
+  private readonly idleMs: number;
+
+  constructor(
+    private readonly sessions: SessionRegistry,
+    private readonly lifecycle: SessionLifecycle,
+    config: AppConfig,
+  ) {
+    this.idleMs = config.settings.wsIdleTimeoutSeconds * 1000;
+  }
+
+  onModuleInit(): void {
+    // One timer for all connections instead of one per connection re-armed on every packet.
+    this.sweeper = setInterval(() => this.closeIdle(), Math.min(1000, Math.max(50, this.idleMs / 4)));
+    this.sweeper.unref();
+  }
+
+  handleConnection(socket: WebSocket): void {
+    this.sessions.open(socket);
+  }
+
+  handleDisconnect(socket: WebSocket): void {
+    const session = this.sessions.forSocket(socket);
+    if (!session) return;
+    session.closing = true;
+    const cleanup = this.lifecycle.closed(session).finally(() => this.cleanups.delete(cleanup));
+    this.cleanups.add(cleanup);
+  }
+
+  /** Closes every connection and finishes its cleanup (PUBLIC exits, presence) while the database is still open. */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
+    await Promise.all(
+      [...this.sessions.all].map(
+        (session) =>
+          new Promise<void>((resolve) => {
+            if (session.socket.readyState === 3) return resolve();
+            session.socket.once('close', () => resolve());
+            session.socket.terminate();
+          }),
+      ),
+    );
+    await Promise.all([...this.cleanups]);
+  }
+
+  private closeIdle(): void {
+    const deadline = Date.now() - this.idleMs;
+    for (const session of this.sessions.all) {
+      if (session.lastActivity < deadline && !session.closing) session.disconnect('idle');
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import { Module } from '@nestjs/common';
+import { ChannelModule } from '../channel/channel.module.js';
+import { BlockCache } from './chat/block-cache.js';
+import { ChannelCache } from './chat/channel-cache.js';
+import { ChannelChatService } from './chat/channel-chat.service.js';
+import { ChatWriter } from './chat/chat-writer.js';
+import { MessageIdGenerator } from './chat/message-id.js';
+import { DeliveryService } from './delivery/delivery.service.js';
+import { RealtimeBus } from './delivery/realtime-bus.js';
+import { SessionAuthenticator } from './handlers/authenticate.js';
+import { BlockMemberHandler } from './handlers/block-member.handler.js';
+import { ChannelChatHandler } from './handlers/channel-chat.handler.js';
+import { ChannelHistoryHandler } from './handlers/channel-history.handler.js';
+import { ConnectHandler } from './handlers/connect.handler.js';
+import { DirectChatHandler } from './handlers/direct-chat.handler.js';
+import { EnterChannelHandler } from './handlers/enter-channel.handler.js';
+import { ExitChannelHandler } from './handlers/exit-channel.handler.js';
+import { GetBlockMembersHandler } from './handlers/get-block-members.handler.js';
+import { GetPresenceHandler } from './handlers/get-presence.handler.js';
+import { PingHandler } from './handlers/ping.handler.js';
+import { ReconnectHandler } from './handlers/reconnect.handler.js';
+import { UnblockMemberHandler } from './handlers/unblock-member.handler.js';
+import { ChannelAudienceSource } from './listeners/channel-audience.js';
+import { ChannelEventsListener } from './listeners/channel-events.listener.js';
+import { NoticeEventsListener } from './listeners/notice-events.listener.js';
+import { PartyEventsListener } from './listeners/party-events.listener.js';
+import type { PacketHandler } from './protocol/packet-handler.js';
+import { PacketRouter } from './protocol/packet-router.js';
+import { RealtimeGateway } from './realtime.gateway.js';
+import { PresenceNotifier } from './session/presence-notifier.js';
+import { ReconnectMemory } from './session/reconnect-memory.js';
+import { SessionLifecycle } from './session/session-lifecycle.service.js';
+import { SessionRegistry } from './session/session-registry.js';
+
+/** Every client packet type of SPEC 4 has one handler here (each in its own file). */
+const PACKET_HANDLERS = [
+  ConnectHandler,
+  ReconnectHandler,
+  PingHandler,
+  ChannelChatHandler,
+  DirectChatHandler,
+  EnterChannelHandler,
+  ExitChannelHandler,
+  ChannelHistoryHandler,
+  BlockMemberHandler,
+  UnblockMemberHandler,
+  GetBlockMembersHandler,
+  GetPresenceHandler,
+];
+
+/** The WebSocket gateway (SPEC 4): sessions, chat delivery, presence, multi-instance fan-out. */
+@Module({
+  imports: [ChannelModule],
+  providers: [
+    RealtimeGateway,
+    SessionRegistry,
+    SessionLifecycle,
+    SessionAuthenticator,
+    ReconnectMemory,
+    PresenceNotifier,
+    RealtimeBus,
+    DeliveryService,
+    MessageIdGenerator,
+    ChannelCache,
+    BlockCache,
+    ChatWriter,
+    ChannelChatService,
+    ChannelEventsListener,
+    NoticeEventsListener,
+    PartyEventsListener,
+    ChannelAudienceSource,
+    ...PACKET_HANDLERS,
+    {
+      provide: PacketRouter,
+      inject: PACKET_HANDLERS,
+      useFactory: (...handlers: PacketHandler<unknown>[]) => new PacketRouter(handlers),
+    },
+  ],
+  exports: [DeliveryService, MessageIdGenerator],
+})
+export class RealtimeModule {}

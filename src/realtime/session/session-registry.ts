@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import type { WebSocket } from 'ws';
+import { Session } from './session.js';
+
+/** The connected sessions of this instance, by player and by game. */
+@Injectable()
+export class SessionRegistry {
+  private readonly byPlayer = new Map<string, Session>();
+  private readonly byGame = new Map<number, Set<Session>>();
+  /** Every open socket, connected or not (idle sweep, shutdown). */
+  readonly all = new Set<Session>();
+  private readonly bySocket = new WeakMap<WebSocket, Session>();
+
+  /** A new socket: its session exists from the first frame on. */
+  open(socket: WebSocket): Session {
+    const session = new Session(socket);
+    this.bySocket.set(socket, session);
+    this.all.add(session);
+    return session;
+  }
+
+  forSocket(socket: WebSocket): Session | undefined {
+    return this.bySocket.get(socket);
+  }
+
+  get(gameIndex: number, playerId: number): Session | undefined {
+    return this.byPlayer.get(`${gameIndex}:${playerId}`);
+  }
+
+  /** Registers a connected session; returns the one it replaces, if any. */
+  register(session: Session): Session | undefined {
+    const key = session.playerKey!;
+    const previous = this.byPlayer.get(key);
+    this.byPlayer.set(key, session);
+    const game = session.identity!.gameIndex;
+    let set = this.byGame.get(game);
+    if (!set) this.byGame.set(game, (set = new Set()));
+    if (previous) set.delete(previous);
+    set.add(session);
+    return previous;
+  }
+
+  /** Removes the session if it is still the player's current one; true when it was. */
+  unregister(session: Session): boolean {
+    const key = session.playerKey;
+    if (!key || this.byPlayer.get(key) !== session) return false;
+    this.byPlayer.delete(key);
+    this.byGame.get(session.identity!.gameIndex)?.delete(session);
+    return true;
+  }
+
+  inGame(gameIndex: number): Iterable<Session> {
+    return this.byGame.get(gameIndex) ?? [];
+  }
+}

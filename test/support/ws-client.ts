@@ -1,0 +1,216 @@
+import WebSocket from 'ws';
+import { playerToken } from './http.js';
+import type { TestApp } from './test-app.js';
+
+/** Any frame the server sends. */
+export interface Packet {
+  packetType: string;
+  correlationId?: string | number | null;
+  status?: number;
+  message?: string;
+  body?: any;
+}
+
+/** A RESPONSE_<TYPE> (or PONG) frame. */
+export interface ResponsePacket extends Packet {
+  correlationId: string | number | null;
+  status: number;
+  message: string;
+  body: any;
+}
+
+interface Waiter {
+  match: (p: Packet) => boolean;
+  resolve: (p: Packet) => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
+  what: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 5_000;
+
+/**
+ * A WebSocket client for e2e tests speaking the Hive packet framing.
+ *
+ *   const ann = await WsClient.connect(t, 1);                 // token for player 1 + CONNECT
+ *   const res = await ann.request('CHANNEL_CHAT', { channelId: 'c', message: 'hi' });
+ *   expect(res.status).toBe(200);
+ *   const body = await bob.nextNotify('NOTIFY_CHANNEL_CHAT');  // waits, or takes one already received
+ *   await ann.close();
+ *
+ * Every frame is kept in `received`. Pushes (frames without a correlationId) are queued until a
+ * `nextNotify` takes them, so a test never misses a push that arrived before it started waiting.
+ * `timeoutMs` only turns a hang into a readable failure; it is not a timing assertion.
+ */
+export class WsClient {
+  readonly received: Packet[] = [];
+  /** Pushes not yet taken by nextNotify. */
+  private readonly unread: Packet[] = [];
+  private readonly waiters = new Set<Waiter>();
+  private counter = 0;
+  /** Resolves when the socket closes, with the close code and reason. */
+  readonly closed: Promise<{ code: number; reason: string }>;
+  /** Body of RESPONSE_CONNECT / RESPONSE_RECONNECT after connect()/reconnect(). */
+  connectBody: any = null;
+  playerId: number | null = null;
+
+  private constructor(readonly socket: WebSocket) {
+    this.closed = new Promise((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    socket.on('message', (data) => this.onFrame(data.toString()));
+    socket.on('close', () => {
+      for (const w of this.waiters) {
+        clearTimeout(w.timer);
+        w.reject(new Error(`socket closed while waiting for ${w.what}; received: ${this.describeReceived()}`));
+      }
+      this.waiters.clear();
+    });
+  }
+
+  /** `ws://host:port/ws` of a test app (or a base URL string). */
+  static urlOf(target: TestApp | string): string {
+    const base = typeof target === 'string' ? target : target.url;
+    return `${base.replace(/^http/, 'ws')}/ws`;
+  }
+
+  /** Opens a socket (no CONNECT yet). */
+  static open(target: TestApp | string): Promise<WsClient> {
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(WsClient.urlOf(target));
+      socket.once('open', () => resolve(new WsClient(socket)));
+      socket.once('error', reject);
+    });
+  }
+
+  /** Opens a socket and sends CONNECT for the player (token issued through the server API); fails unless 200. */
+  static async connect(t: TestApp, playerId: number, options: { gameIndex?: number; languageCode?: string; token?: string } = {}): Promise<WsClient> {
+    const token = options.token ?? (await playerToken(t, playerId, options.gameIndex ?? 1));
+    const client = await WsClient.open(t);
+    client.playerId = playerId;
+    client.connectBody = await client.ok('CONNECT', { token, ...(options.languageCode ? { languageCode: options.languageCode } : {}) });
+    return client;
+  }
+
+  /** Opens a socket and sends RECONNECT; returns the client, with the response body in connectBody. */
+  static async reconnect(t: TestApp, playerId: number, options: { gameIndex?: number; languageCode?: string; token?: string } = {}): Promise<WsClient> {
+    const token = options.token ?? (await playerToken(t, playerId, options.gameIndex ?? 1));
+    const client = await WsClient.open(t);
+    client.playerId = playerId;
+    client.connectBody = await client.ok('RECONNECT', { token, ...(options.languageCode ? { languageCode: options.languageCode } : {}) });
+    return client;
+  }
+
+  /** Sends a packet without waiting; returns the correlationId used. */
+  send(packetType: string, body?: unknown, correlationId: string | number = `c${++this.counter}`): string | number {
+    this.sendRaw(JSON.stringify(body === undefined ? { packetType, correlationId } : { packetType, correlationId, body }));
+    return correlationId;
+  }
+
+  sendRaw(text: string): void {
+    this.socket.send(text);
+  }
+
+  /** Sends a packet and resolves with the response carrying the same correlationId (any status). */
+  async request(packetType: string, body?: unknown, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<ResponsePacket> {
+    const correlationId = `c${++this.counter}`;
+    const response = this.waitFor((p) => p.correlationId === correlationId && p.status !== undefined, `response to ${packetType}`, timeoutMs);
+    this.send(packetType, body, correlationId);
+    return (await response) as ResponsePacket;
+  }
+
+  /** request() that must succeed (status 200); resolves with the response body. */
+  async ok(packetType: string, body?: unknown): Promise<any> {
+    const res = await this.request(packetType, body);
+    if (res.status !== 200) throw new Error(`${packetType} failed: ${JSON.stringify(res)}`);
+    return res.body;
+  }
+
+  /** The next push of this type (optionally matching `where`), taking an already received one first. */
+  async nextNotify(packetType: string, where: (body: any) => boolean = () => true, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<any> {
+    const match = (p: Packet) => p.packetType === packetType && where(p.body);
+    const index = this.unread.findIndex(match);
+    if (index >= 0) return this.unread.splice(index, 1)[0].body;
+    const packet = await this.waitFor((p) => p.correlationId === undefined && match(p), packetType, timeoutMs, true);
+    return packet.body;
+  }
+
+  /** Pushes of this type received and not yet taken (without waiting). */
+  pending(packetType: string): any[] {
+    return this.unread.filter((p) => p.packetType === packetType).map((p) => p.body);
+  }
+
+  /**
+   * A PING round trip: once it returns, every frame the server sent before the PONG has been
+   * received. Use it to assert that something did NOT arrive, without sleeping.
+   */
+  async flush(): Promise<void> {
+    await this.ok('PING');
+  }
+
+  /** Closes the socket and waits until it is closed. */
+  async close(): Promise<void> {
+    if (this.socket.readyState !== WebSocket.CLOSED) this.socket.close();
+    await this.closed;
+  }
+
+  /** Drops the TCP connection without a close handshake (a crashed client). */
+  async terminate(): Promise<void> {
+    this.socket.terminate();
+    await this.closed;
+  }
+
+  private waitFor(match: (p: Packet) => boolean, what: string, timeoutMs: number, consume = false): Promise<Packet> {
+    return new Promise((resolve, reject) => {
+      if (this.socket.readyState === WebSocket.CLOSED) {
+        reject(new Error(`socket is closed; cannot wait for ${what}; received: ${this.describeReceived()}`));
+        return;
+      }
+      const waiter: Waiter = {
+        match: (p) => {
+          if (!match(p)) return false;
+          if (consume) {
+            const i = this.unread.indexOf(p);
+            if (i >= 0) this.unread.splice(i, 1);
+          }
+          return true;
+        },
+        resolve,
+        reject,
+        what,
+        timer: setTimeout(() => {
+          this.waiters.delete(waiter);
+          reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; received: ${this.describeReceived()}`));
+        }, timeoutMs),
+      };
+      this.waiters.add(waiter);
+    });
+  }
+
+  private onFrame(text: string): void {
+    let packet: Packet;
+    try {
+      packet = JSON.parse(text);
+    } catch {
+      packet = { packetType: 'UNPARSABLE', body: text };
+    }
+    this.received.push(packet);
+    if (packet.correlationId === undefined) this.unread.push(packet);
+    for (const w of this.waiters) {
+      if (w.match(packet)) {
+        this.waiters.delete(w);
+        clearTimeout(w.timer);
+        w.resolve(packet);
+        break;
+      }
+    }
+  }
+
+  private describeReceived(): string {
+    const last = this.received.slice(-5).map((p) => JSON.stringify(p).slice(0, 300));
+    return `${this.received.length} frame(s)${last.length ? `, last: ${last.join(' | ')}` : ''}`;
+  }
+}
+
+/** Connects several players at once. */
+export function connectAll(t: TestApp, playerIds: number[], options: { gameIndex?: number; languageCode?: string } = {}): Promise<WsClient[]> {
+  return Promise.all(playerIds.map((id) => WsClient.connect(t, id, options)));
+}
