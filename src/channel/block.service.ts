@@ -4,7 +4,7 @@ import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { DomainEvents } from '../common/events/domain-events.js';
 import { hiveTime } from '../common/http/hive-envelope.js';
 import { inTransaction } from '../infra/database/transaction.js';
-import { lockPlayers } from './channel-sql.js';
+import { lockPlayers, returnedRows } from './channel-sql.js';
 
 export const BLOCK_LIST_LIMIT = 100;
 
@@ -41,10 +41,10 @@ export class BlockService {
   }
 
   async unblock(gameIndex: number, playerId: number, blockedId: number): Promise<void> {
-    const removed: unknown[] = await this.dataSource.query(
+    const removed = returnedRows(await this.dataSource.query(
       `DELETE FROM channel_blocks WHERE game_index = $1 AND player_id = $2 AND blocked_id = $3 RETURNING blocked_id`,
       [gameIndex, playerId, blockedId],
-    );
+    ));
     if (removed.length === 0) throw new DomainError(ErrorCode.NotBlocked, `player ${blockedId} is not in the block list of player ${playerId}`);
     this.events.publish('block.changed', { gameIndex, playerId, blockedId, blocked: false });
   }

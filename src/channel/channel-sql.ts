@@ -112,3 +112,12 @@ export function isRetryable(err: unknown): boolean {
   const e = err as { code?: string; driverError?: { code?: string } } | null;
   return RETRYABLE.has(e?.code ?? '') || RETRYABLE.has(e?.driverError?.code ?? '');
 }
+
+/**
+ * Rows of a DELETE/UPDATE ... RETURNING: TypeORM's postgres driver answers those with
+ * `[rows, rowCount]` (other statements with the rows alone).
+ */
+export function returnedRows<T>(result: unknown): T[] {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
+  return result as T[];
+}

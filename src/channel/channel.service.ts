@@ -18,6 +18,7 @@ import {
   lockPlayers,
   memberIdsOf,
   requireChannel,
+  returnedRows,
 } from './channel-sql.js';
 import { ChannelQueries } from './channel-queries.js';
 import { CHANNEL_ID_PATTERN, CHANNEL_ID_RULE, type ChannelPage, type ChannelRow, type ChannelView, type MemberView, mapChannel } from './dto/channel.dto.js';
@@ -288,9 +289,12 @@ export class ChannelService {
 
   private async removeMember(t: Tx, gameIndex: number, channelId: string, playerId: number): Promise<boolean> {
     const m = t.manager;
-    const removed: unknown[] = await m.query(
-      `DELETE FROM channel_members WHERE game_index = $1 AND channel_id = $2 AND player_id = $3 RETURNING player_id`,
-      [gameIndex, channelId, playerId],
+    const removed = returnedRows(
+      await m.query(`DELETE FROM channel_members WHERE game_index = $1 AND channel_id = $2 AND player_id = $3 RETURNING player_id`, [
+        gameIndex,
+        channelId,
+        playerId,
+      ]),
     );
     if (removed.length === 0) return false;
     await m.query(`UPDATE channels SET member_count = member_count - 1 WHERE game_index = $1 AND channel_id = $2`, [gameIndex, channelId]);

@@ -7,10 +7,10 @@ export class PlayerIdPipe implements PipeTransform<unknown, number> {
   constructor(private readonly name = 'playerId') {}
 
   transform(value: unknown): number {
-    const text = String(value ?? '');
-    const id = Number(text);
-    if (!/^\d{1,16}$/.test(text) || id < 1 || id > MAX_PLAYER_ID) {
-      throw new DomainError(ErrorCode.Validation, `${this.name} must be a positive integer, got "${text}"`);
+    // The global ValidationPipe may already have turned the segment into a number (NaN if not numeric).
+    const id = Number(value);
+    if (!Number.isInteger(id) || id < 1 || id > MAX_PLAYER_ID) {
+      throw new DomainError(ErrorCode.Validation, `${this.name} must be a positive integer`);
     }
     return id;
   }

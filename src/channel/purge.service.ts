@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { DomainEvents } from '../common/events/domain-events.js';
 import { AppConfig } from '../infra/config/app-config.js';
 import { inTransaction } from '../infra/database/transaction.js';
+import { returnedRows } from './channel-sql.js';
 
 /** Arbitrary constant shared by every instance: the key of the purge advisory lock. */
 export const PURGE_LOCK_KEY = 72_616_003;
@@ -104,7 +105,7 @@ export class PurgeService {
 
   /** Owner not SYSTEM and no members; rows being entered right now are skipped, re-checked under lock. */
   private async deleteEmptyChannels(m: EntityManager, size: number): Promise<{ game_index: number; channel_id: string }[]> {
-    const rows: { game_index: number; channel_id: string }[] = await m.query(
+    const rows = returnedRows<{ game_index: number; channel_id: string }>(await m.query(
       `WITH doomed AS (
          SELECT game_index, channel_id FROM channels
           WHERE owner_id IS NOT NULL AND member_count = 0
@@ -113,7 +114,7 @@ export class PurgeService {
         WHERE c.game_index = d.game_index AND c.channel_id = d.channel_id AND c.member_count = 0
        RETURNING c.game_index, c.channel_id`,
       [size],
-    );
+    ));
     if (rows.length > 0) {
       await m.query(
         `DELETE FROM chat_messages cm USING unnest($1::int[], $2::varchar[]) AS d(game_index, channel_id)
@@ -125,11 +126,13 @@ export class PurgeService {
   }
 
   private async deleteOldMessages(m: EntityManager, cutoff: Date, size: number): Promise<number> {
-    const rows: unknown[] = await m.query(
-      `DELETE FROM chat_messages WHERE (game_index, id) IN (
-         SELECT game_index, id FROM chat_messages WHERE created_at < $1 ORDER BY created_at LIMIT $2)
-       RETURNING id`,
-      [cutoff, size],
+    const rows = returnedRows(
+      await m.query(
+        `DELETE FROM chat_messages WHERE (game_index, id) IN (
+           SELECT game_index, id FROM chat_messages WHERE created_at < $1 ORDER BY created_at LIMIT $2)
+         RETURNING id`,
+        [cutoff, size],
+      ),
     );
     return rows.length;
   }
