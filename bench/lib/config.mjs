@@ -1,0 +1,69 @@
+// Every size and duration of the bench, from the environment. BENCH_QUICK=1 picks small sizes
+// (about two minutes end to end); each BENCH_* variable below overrides one value.
+import { randomBytes } from 'node:crypto';
+
+const env = process.env;
+const quick = ['1', 'true', 'yes'].includes(String(env.BENCH_QUICK ?? '').toLowerCase());
+const num = (name, full, small) => {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return quick ? small : full;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number, got "${raw}"`);
+  return value;
+};
+const list = (name, full, small) => {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return quick ? small : full;
+  return raw.split(',').map((s) => s.trim()).filter(Boolean);
+};
+
+export const ALL_SCENARIOS = ['startup', 'fanout', 'connections', 'partyRest', 'channelRest', 'purge', 'scaleOut'];
+
+export function loadConfig() {
+  const runId = randomBytes(3).toString('hex');
+  return {
+    quick,
+    runId,
+    scenarios: list('BENCH_SCENARIOS', ALL_SCENARIOS, ALL_SCENARIOS),
+    /** Rounds per measured pair (ours and baseline alternate inside every round); medians are quoted. */
+    rounds: num('BENCH_ROUNDS', 3, 1),
+    gameIndex: num('BENCH_GAME_INDEX', 900, 900),
+    serverKey: env.BENCH_SERVER_KEY ?? 'bench-server-key-900',
+    jwtSecret: env.BENCH_JWT_SECRET ?? 'bench-jwt-secret-0123456789abcdef',
+    pgAdminUrl: env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    database: env.BENCH_DATABASE ?? 'partychat_bench',
+    redisUrl: env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/12',
+    redisPrefix: `bench-${runId}:`,
+    dbPoolSize: num('BENCH_DB_POOL_SIZE', 20, 20),
+    profile: ['1', 'true', 'yes'].includes(String(env.BENCH_PROFILE ?? '').toLowerCase()),
+    logServers: ['1', 'true', 'yes'].includes(String(env.BENCH_LOG_SERVERS ?? '').toLowerCase()),
+    warmupMs: num('BENCH_WARMUP_MS', 1000, 500),
+    phaseMs: num('BENCH_PHASE_MS', 4000, 1500),
+    fanout: {
+      size: num('BENCH_FANOUT_SIZE', 500, 500),
+      chartSizes: list('BENCH_CHART_SIZES', ['10', '100', '500', '2000'], ['10', '100', '500']).map(Number),
+      senders: num('BENCH_FANOUT_SENDERS', 4, 4),
+      window: num('BENCH_FANOUT_WINDOW', 4, 4),
+    },
+    connections: {
+      target: num('BENCH_CONNECTIONS', 19_000, 2_000),
+      generators: num('BENCH_CONN_GENERATORS', 4, 2),
+      concurrency: num('BENCH_CONN_CONCURRENCY', 50, 25),
+      rounds: num('BENCH_CONN_ROUNDS', 2, 1),
+      holdMs: num('BENCH_CONN_HOLD_MS', 3000, 1000),
+    },
+    rest: {
+      users: num('BENCH_REST_USERS', 50, 50),
+      partyCapacity: num('BENCH_PARTY_CAPACITY', 10, 10),
+      seedParties: num('BENCH_SEED_PARTIES', 100_000, 10_000),
+      seedChannels: num('BENCH_SEED_CHANNELS', 100_000, 10_000),
+    },
+    purge: {
+      channels: num('BENCH_PURGE_CHANNELS', 100_000, 10_000),
+      restMs: num('BENCH_PURGE_REST_MS', 4000, 2000),
+      rate: num('BENCH_PURGE_RATE', 100, 100),
+    },
+    startup: { rounds: num('BENCH_STARTUP_ROUNDS', 1, 1) },
+    scaleOut: { size: num('BENCH_SCALE_SIZE', 500, 500), monitorMessages: num('BENCH_SCALE_MONITOR_MESSAGES', 50, 20) },
+  };
+}

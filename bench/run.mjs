@@ -1,0 +1,116 @@
+// `npm run bench`: every scenario of issue 6, ours and its baseline alternately, on the real
+// PostgreSQL (and Redis for scale-out), load generators in separate processes on loopback only.
+// Writes bench/results/latest.json, latest.md and fanout.png. Everything it starts is killed on
+// the way out, whatever happens (see lib/proc.mjs). Sizes and durations: lib/config.mjs.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fanoutChart } from './lib/chart.mjs';
+import { ALL_SCENARIOS, loadConfig } from './lib/config.mjs';
+import { recreateDatabase, withClient } from './lib/db.mjs';
+import { installExitHandlers, killAll } from './lib/proc.mjs';
+import { markdown } from './lib/report.mjs';
+import { RESULTS_DIR, dumpProfile, startApp, startHttpPg, startWsRelay } from './lib/servers.mjs';
+import { connections } from './scenarios/connections.mjs';
+import { fanout } from './scenarios/fanout.mjs';
+import { purge } from './scenarios/purge.mjs';
+import { channelRest, partyRest } from './scenarios/rest.mjs';
+import { scaleOut } from './scenarios/scaleout.mjs';
+import { startup } from './scenarios/startup.mjs';
+
+const SCENARIOS = { startup, fanout, connections, partyRest, channelRest, purge, scaleOut };
+const t0 = performance.now();
+const log = (msg) => console.log(`[bench ${((performance.now() - t0) / 1000).toFixed(0).padStart(4)}s] ${msg}`);
+
+function machine() {
+  const cpus = os.cpus();
+  const info = {
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model?.replace(/\s+/g, ' ').trim() ?? 'unknown',
+    memoryGB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
+    node: process.versions.node,
+    os: `${os.type()} ${os.release()}`,
+    openFilesLimit: null,
+  };
+  try {
+    info.openFilesLimit = Number(execFileSync('sh', ['-c', 'ulimit -n']).toString().trim());
+  } catch {
+    /* unknown */
+  }
+  return info;
+}
+
+async function main() {
+  installExitHandlers();
+  const cfg = loadConfig();
+  const unknown = cfg.scenarios.filter((s) => !ALL_SCENARIOS.includes(s));
+  if (unknown.length) throw new Error(`BENCH_SCENARIOS: unknown ${unknown.join(', ')} (known: ${ALL_SCENARIOS.join(', ')})`);
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const results = {
+    startedAt: new Date().toISOString(),
+    quick: cfg.quick,
+    machine: machine(),
+    config: { ...cfg, jwtSecret: undefined, serverKey: undefined },
+    scenarios: {},
+  };
+  log(`${cfg.quick ? 'quick' : 'full'} run ${cfg.runId}: ${cfg.scenarios.join(', ')}`);
+
+  const ctx = { cfg, log };
+  try {
+    if (cfg.scenarios.includes('startup')) await runScenario(ctx, results, 'startup');
+    const rest = cfg.scenarios.filter((s) => s !== 'startup');
+    if (rest.length) {
+      log(`fresh database ${cfg.database}`);
+      cfg.databaseUrl = await recreateDatabase(cfg.pgAdminUrl, cfg.database);
+      ctx.app = await startApp(cfg, 'ours');
+      log(`our service on ${ctx.app.url} (ready in ${Math.round(ctx.app.readyMs)} ms)`);
+      results.machine.postgres = await withClient(cfg.databaseUrl, async (c) => (await c.query('SHOW server_version')).rows[0].server_version);
+      try {
+        results.machine.redis = /redis_version:(\S+)/.exec(execFileSync('redis-cli', ['-u', cfg.redisUrl, 'INFO', 'server']).toString())?.[1];
+      } catch {
+        /* no redis-cli */
+      }
+      ctx.relay = await startWsRelay(cfg, 'ws-relay');
+      ctx.restBaseline = await startHttpPg(cfg, 'http-pg');
+      ctx.profile = async (label, app = ctx.app) => {
+        const file = await dumpProfile(app, label);
+        if (file) log(`  CPU profile: ${file}`);
+      };
+      for (const name of rest) await runScenario(ctx, results, name);
+    }
+  } finally {
+    killAll();
+    results.durationSeconds = Math.round((performance.now() - t0) / 1000);
+    write(results);
+  }
+}
+
+async function runScenario(ctx, results, name) {
+  ctx.log(`scenario ${name}`);
+  const started = performance.now();
+  try {
+    results.scenarios[name] = await SCENARIOS[name](ctx);
+  } catch (err) {
+    ctx.log(`  scenario ${name} FAILED: ${err?.stack ?? err}`);
+    results.scenarios[name] = { error: String(err?.message ?? err).slice(0, 500) };
+  }
+  results.scenarios[name].seconds = Math.round((performance.now() - started) / 1000);
+  write(results); // partial results survive a later crash
+}
+
+function write(results) {
+  writeFileSync(`${RESULTS_DIR}/latest.json`, `${JSON.stringify(results, null, 2)}\n`);
+  const bySize = results.scenarios.fanout?.bySize;
+  if (bySize?.length) writeFileSync(`${RESULTS_DIR}/fanout.png`, fanoutChart(bySize, `${results.startedAt} ${results.quick ? '(quick run)' : ''}`));
+  writeFileSync(`${RESULTS_DIR}/latest.md`, markdown(results));
+}
+
+main()
+  .then(() => {
+    log(`done: ${RESULTS_DIR}/latest.md`);
+    process.exit(0);
+  })
+  .catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });

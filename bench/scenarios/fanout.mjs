@@ -1,0 +1,130 @@
+// Fan-out (issue 6): one channel, every member connected over WebSocket, a few senders.
+// Deliveries/s at saturation and p50/p99 send→receive latency at half that message rate, for our
+// service with history off and on, and for the bare ws relay; alternated, medians quoted.
+// Also the chart's sweep over channel sizes (10/100/500/2000).
+import { fileURLToPath } from 'node:url';
+import { hive, parallel } from '../lib/api.mjs';
+import { runGenerator, settle } from '../lib/proc.mjs';
+import { median, ratio, round } from '../lib/stats.mjs';
+
+const GEN = fileURLToPath(new URL('../gen/ws-fanout.mjs', import.meta.url));
+const GROUP_MAX = 500;
+
+/** One channel of ours, created and filled through the Hive API (GROUP: entered before connecting). */
+export async function prepareOurChannel(ctx, baseUrl, { channelId, size, history, idBase }) {
+  const api = hive(ctx.cfg, baseUrl);
+  const type = size <= GROUP_MAX ? 'GROUP' : 'PUBLIC';
+  await api.createChannel({ channelId, channelName: `bench ${size}`, maxMemberCount: Math.max(2, size), type, chatHistoryAllowed: history });
+  const memberIds = Array.from({ length: size }, (_, i) => idBase + i);
+  // PUBLIC channels may only be entered by connected players: the generator enters over the socket.
+  if (type === 'GROUP') await parallel(size, 16, (i) => api.enter(channelId, memberIds[i]));
+  return { channelId, memberIds, enterViaWs: type !== 'GROUP' };
+}
+
+/** One generator run against `urls`: saturate, then half load. */
+export async function measureFanout(ctx, { urls, channelId, memberIds, enterViaWs, pid, pids = [pid] }) {
+  const { cfg } = ctx;
+  for (const p of pids) await settle(p, { timeoutMs: 20_000 });
+  const result = await runGenerator('fanout-gen', GEN, {
+    urls,
+    secret: cfg.jwtSecret,
+    gameIndex: cfg.gameIndex,
+    channelId,
+    memberIds,
+    enterViaWs,
+    senders: cfg.fanout.senders,
+    phases: [
+      { name: 'saturation', kind: 'saturate', window: cfg.fanout.window, warmupMs: cfg.warmupMs, durationMs: cfg.phaseMs },
+      { name: 'half', kind: 'rate', rate: 'half', warmupMs: cfg.warmupMs, durationMs: cfg.phaseMs },
+    ],
+  }, 300_000);
+  const [sat, half] = result.phases;
+  return {
+    deliveriesPerSec: sat.deliveriesPerSec,
+    messagesPerSec: sat.messagesPerSec,
+    saturationP99Ms: sat.latencyMs.p99,
+    halfRateMessagesPerSec: half.rate,
+    halfDeliveriesPerSec: half.deliveriesPerSec,
+    p50Ms: half.latencyMs.p50,
+    p99Ms: half.latencyMs.p99,
+    ackP99Ms: half.ackLatencyMs.p99,
+    completeness: sat.deliveryCompleteness,
+    refused: sat.messagesRefused + half.messagesRefused,
+    refusedStatuses: { ...sat.refusedStatuses, ...half.refusedStatuses },
+    connectMs: result.connectMs,
+  };
+}
+
+function summarizeRuns(runs) {
+  const pick = (key) => round(median(runs.map((r) => r[key])));
+  return {
+    deliveriesPerSec: pick('deliveriesPerSec'),
+    messagesPerSec: pick('messagesPerSec'),
+    p50Ms: pick('p50Ms'),
+    p99Ms: pick('p99Ms'),
+    saturationP99Ms: pick('saturationP99Ms'),
+    ackP99Ms: pick('ackP99Ms'),
+    completeness: pick('completeness'),
+    rounds: runs,
+  };
+}
+
+export async function fanout(ctx) {
+  const { cfg, app, relay, log } = ctx;
+  const sizes = [...new Set([cfg.fanout.size, ...cfg.fanout.chartSizes])];
+  const out = { size: cfg.fanout.size, senders: cfg.fanout.senders, window: cfg.fanout.window, bySize: [] };
+  let block = 0;
+  for (const size of sizes) {
+    const main = size === cfg.fanout.size;
+    const variants = main ? ['baseline', 'historyOff', 'historyOn'] : ['baseline', 'historyOff'];
+    const rounds = main ? cfg.rounds : 1;
+    const channels = {};
+    for (const variant of variants) {
+      const idBase = 1_000_000 + block++ * 10_000;
+      if (variant === 'baseline') {
+        channels[variant] = { channelId: `bench-relay-${size}`, memberIds: Array.from({ length: size }, (_, i) => idBase + i), enterViaWs: true };
+      } else {
+        log(`  fan-out ${size}: creating ${variant} channel (${size} members)`);
+        channels[variant] = await prepareOurChannel(ctx, app.url, {
+          channelId: `bench-fan-${size}-${variant}-${cfg.runId}`,
+          size,
+          history: variant === 'historyOn',
+          idBase,
+        });
+      }
+    }
+    const runs = Object.fromEntries(variants.map((v) => [v, []]));
+    for (let r = 0; r < rounds; r++) {
+      const order = r % 2 === 0 ? variants : [...variants].reverse();
+      for (const variant of order) {
+        const target = variant === 'baseline' ? relay : app;
+        const res = await measureFanout(ctx, { urls: [target.wsUrl], pid: target.pid, ...channels[variant] });
+        log(
+          `  fan-out ${size} ${variant.padEnd(10)} round ${r + 1}: ${res.deliveriesPerSec} deliveries/s, ` +
+            `p50 ${res.p50Ms} ms, p99 ${res.p99Ms} ms at ${res.halfRateMessagesPerSec} msg/s${res.refused ? `, ${res.refused} refused ${JSON.stringify(res.refusedStatuses)}` : ''}`,
+        );
+        runs[variant].push(res);
+      }
+    }
+    const entry = { size, ...Object.fromEntries(variants.map((v) => [v, summarizeRuns(runs[v])])) };
+    entry.deliveriesRatio = ratio(entry.historyOff.deliveriesPerSec, entry.baseline.deliveriesPerSec);
+    if (entry.historyOn) entry.historyOnDeliveriesRatio = ratio(entry.historyOn.deliveriesPerSec, entry.baseline.deliveriesPerSec);
+    entry.p99Ratio = ratio(entry.historyOff.p99Ms, entry.baseline.p99Ms);
+    out.bySize.push(entry);
+    if (main) {
+      out.baseline = entry.baseline;
+      out.historyOff = entry.historyOff;
+      out.historyOn = entry.historyOn;
+      out.historyOffRatio = entry.deliveriesRatio;
+      out.historyOnRatio = entry.historyOnDeliveriesRatio;
+    }
+    await ctx.profile?.(`fanout-${size}`);
+  }
+  out.goals = {
+    historyOff: { goal: '>= 0.8 of baseline deliveries/s', value: out.historyOffRatio, met: out.historyOffRatio >= 0.8 },
+    historyOn: { goal: '>= 0.6 of baseline deliveries/s', value: out.historyOnRatio, met: out.historyOnRatio >= 0.6 },
+    p99HistoryOff: { goal: 'p99 <= 25 ms at half load', value: out.historyOff?.p99Ms, met: out.historyOff?.p99Ms <= 25 },
+    p99HistoryOn: { goal: 'p99 <= 25 ms at half load', value: out.historyOn?.p99Ms, met: out.historyOn?.p99Ms <= 25 },
+  };
+  return out;
+}

@@ -1,0 +1,180 @@
+// Party REST and Channel REST (issue 6): join→leave / enter→exit cycles per second with 50
+// concurrent players, and party search / channel list with filters on 100,000 rows; ours and the
+// node:http + pg baseline (same SQL) alternate on the same database.
+import { fileURLToPath } from 'node:url';
+import { call, hive, parallel } from '../lib/api.mjs';
+import { seedChannels, seedParties } from '../lib/db.mjs';
+import { runGenerator, settle } from '../lib/proc.mjs';
+import { median, ratio, round } from '../lib/stats.mjs';
+
+const GEN = fileURLToPath(new URL('../gen/http-load.mjs', import.meta.url));
+const PARTIES = '/api/table/services/parties';
+
+async function load(ctx, target, config) {
+  await settle(target.pid, { timeoutMs: 20_000 });
+  const res = await runGenerator('http-load', GEN, { baseUrl: target.url, warmupMs: ctx.cfg.warmupMs, durationMs: ctx.cfg.phaseMs, ...config });
+  return res;
+}
+
+/** Alternates baseline and ours for `rounds`; `before(target)` runs ahead of each measurement. */
+async function alternate(ctx, label, config, { before, rate = 'cyclesPerSec' } = {}) {
+  const { cfg, app, restBaseline, log } = ctx;
+  const variants = [
+    ['baseline', restBaseline],
+    ['ours', app],
+  ];
+  const runs = { baseline: [], ours: [] };
+  for (let r = 0; r < cfg.rounds; r++) {
+    for (const [name, target] of r % 2 === 0 ? variants : [...variants].reverse()) {
+      if (before) await before(target);
+      const res = await load(ctx, target, config);
+      log(
+        `  ${label} ${name.padEnd(8)} round ${r + 1}: ${res[rate]} ${rate === 'cyclesPerSec' ? 'cycles' : 'requests'}/s, ` +
+          `p50 ${res.latencyMs.p50} ms, p99 ${res.latencyMs.p99} ms${res.failedRequests ? `, ${res.failedRequests} failed ${JSON.stringify(res.statuses)} ${res.errorSamples[0] ?? ''}` : ''}`,
+      );
+      delete res.timeline;
+      runs[name].push(res);
+    }
+  }
+  const summary = (list) => ({
+    perSec: round(median(list.map((x) => x[rate]))),
+    p50Ms: round(median(list.map((x) => x.latencyMs.p50))),
+    p99Ms: round(median(list.map((x) => x.latencyMs.p99))),
+    failedRequests: list.reduce((n, x) => n + x.failedRequests, 0),
+    errorSamples: list.flatMap((x) => x.errorSamples).slice(0, 3),
+    rounds: list.map(({ errorSamples, ...x }) => x),
+  });
+  const out = { unit: rate === 'cyclesPerSec' ? 'cycles/s' : 'requests/s', baseline: summary(runs.baseline), ours: summary(runs.ours) };
+  out.throughputRatio = ratio(out.ours.perSec, out.baseline.perSec);
+  out.p99Ratio = ratio(out.ours.p99Ms, out.baseline.p99Ms);
+  out.goals = {
+    throughput: { goal: '>= 0.5 of baseline', value: out.throughputRatio, met: out.throughputRatio >= 0.5 },
+    p99: { goal: 'p99 <= 50 ms', value: out.ours.p99Ms, met: out.ours.p99Ms <= 50 },
+  };
+  return out;
+}
+
+export async function partyRest(ctx) {
+  const { cfg, app, log } = ctx;
+  const { users: userCount, partyCapacity, seedParties: seedCount } = cfg.rest;
+  const api = hive(cfg, app.url);
+  // Players get their tokens (and profiles) the way a game server hands them over.
+  const ownerIds = Array.from({ length: Math.ceil(userCount / 5) }, (_, i) => 3_000_000 + i);
+  const userIds = Array.from({ length: userCount }, (_, i) => 3_100_000 + i);
+  const tokens = new Map();
+  await parallel(ownerIds.length + userIds.length, 10, async (i) => {
+    const id = i < ownerIds.length ? ownerIds[i] : userIds[i - ownerIds.length];
+    tokens.set(id, await api.token(id));
+  });
+  // Parties of capacity 10 with their Owner; 5 players cycle on each, so a join never finds it full.
+  const partyIds = [];
+  for (const owner of ownerIds) {
+    const res = await call(app.url, 'POST', PARTIES, {
+      bearer: tokens.get(owner),
+      body: { data: { name: `bench cycle ${owner}`, max_member_count: partyCapacity } },
+    });
+    partyIds.push(res.json.row.id);
+  }
+  const users = userIds.map((id, i) => ({ headers: { authorization: `Bearer ${tokens.get(id)}` }, vars: { partyId: partyIds[i % partyIds.length] } }));
+  // A run cut short could leave someone inside: every measurement starts with everyone outside.
+  const leaveAll = (target) =>
+    parallel(users.length, 10, (i) => call(target.url, 'DELETE', `${PARTIES}/${users[i].vars.partyId}`, { bearer: tokens.get(userIds[i]), ok: [200, 404] }));
+  const out = { users: userCount, partyCapacity, parties: partyIds.length };
+  out.joinLeave = await alternate(
+    ctx,
+    'party join→leave',
+    {
+      users,
+      steps: [
+        { name: 'join', method: 'POST', path: `${PARTIES}/{partyId}`, body: {} },
+        { name: 'leave', method: 'DELETE', path: `${PARTIES}/{partyId}` },
+      ],
+    },
+    { before: leaveAll },
+  );
+  await ctx.profile?.('party-cycle');
+
+  log(`  seeding ${seedCount} parties`);
+  await seedParties(cfg.databaseUrl, cfg.gameIndex, seedCount, 3_500_000);
+  out.seededParties = seedCount;
+  out.search = await alternate(
+    ctx,
+    'party search',
+    {
+      users,
+      steps: [
+        {
+          name: 'search',
+          method: 'GET',
+          paths: [
+            `${PARTIES}?query=dragon&limit=50`,
+            `${PARTIES}?limit=50`,
+            `${PARTIES}?query=storm%201&skip=50&limit=50`,
+            `${PARTIES}?query=no-such-party&limit=50`,
+            `${PARTIES}?query=party&skip=5000&limit=50`,
+          ],
+        },
+      ],
+    },
+    { rate: 'requestsPerSec' },
+  );
+  await ctx.profile?.('party-search');
+  return out;
+}
+
+export async function channelRest(ctx) {
+  const { cfg, app, log } = ctx;
+  const { users: userCount, seedChannels: seedCount } = cfg.rest;
+  const api = hive(cfg, app.url);
+  const channelIds = Array.from({ length: Math.ceil(userCount / 10) }, (_, i) => `bench-rest-${cfg.runId}-${i}`);
+  for (const channelId of channelIds) {
+    await api.createChannel({ channelId, channelName: 'bench rest', maxMemberCount: 500, type: 'GROUP' });
+  }
+  const userIds = Array.from({ length: userCount }, (_, i) => 4_000_000 + i);
+  const auth = { authorization: `Bearer ${cfg.serverKey}` };
+  const users = userIds.map((playerId, i) => ({ headers: auth, vars: { playerId, channelId: channelIds[i % channelIds.length] } }));
+  const exitAll = (target) =>
+    parallel(users.length, 10, (i) => hive(cfg, target.url).exit(users[i].vars.channelId, users[i].vars.playerId, [200, 400]));
+  const base = `/api/v1/games/${cfg.gameIndex}/channels`;
+  const out = { users: userCount, channels: channelIds.length };
+  out.enterExit = await alternate(
+    ctx,
+    'channel enter→exit',
+    {
+      users,
+      steps: [
+        { name: 'enter', method: 'POST', path: `${base}/{channelId}/enter`, body: { playerId: '{playerId}' } },
+        { name: 'exit', method: 'POST', path: `${base}/{channelId}/exit`, body: { playerId: '{playerId}' } },
+      ],
+    },
+    { before: exitAll },
+  );
+  await ctx.profile?.('channel-cycle');
+
+  log(`  seeding ${seedCount} channels`);
+  await seedChannels(cfg.databaseUrl, cfg.gameIndex, seedCount, `bench-list-${cfg.runId}-`);
+  out.seededChannels = seedCount;
+  out.list = await alternate(
+    ctx,
+    'channel list',
+    {
+      users: users.map((u) => ({ headers: auth, vars: {} })),
+      steps: [
+        {
+          name: 'list',
+          method: 'GET',
+          paths: [
+            `${base}?size=10`,
+            `${base}?type=GROUP&size=10&page=3`,
+            `${base}?channelName=dragon&size=10`,
+            `${base}?channelId=bench-list-${cfg.runId}-12&size=10`,
+            `${base}?sort=channelName&order=ASC&size=10&page=20`,
+          ],
+        },
+      ],
+    },
+    { rate: 'requestsPerSec' },
+  );
+  await ctx.profile?.('channel-list');
+  return out;
+}
