@@ -74,7 +74,7 @@ const membershipOf = async (c, partyId, playerId) =>
 const acceptedIds = async (c, partyId) =>
   (await c.query(`SELECT "pm"."player_id" AS "player_id" FROM "party_members" "pm" WHERE "pm"."party_id" = $1 AND "pm"."status" = $2`, [partyId, 1]))
     .rows.map((r) => Number(r.player_id));
-const setMemberCount = (c, partyId, count) => c.query(`UPDATE "parties" SET "member_count" = $1 WHERE "id" IN ($2)`, [count, partyId]);
+const setMemberCount = (c, partyId, count) => c.query(`UPDATE "parties" SET "member_count" = $1 WHERE "id" = $2`, [count, partyId]);
 
 const mapMember = (r) => ({
   id: r.PartyMember_id,
@@ -111,8 +111,8 @@ async function partyJoin(me, partyId) {
     const accepted = !party.p_is_private;
     if (accepted && party.p_member_count >= party.p_max_member_count) throw new HttpError(409, { msg: 'party is full', status: false });
     const inserted = await c.query(
-      `INSERT INTO "party_members"("id", "game_index", "party_id", "player_id", "role", "status", "team", "channels", "data", "variables", "created_at", "accepted_at")
-       VALUES (DEFAULT, $1, $2, $3, $4, $5, $6, $7, DEFAULT, DEFAULT, DEFAULT, $8) RETURNING "id", "team", "channels", "data", "variables", "created_at"`,
+      `INSERT INTO "party_members"("game_index", "party_id", "player_id", "role", "status", "team", "channels", "data", "variables", "created_at", "accepted_at")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, DEFAULT, DEFAULT, DEFAULT, $8) RETURNING "id", "team", "channels", "data", "variables", "created_at"`,
       [me.gameIndex, party.p_id, me.playerId, 3, accepted ? 1 : 0, '', [], accepted ? new Date() : null],
     );
     const id = inserted.rows[0].id;
@@ -149,7 +149,7 @@ async function partySearch(gameIndex, query, skip, limit) {
   }
   const [rows, count] = await Promise.all([
     pool.query(`SELECT ${PARTY_COLS} FROM "parties" "p" WHERE ${where} ORDER BY "p"."id" DESC LIMIT ${limit} OFFSET ${skip}`, params),
-    pool.query(`SELECT COUNT(DISTINCT("p"."id")) AS "cnt" FROM "parties" "p" WHERE ${where}`, params),
+    pool.query(`SELECT COUNT(1) AS "cnt" FROM "parties" "p" WHERE ${where}`, params),
   ]);
   return { list: rows.rows.map(mapParty), totalCount: Number(count.rows[0].cnt) };
 }
@@ -260,10 +260,23 @@ async function channelList(g, q) {
 }
 
 // ---------------------------------------------------------------- routing ----------------------
-function playerOf(req) {
+// The same ban check as PlayerService.assertNotBanned: one query per player every 2 s.
+const banCache = new Map();
+async function playerOf(req) {
   const match = /^bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
   const claims = match ? verifyPlayerToken(secret, match[1].trim()) : null;
   if (!claims) throw new HttpError(401, { msg: 'invalid token', status: false });
+  const key = `${claims.gameIndex}:${claims.playerId}`;
+  let entry = banCache.get(key);
+  if (!entry || entry.until < Date.now()) {
+    const { rows } = await pool.query(
+      `SELECT "Player"."is_ban" AS "Player_is_ban", "Player"."game_index" AS "Player_game_index", "Player"."id" AS "Player_id" FROM "players" "Player" WHERE (("Player"."game_index" = $1) AND ("Player"."id" = $2)) LIMIT 1`,
+      [claims.gameIndex, claims.playerId],
+    );
+    entry = { banned: rows[0]?.Player_is_ban ?? false, until: Date.now() + 2000 };
+    banCache.set(key, entry);
+  }
+  if (entry.banned) throw new HttpError(401, { msg: 'invalid token', status: false });
   return claims;
 }
 
@@ -288,13 +301,13 @@ async function route(req, url) {
   const path = url.pathname;
   let m;
   if ((m = /^\/api\/table\/services\/parties\/(\d+)$/.exec(path))) {
-    const me = playerOf(req);
+    const me = await playerOf(req);
     await readJson(req);
     if (req.method === 'POST') return partyJoin(me, Number(m[1]));
     if (req.method === 'DELETE') return partyLeave(me, Number(m[1]));
   }
   if (path === '/api/table/services/parties' && req.method === 'GET') {
-    const me = playerOf(req);
+    const me = await playerOf(req);
     const skip = Math.max(0, Number(url.searchParams.get('skip') ?? 0));
     const limit = Math.min(100, Math.max(0, Number(url.searchParams.get('limit') ?? 50)));
     return partySearch(me.gameIndex, url.searchParams.get('query'), skip, limit);
