@@ -214,3 +214,27 @@ export class WsClient {
 export function connectAll(t: TestApp, playerIds: number[], options: { gameIndex?: number; languageCode?: string } = {}): Promise<WsClient[]> {
   return Promise.all(playerIds.map((id) => WsClient.connect(t, id, options)));
 }
+
+/**
+ * Environment for an app in Redis mode with keys under a prefix of its own (the Redis is shared):
+ * `startTestApp(redisTestEnvironment(url))`. Remove the keys afterwards with `deleteRedisKeys`.
+ */
+export function redisTestEnvironment(url: string, prefix = `pctest:${process.pid}:${Math.random().toString(36).slice(2, 10)}:`): Record<string, string> {
+  return { REDIS_URL: url, REDIS_PREFIX: prefix };
+}
+
+/** Deletes every key under the prefix (test clean-up). */
+export async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(url);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
