@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, SelectQueryBuilder } from 'typeorm';
+import { type DataSource, In, type SelectQueryBuilder } from 'typeorm';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { inTransaction, type Tx } from '../infra/database/transaction.js';
 import type { PlayerIdentity } from '../player/player-identity.js';
@@ -17,6 +17,9 @@ export interface PartyList {
   list: PartyDto[];
   totalCount: number;
 }
+
+/** Up to this many matches, a name search sorts them rather than walking the id index. */
+const SORT_MATCHES_UP_TO = 20_000;
 
 /** `%`, `_` and `\` in a search are literal characters, not LIKE wildcards. */
 function likePattern(query: string): string {
@@ -70,11 +73,32 @@ export class PartyService {
     });
   }
 
-  /** All parties of the game (private ones too) whose name contains `query`, newest first. */
+  /**
+   * All parties of the game (private ones too) whose name contains `query`, newest first.
+   * The planner misjudges how many names a trigram search matches, so the plan is chosen from
+   * the exact count (which the reply needs anyway): few matches are collected through the
+   * trigram index and sorted; many are met quickly by walking the newest-first index.
+   */
   async search(gameIndex: number, query: string | undefined, page: Page): Promise<PartyList> {
-    const qb = this.dataSource.getRepository(Party).createQueryBuilder('p').where('p.game_index = :gameIndex', { gameIndex });
-    if (query) qb.andWhere(`lower(p.name) LIKE :pattern ESCAPE '\\'`, { pattern: likePattern(query) });
-    return this.page(qb.orderBy('p.id', 'DESC'), page);
+    const repo = this.dataSource.getRepository(Party);
+    if (!query) {
+      const [rows, totalCount] = await Promise.all([
+        page.limit === 0 ? Promise.resolve([] as Party[]) : repo.find({ where: { gameIndex }, order: { id: 'DESC' }, skip: page.skip, take: page.limit }),
+        repo.countBy({ gameIndex }),
+      ]);
+      return { list: rows.map(mapParty), totalCount };
+    }
+    const match = `game_index = $1 AND lower(name) LIKE $2 ESCAPE '\\'`;
+    const params = [gameIndex, likePattern(query)];
+    const [{ n: totalCount }]: { n: number }[] = await this.dataSource.query(`SELECT count(*)::int AS n FROM parties WHERE ${match}`, params);
+    if (page.limit === 0 || page.skip >= totalCount) return { list: [], totalCount };
+    const sql =
+      totalCount <= SORT_MATCHES_UP_TO
+        ? `WITH m AS MATERIALIZED (SELECT id FROM parties WHERE ${match}) SELECT id FROM m ORDER BY id DESC OFFSET $3 LIMIT $4`
+        : `SELECT id FROM parties WHERE ${match} ORDER BY id DESC OFFSET $3 LIMIT $4`;
+    const ids = ((await this.dataSource.query(sql, [...params, page.skip, page.limit])) as { id: number }[]).map((r) => Number(r.id));
+    const byId = new Map((await repo.findBy({ id: In(ids) })).map((p) => [p.id, p]));
+    return { list: ids.flatMap((id) => (byId.has(id) ? [mapParty(byId.get(id)!)] : [])), totalCount };
   }
 
   /** Parties the player is an Accepted member of, newest first. */
