@@ -3,10 +3,12 @@ import { ChatWriter } from '../src/realtime/chat/chat-writer.js';
 import { decodeMessageId } from '../src/realtime/chat/message-id.js';
 import { hive } from './support/http.js';
 import { type TestApp, startTestApp, truncateAll } from './support/test-app.js';
-import { WsClient, connectAll } from './support/ws-client.js';
+import { WsClient, connectAll, resetRealtimeCaches, optionalRedisEnvironment, cleanOptionalRedis } from './support/ws-client.js';
 
 describe('realtime: chat, channels, blocks, notices (SPEC 3.4, 4)', () => {
   let t: TestApp;
+  // Single-instance mode, or Redis mode on CI's second pass (TEST_REDIS_URL).
+  const redisEnv = optionalRedisEnvironment();
   const open: WsClient[] = [];
   const connect = async (playerId: number, options?: { languageCode?: string }) => {
     const c = await WsClient.connect(t, playerId, options);
@@ -18,13 +20,15 @@ describe('realtime: chat, channels, blocks, notices (SPEC 3.4, 4)', () => {
   const enterHttp = (channelId: string, playerId: number) => hive(t).post(`/api/v1/games/1/channels/${channelId}/enter`).send({ playerId }).expect(200);
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp(redisEnv);
   });
   afterAll(async () => {
     await t.close();
+    await cleanOptionalRedis(redisEnv);
   });
   beforeEach(async () => {
     await truncateAll(t.dataSource);
+    await resetRealtimeCaches(t);
   });
   afterEach(async () => {
     await Promise.all(open.splice(0).map((c) => c.close()));

@@ -1,10 +1,12 @@
 import WebSocket from 'ws';
 import { hive, playerToken } from './support/http.js';
 import { type TestApp, startTestApp, truncateAll } from './support/test-app.js';
-import { WsClient } from './support/ws-client.js';
+import { WsClient, resetRealtimeCaches, optionalRedisEnvironment, cleanOptionalRedis } from './support/ws-client.js';
 
 describe('realtime: session rules (SPEC 4)', () => {
   let t: TestApp;
+  // Single-instance mode, or Redis mode on CI's second pass (TEST_REDIS_URL).
+  const redisEnv = optionalRedisEnvironment();
   const open: WsClient[] = [];
   const track = <T extends WsClient>(c: T): T => {
     open.push(c);
@@ -12,13 +14,15 @@ describe('realtime: session rules (SPEC 4)', () => {
   };
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp(redisEnv);
   });
   afterAll(async () => {
     await t.close();
+    await cleanOptionalRedis(redisEnv);
   });
   beforeEach(async () => {
     await truncateAll(t.dataSource);
+    await resetRealtimeCaches(t);
   });
   afterEach(async () => {
     await Promise.all(open.splice(0).map((c) => c.close()));

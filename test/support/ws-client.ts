@@ -216,10 +216,24 @@ export function connectAll(t: TestApp, playerIds: number[], options: { gameIndex
 }
 
 /**
+ * When TEST_REDIS_URL is set (CI's PostgreSQL pass), the environment that puts a test app in
+ * Redis mode under a fresh key prefix; otherwise {} (single-instance mode).
+ */
+export function optionalRedisEnvironment(): Record<string, string> {
+  const url = process.env.TEST_REDIS_URL;
+  return url ? redisTestEnvironment(url) : {};
+}
+
+/** After the app closed: removes the keys of optionalRedisEnvironment() (no-op without Redis). */
+export async function cleanOptionalRedis(env: Record<string, string>): Promise<void> {
+  if (env.REDIS_URL && env.REDIS_PREFIX) await deleteRedisKeys(env.REDIS_URL, env.REDIS_PREFIX);
+}
+
+/**
  * Environment for an app in Redis mode with keys under a prefix of its own (the Redis is shared):
  * `startTestApp(redisTestEnvironment(url))`. Remove the keys afterwards with `deleteRedisKeys`.
  */
-export function redisTestEnvironment(url: string, prefix = `pctest:${process.pid}:${Math.random().toString(36).slice(2, 10)}:`): Record<string, string> {
+export function redisTestEnvironment(url: string, prefix = `pctest:${process.pid}:${Math.random().toString(36).slice(2, 10)}:`): { REDIS_URL: string; REDIS_PREFIX: string } {
   return { REDIS_URL: url, REDIS_PREFIX: prefix };
 }
 
@@ -237,4 +251,15 @@ export async function deleteRedisKeys(url: string, prefix: string): Promise<void
   } finally {
     redis.disconnect();
   }
+}
+
+/**
+ * Call after truncateAll: the gateway caches channel members and block lists, kept right by
+ * domain events, and a TRUNCATE publishes none (a recreated channel id would look like the old one).
+ */
+export async function resetRealtimeCaches(t: TestApp): Promise<void> {
+  const { ChannelCache } = await import('../../src/realtime/chat/channel-cache.js');
+  const { BlockCache } = await import('../../src/realtime/chat/block-cache.js');
+  t.app.get(ChannelCache, { strict: false }).clear();
+  t.app.get(BlockCache, { strict: false }).clear();
 }

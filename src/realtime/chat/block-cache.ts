@@ -48,6 +48,12 @@ export class BlockCache {
     this.lists.delete(key);
   }
 
+  /** Forgets everything (tests that empty the database behind the events' back). */
+  clear(): void {
+    for (const key of this.lists.keys()) this.generations.set(key, (this.generations.get(key) ?? 0) + 1);
+    this.lists.clear();
+  }
+
   private async load(gameIndex: number, playerId: number): Promise<Set<number>> {
     const key = `${gameIndex}:${playerId}`;
     const generation = this.generations.get(key) ?? 0;

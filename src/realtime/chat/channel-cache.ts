@@ -8,7 +8,7 @@ export interface CachedChannel {
 }
 
 /** Settings changes without an event reach us at the latest after this long. */
-const MAX_AGE_MS = 30_000;
+const MAX_AGE_MS = 10_000;
 const MAX_ENTRIES = 50_000;
 
 /**
@@ -54,6 +54,13 @@ export class ChannelCache {
   drop(gameIndex: number, channelId: string): void {
     const key = this.bump(`${gameIndex}:${channelId}`);
     this.entries.delete(key);
+  }
+
+  /** Forgets everything (tests that empty the database behind the events' back). */
+  clear(): void {
+    for (const key of this.entries.keys()) this.bump(key);
+    for (const key of this.loads.keys()) this.bump(key);
+    this.entries.clear();
   }
 
   private bump(key: string): string {
