@@ -56,6 +56,15 @@ async function main() {
   log(`${cfg.quick ? 'quick' : 'full'} run ${cfg.runId}: ${cfg.scenarios.join(', ')}`);
 
   const ctx = { cfg, log };
+  // The run stops by itself: past the budget no new scenario starts; well past it, everything stops.
+  const watchdog = setTimeout(() => {
+    log(`hard time limit (${Math.round(cfg.budgetSeconds * 1.3)} s) reached: stopping everything`);
+    killAll();
+    results.aborted = 'hard time limit';
+    write(results);
+    process.exit(2);
+  }, cfg.budgetSeconds * 1300);
+  watchdog.unref();
   try {
     if (cfg.scenarios.includes('startup')) await runScenario(ctx, results, 'startup');
     const rest = cfg.scenarios.filter((s) => s !== 'startup');
@@ -76,6 +85,7 @@ async function main() {
         const file = await dumpProfile(app, label);
         if (file) log(`  CPU profile: ${file}`);
       };
+      ctx.profileReset = (app = ctx.app) => dumpProfile(app, null);
       for (const name of rest) await runScenario(ctx, results, name);
     }
   } finally {
@@ -86,6 +96,13 @@ async function main() {
 }
 
 async function runScenario(ctx, results, name) {
+  const elapsed = (performance.now() - t0) / 1000;
+  if (elapsed > ctx.cfg.budgetSeconds) {
+    ctx.log(`scenario ${name} SKIPPED: ${Math.round(elapsed)} s elapsed, budget ${ctx.cfg.budgetSeconds} s`);
+    results.scenarios[name] = { error: `skipped: time budget of ${ctx.cfg.budgetSeconds} s used up` };
+    write(results);
+    return;
+  }
   ctx.log(`scenario ${name}`);
   const started = performance.now();
   try {

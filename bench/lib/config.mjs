@@ -27,6 +27,8 @@ export function loadConfig() {
     scenarios: list('BENCH_SCENARIOS', ALL_SCENARIOS, ALL_SCENARIOS),
     /** Rounds per measured pair (ours and baseline alternate inside every round); medians are quoted. */
     rounds: num('BENCH_ROUNDS', 3, 1),
+    /** Scenarios not started by this many seconds are skipped; at 1.3x everything is stopped. */
+    budgetSeconds: num('BENCH_BUDGET_SECONDS', 780, 240),
     gameIndex: num('BENCH_GAME_INDEX', 900, 900),
     serverKey: env.BENCH_SERVER_KEY ?? 'bench-server-key-900',
     jwtSecret: env.BENCH_JWT_SECRET ?? 'bench-jwt-secret-0123456789abcdef',
@@ -64,6 +66,6 @@ export function loadConfig() {
       rate: num('BENCH_PURGE_RATE', 100, 100),
     },
     startup: { rounds: num('BENCH_STARTUP_ROUNDS', 1, 1) },
-    scaleOut: { size: num('BENCH_SCALE_SIZE', 500, 500), monitorMessages: num('BENCH_SCALE_MONITOR_MESSAGES', 50, 20) },
+    scaleOut: { size: num('BENCH_SCALE_SIZE', 500, 500), rounds: num('BENCH_SCALE_ROUNDS', 2, 1), monitorMessages: num('BENCH_SCALE_MONITOR_MESSAGES', 50, 20) },
   };
 }

@@ -1,6 +1,6 @@
 // Loaded into every server the bench starts (node --import): the process exits when the bench
 // that started it is gone (so a killed bench leaves nothing behind), and, when BENCH_CPU_PROF
-// names a file, it records a CPU profile that SIGUSR2 writes to that file.
+// names a file, it records a CPU profile that SIGWINCH writes to that file.
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 
@@ -22,7 +22,8 @@ if (profileFile) {
   session.post('Profiler.enable', () => {
     session.post('Profiler.setSamplingInterval', { interval: 200 }, () => session.post('Profiler.start'));
   });
-  process.on('SIGUSR2', () => {
+  // Not SIGUSR2: NestJS's enableShutdownHooks() treats SIGUSR2 as a shutdown signal.
+  process.on('SIGWINCH', () => {
     session.post('Profiler.stop', (err, result) => {
       if (!err) writeFileSync(profileFile, JSON.stringify(result.profile));
       session.post('Profiler.start');

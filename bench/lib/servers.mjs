@@ -88,15 +88,20 @@ export async function startHttpPg(cfg, name) {
 /**
  * Asks a server started with BENCH_PROFILE to write the CPU profile it recorded since the last
  * dump (see preload.mjs) and files it as `<server>-<label>.cpuprofile`; returns that path.
+ * `label` null: discard what was recorded so far (called before a measurement starts).
  */
 export async function dumpProfile(app, label) {
   if (!app?.profileFile) return null;
   const target = app.profileFile.replace(/\.cpuprofile$/, `-${label}.cpuprofile`);
   try {
     rmSync(app.profileFile, { force: true });
-    process.kill(app.pid, 'SIGUSR2');
+    process.kill(app.pid, 'SIGWINCH');
     for (let i = 0; i < 100 && !existsSync(app.profileFile); i++) await new Promise((r) => setTimeout(r, 100));
     await new Promise((r) => setTimeout(r, 300)); // let the write finish
+    if (label === null) {
+      rmSync(app.profileFile, { force: true }); // a reset: what was recorded so far is discarded
+      return null;
+    }
     renameSync(app.profileFile, target);
     return target;
   } catch {

@@ -71,6 +71,7 @@ export async function connections(ctx) {
     ['ours', app],
   ];
   const runs = { baseline: [], ours: [] };
+  await ctx.profileReset?.();
   for (let r = 0; r < cfg.connections.rounds; r++) {
     const order = r % 2 === 0 ? variants : [...variants].reverse();
     for (const [name, target] of order) {

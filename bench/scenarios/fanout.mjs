@@ -94,6 +94,7 @@ export async function fanout(ctx) {
       }
     }
     const runs = Object.fromEntries(variants.map((v) => [v, []]));
+    await ctx.profileReset?.();
     for (let r = 0; r < rounds; r++) {
       const order = r % 2 === 0 ? variants : [...variants].reverse();
       for (const variant of order) {

@@ -24,6 +24,7 @@ async function alternate(ctx, label, config, { before, rate = 'cyclesPerSec' } =
     ['ours', app],
   ];
   const runs = { baseline: [], ours: [] };
+  await ctx.profileReset?.();
   for (let r = 0; r < cfg.rounds; r++) {
     for (const [name, target] of r % 2 === 0 ? variants : [...variants].reverse()) {
       if (before) await before(target);

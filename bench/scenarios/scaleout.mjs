@@ -55,7 +55,7 @@ export async function scaleOut(ctx) {
       ['ours', { urls: [a.wsUrl, b.wsUrl], pids: [a.pid, b.pid], ...ours }],
     ];
     const runs = { baseline: [], ours: [] };
-    for (let r = 0; r < cfg.rounds; r++) {
+    for (let r = 0; r < cfg.scaleOut.rounds; r++) {
       for (const [name, target] of r % 2 === 0 ? variants : [...variants].reverse()) {
         const res = await measureFanout(ctx, target);
         log(`  scale-out ${name.padEnd(8)} round ${r + 1}: ${res.deliveriesPerSec} deliveries/s, p99 ${res.p99Ms} ms at half load, completeness ${res.completeness}`);
