@@ -34,6 +34,7 @@ const QUERIES = [
   { label: 'infix, mixed case ("LVES")', query: 'LVES' },
   { label: `exact name ("${nameOf(4242)}")`, query: nameOf(4242) },
   { label: 'no match ("xyzzy")', query: 'xyzzy' },
+  { label: 'single letter ("e", most parties; no trigram)', query: 'e' },
   { label: 'no query (newest 50)', query: null },
 ];
 

@@ -164,6 +164,19 @@ describe('parties: DynamicPixels Party Web API (SPEC 2)', () => {
       expect(def.body.list).toHaveLength(50);
     });
 
+    it('pages a very common substring (more than 20,000 matches) newest first with an exact count', async () => {
+      await t.dataSource.query(
+        `INSERT INTO parties (game_index, name, max_member_count, member_count, owner)
+         SELECT 1, 'clan ' || i, 5, 1, i FROM generate_series(1, 20050) AS i`,
+      );
+      const res = await as(1).get(`${P}?query=CLAN&skip=10&limit=3`).expect(200);
+      expect(res.body.totalCount).toBe(20050);
+      expect(res.body.list.map((p: { name: string }) => p.name)).toEqual(['clan 20040', 'clan 20039', 'clan 20038']);
+      const few = await as(1).get(`${P}?query=clan 2004&limit=100`).expect(200);
+      expect(few.body.totalCount).toBe(11);
+      expect(few.body.list[0].name).toBe('clan 20049');
+    });
+
     it('/me lists only parties the caller is an Accepted member of', async () => {
       const mine = await create(1, { name: 'Mine' });
       const pub = await create(2, { name: 'Joined' });

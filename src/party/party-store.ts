@@ -120,3 +120,41 @@ export async function partyTransaction<T>(dataSource: DataSource, work: (tx: Tx)
     }
   }
 }
+
+/** A `SELECT * FROM parties` row as the driver returns it (arrays and jsonb parsed, bigint as text). */
+export interface PartyRow {
+  id: number;
+  game_index: number;
+  name: string;
+  desc: string;
+  image: string;
+  max_member_count: number;
+  member_count: number;
+  is_private: boolean;
+  teams: string[];
+  channels: string[];
+  data: string;
+  variables: Record<string, string>;
+  owner: string | number;
+  created_at: Date | string;
+}
+
+/** For hand-written reads (the name search), the same entity TypeORM would build. */
+export function partyFromRow(r: PartyRow): Party {
+  return Object.assign(new Party(), {
+    id: Number(r.id),
+    gameIndex: Number(r.game_index),
+    name: r.name,
+    desc: r.desc,
+    image: r.image,
+    maxMemberCount: Number(r.max_member_count),
+    memberCount: Number(r.member_count),
+    isPrivate: r.is_private,
+    teams: r.teams,
+    channels: r.channels,
+    data: r.data,
+    variables: r.variables,
+    owner: Number(r.owner),
+    createdAt: new Date(r.created_at),
+  });
+}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type DataSource, In, type SelectQueryBuilder } from 'typeorm';
+import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import type { Tx } from '../infra/database/transaction.js';
 import type { PlayerIdentity } from '../player/player-identity.js';
@@ -11,7 +11,18 @@ import { PartyChatService } from './party-chat.service.js';
 import { PartyEvents } from './party-events.js';
 import { Party } from './party.entity.js';
 import { MemberRole, MemberStatus, PartyMember } from './party-member.entity.js';
-import { acceptedIds, findParty, lockParty, memberIds, minus, partyTransaction, requireRole, sameNames } from './party-store.js';
+import {
+  type PartyRow,
+  acceptedIds,
+  findParty,
+  lockParty,
+  memberIds,
+  minus,
+  partyFromRow,
+  partyTransaction,
+  requireRole,
+  sameNames,
+} from './party-store.js';
 
 export interface PartyList {
   list: PartyDto[];
@@ -75,9 +86,10 @@ export class PartyService {
 
   /**
    * All parties of the game (private ones too) whose name contains `query`, newest first.
-   * The planner misjudges how many names a trigram search matches, so the plan is chosen from
-   * the exact count (which the reply needs anyway): few matches are collected through the
-   * trigram index and sorted; many are met quickly by walking the newest-first index.
+   * The planner misjudges how many names a trigram search matches, so the plan is not left to
+   * it: one statement collects up to SORT_MATCHES_UP_TO matching ids through the trigram index,
+   * counts and pages them; only when there are more (a very common substring) is the newest-first
+   * index walked instead, which meets the page's matches quickly at that density.
    */
   async search(gameIndex: number, query: string | undefined, page: Page): Promise<PartyList> {
     const repo = this.dataSource.getRepository(Party);
@@ -90,15 +102,22 @@ export class PartyService {
     }
     const match = `game_index = $1 AND lower(name) LIKE $2 ESCAPE '\\'`;
     const params = [gameIndex, likePattern(query)];
-    const [{ n: totalCount }]: { n: number }[] = await this.dataSource.query(`SELECT count(*)::int AS n FROM parties WHERE ${match}`, params);
-    if (page.limit === 0 || page.skip >= totalCount) return { list: [], totalCount };
-    const sql =
-      totalCount <= SORT_MATCHES_UP_TO
-        ? `WITH m AS MATERIALIZED (SELECT id FROM parties WHERE ${match}) SELECT id FROM m ORDER BY id DESC OFFSET $3 LIMIT $4`
-        : `SELECT id FROM parties WHERE ${match} ORDER BY id DESC OFFSET $3 LIMIT $4`;
-    const ids = ((await this.dataSource.query(sql, [...params, page.skip, page.limit])) as { id: number }[]).map((r) => Number(r.id));
-    const byId = new Map((await repo.findBy({ id: In(ids) })).map((p) => [p.id, p]));
-    return { list: ids.flatMap((id) => (byId.has(id) ? [mapParty(byId.get(id)!)] : [])), totalCount };
+    const rows: (PartyRow & { total: number })[] = await this.dataSource.query(
+      `WITH m AS MATERIALIZED (SELECT id FROM parties WHERE ${match} LIMIT ${SORT_MATCHES_UP_TO + 1})
+       SELECT c.total, p.* FROM (SELECT count(*)::int AS total FROM m) c
+         LEFT JOIN LATERAL (SELECT id FROM m ORDER BY id DESC OFFSET $3 LIMIT $4) pg ON true
+         LEFT JOIN parties p ON p.id = pg.id
+        ORDER BY p.id DESC`,
+      [...params, page.skip, page.limit],
+    );
+    if (rows[0].total <= SORT_MATCHES_UP_TO) {
+      return { list: rows.filter((r) => r.id !== null).map((r) => mapParty(partyFromRow(r))), totalCount: rows[0].total };
+    }
+    const [[{ n: totalCount }], dense]: [{ n: number }[], PartyRow[]] = await Promise.all([
+      this.dataSource.query(`SELECT count(*)::int AS n FROM parties WHERE ${match}`, params),
+      this.dataSource.query(`SELECT * FROM parties WHERE ${match} ORDER BY id DESC OFFSET $3 LIMIT $4`, [...params, page.skip, page.limit]),
+    ]);
+    return { list: dense.map((r) => mapParty(partyFromRow(r))), totalCount };
   }
 
   /** Parties the player is an Accepted member of, newest first. */
