@@ -3,7 +3,7 @@ import { ChatWriter } from '../src/realtime/chat/chat-writer.js';
 import { decodeMessageId } from '../src/realtime/chat/message-id.js';
 import { hive } from './support/http.js';
 import { type TestApp, startTestApp, truncateAll } from './support/test-app.js';
-import { WsClient, connectAll, resetRealtimeCaches, optionalRedisEnvironment, cleanOptionalRedis } from './support/ws-client.js';
+import { WsClient, connectAll, resetRealtimeCaches, closeClients, optionalRedisEnvironment, cleanOptionalRedis } from './support/ws-client.js';
 
 describe('realtime: chat, channels, blocks, notices (SPEC 3.4, 4)', () => {
   let t: TestApp;
@@ -31,7 +31,7 @@ describe('realtime: chat, channels, blocks, notices (SPEC 3.4, 4)', () => {
     await resetRealtimeCaches(t);
   });
   afterEach(async () => {
-    await Promise.all(open.splice(0).map((c) => c.close()));
+    await closeClients(t, open.splice(0));
   });
 
   describe('CHANNEL_CHAT', () => {

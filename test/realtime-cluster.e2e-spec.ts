@@ -3,7 +3,7 @@ import { RedisPresenceService } from '../src/presence/redis-presence.service.js'
 import { MessageIdGenerator } from '../src/realtime/chat/message-id.js';
 import { hive } from './support/http.js';
 import { type TestApp, startTestApp, truncateAll } from './support/test-app.js';
-import { WsClient, deleteRedisKeys, redisTestEnvironment, resetRealtimeCaches } from './support/ws-client.js';
+import { WsClient, deleteRedisKeys, redisTestEnvironment, resetRealtimeCaches, closeClients } from './support/ws-client.js';
 
 /**
  * Two app instances in one process, sharing one Redis (TEST_REDIS_URL, else the local one).
@@ -50,7 +50,7 @@ describe(`realtime: two instances, one Redis${sharedDatabase ? ', one PostgreSQL
     for (const app of [a, b]) await resetRealtimeCaches(app);
   });
   afterEach(async () => {
-    await Promise.all(open.splice(0).map((c) => c.close()));
+    await closeClients([a, b], open.splice(0));
   });
 
   it('runs in Redis mode with distinct message-id node numbers', () => {

@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import { hive, playerToken } from './support/http.js';
 import { type TestApp, startTestApp, truncateAll } from './support/test-app.js';
-import { WsClient, resetRealtimeCaches, optionalRedisEnvironment, cleanOptionalRedis } from './support/ws-client.js';
+import { WsClient, resetRealtimeCaches, closeClients, optionalRedisEnvironment, cleanOptionalRedis } from './support/ws-client.js';
 
 describe('realtime: session rules (SPEC 4)', () => {
   let t: TestApp;
@@ -25,7 +25,7 @@ describe('realtime: session rules (SPEC 4)', () => {
     await resetRealtimeCaches(t);
   });
   afterEach(async () => {
-    await Promise.all(open.splice(0).map((c) => c.close()));
+    await closeClients(t, open.splice(0));
   });
 
   it('CONNECT answers playerId, gameIndex and every channel the player is in', async () => {

@@ -44,6 +44,16 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayDisconnect
     this.cleanups.add(cleanup);
   }
 
+  /** Open sockets plus disconnects whose cleanup (PUBLIC exits, presence) is still running. */
+  get busyConnections(): number {
+    return this.sessions.all.size + this.cleanups.size;
+  }
+
+  /** Resolves when the cleanups already started have finished. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.cleanups]);
+  }
+
   /** Closes every connection and finishes its cleanup (PUBLIC exits, presence) while the database is still open. */
   async beforeApplicationShutdown(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);

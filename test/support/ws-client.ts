@@ -263,3 +263,21 @@ export async function resetRealtimeCaches(t: TestApp): Promise<void> {
   t.app.get(ChannelCache, { strict: false }).clear();
   t.app.get(BlockCache, { strict: false }).clear();
 }
+
+/**
+ * Closes the clients and waits until each app has seen every socket close and finished the
+ * cleanup (PUBLIC exits, presence): use it in afterEach so that cleanup never overlaps the next
+ * test's TRUNCATE or data.
+ */
+export async function closeClients(apps: TestApp | TestApp[], clients: WsClient[]): Promise<void> {
+  await Promise.all(clients.map((c) => c.close()));
+  const { RealtimeGateway } = await import('../../src/realtime/realtime.gateway.js');
+  for (const app of Array.isArray(apps) ? apps : [apps]) {
+    const gateway = app.app.get(RealtimeGateway, { strict: false });
+    // The server sees a close a moment after the client does; wait for the condition, bounded.
+    for (let i = 0; i < 1000 && gateway.busyConnections > 0; i++) {
+      await gateway.settled();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+}
