@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { BoolField, IntField, PlayerIdField, TextField } from '../../common/validation/decorators.js';
@@ -85,7 +85,7 @@ export class CreateChannelDto {
   @IntField(2, 5000, { example: 100 })
   maxMemberCount: number;
 
-  @ApiPropertyOptional({ enum: CREATABLE_TYPES })
+  @ApiProperty({ enum: CREATABLE_TYPES })
   @IsIn(CREATABLE_TYPES, TYPE_RULE)
   type: CreatableType;
 
