@@ -42,8 +42,16 @@ export class SessionLifecycle implements OnModuleInit {
     const { gameIndex, playerId } = identity;
     const previous = this.registry.register(session);
     if (previous) this.supersede(previous);
-    const wasOnline = previous !== undefined || (await this.presence.isOnline(gameIndex, playerId));
-    await this.presence.markOnline(gameIndex, playerId, session.connectedAt);
+    let wasOnline: boolean;
+    try {
+      wasOnline = previous !== undefined || (await this.presence.isOnline(gameIndex, playerId));
+      await this.presence.markOnline(gameIndex, playerId, session.connectedAt);
+    } catch (err) {
+      // Not connected after all (e.g. Redis unreachable): the router answers 500 and closes the socket.
+      this.registry.unregister(session);
+      session.identity = null;
+      throw err;
+    }
     this.bus.publish({ k: 'claim', g: gameIndex, p: playerId, sid: session.id, since: session.connectedAt });
     if (!wasOnline) {
       this.notifier.send(gameIndex, playerId, true, session.connectedAt, await this.notifier.audienceOf(gameIndex, playerId));
