@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
@@ -162,10 +163,11 @@ async function main() {
   all.sort((a, b) => a - b);
   const overall = { medianMs: percentile(all, 50), p99Ms: percentile(all, 99), requests: all.length };
 
-  const result = { at: new Date().toISOString(), parties: PARTIES, requestsPerQuery: REQUESTS, seedSeconds: seedMs / 1000, queries: rows, overall };
+  const load = os.loadavg().map((l) => l.toFixed(1)).join(' / ');
+  const result = { at: new Date().toISOString(), cpus: os.cpus().length, loadAverage: load, parties: PARTIES, requestsPerQuery: REQUESTS, seedSeconds: seedMs / 1000, queries: rows, overall };
   const fmt = (n) => n.toFixed(2);
   const md = [
-    `Party name search, ${PARTIES.toLocaleString('en')} parties, limit=50, real PostgreSQL, ${REQUESTS} sequential HTTP requests per query (after ${WARMUP} warm-up):`,
+    `Party name search, ${PARTIES.toLocaleString('en')} parties, limit=50, real PostgreSQL, ${REQUESTS} sequential HTTP requests per query (after ${WARMUP} warm-up); ${os.cpus().length} cores, load average ${load} (1/5/15 min) at the end:`,
     '',
     '| query | matches (totalCount) | median ms | p99 ms |',
     '|---|---:|---:|---:|',
