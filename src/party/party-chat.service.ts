@@ -61,7 +61,7 @@ export class PartyChatService {
   /** Party channels skip the 10-channel rule, the password and the connected check. */
   async enter(party: Party, playerId: number, names: string[], tx: Tx): Promise<void> {
     for (const name of names) {
-      await this.tolerate([ErrorCode.AlreadyInChannel], () =>
+      await this.tolerate([ErrorCode.AlreadyInChannel, ErrorCode.ChannelNotFound, ErrorCode.ChannelFull], () =>
         this.channels.enter(
           party.gameIndex,
           PartyChatService.channelId(party.id, name),
@@ -83,7 +83,8 @@ export class PartyChatService {
 
   /**
    * A chat channel can be changed behind the party's back through the Hive server API (a server
-   * exits a member, deletes a channel); the party operation still goes ahead. ChannelService
+   * exits a member, deletes a channel, enters outsiders); the party operation still goes ahead
+   * and only the chat membership is missing. ChannelService
    * reports these cases before writing anything, so the transaction stays usable.
    */
   private async tolerate(codes: ErrorCode[], work: () => Promise<unknown>): Promise<void> {
