@@ -107,12 +107,14 @@ async function run(config) {
   const running = users.map((u, i) => user(u, i));
   await sleep(warmupMs);
   process.send({ type: 'measuring' });
+  process.send({ type: 'mark', window: 'run', edge: 'start' });
   measuring = true;
   const t0 = performance.now();
   const startedAt = wallMs();
   // durationMs null: run until the bench sends `stop` (the purge scenario does not know how long).
   if (durationMs === null) await new Promise((resolve) => process.on('message', (msg) => msg?.type === 'stop' && resolve()));
   else await sleep(durationMs);
+  process.send({ type: 'mark', window: 'run', edge: 'end' });
   measuring = false;
   const seconds = (performance.now() - t0) / 1000;
   stopped = true;

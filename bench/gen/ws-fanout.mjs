@@ -141,6 +141,7 @@ async function runPhase(phase, senders, channelId, state, recipients) {
     measureStart = performance.now();
     const expectedMs = (phase.messages / phase.rate) * 1000;
     await sleep(expectedMs);
+    while (sent < phase.messages) await sleep(5);
     clearInterval(ticker);
     await quiet(state, 500, 15_000);
     measureEnd = performance.now();
@@ -154,7 +155,9 @@ async function runPhase(phase, senders, channelId, state, recipients) {
     const sentBefore = sent;
     state.measuring = true;
     measureStart = performance.now();
+    process.send({ type: 'mark', window: phase.name, edge: 'start' });
     await sleep(durationMs);
+    process.send({ type: 'mark', window: phase.name, edge: 'end' });
     state.measuring = false;
     measureEnd = performance.now();
     sent -= sentBefore;

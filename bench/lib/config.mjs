@@ -42,8 +42,8 @@ export function loadConfig() {
     warmupMs: num('BENCH_WARMUP_MS', 1000, 500),
     phaseMs: num('BENCH_PHASE_MS', 4000, 1500),
     fanout: {
-      size: num('BENCH_FANOUT_SIZE', 500, 500),
-      chartSizes: list('BENCH_CHART_SIZES', ['10', '100', '500', '2000'], ['10', '100', '500']).map(Number),
+      size: num('BENCH_FANOUT_SIZE', 500, 100),
+      chartSizes: list('BENCH_CHART_SIZES', ['10', '100', '500', '2000'], ['10', '100']).map(Number),
       senders: num('BENCH_FANOUT_SENDERS', 4, 4),
       window: num('BENCH_FANOUT_WINDOW', 4, 4),
     },
@@ -51,7 +51,7 @@ export function loadConfig() {
       target: num('BENCH_CONNECTIONS', 19_000, 2_000),
       generators: num('BENCH_CONN_GENERATORS', 4, 2),
       concurrency: num('BENCH_CONN_CONCURRENCY', 50, 25),
-      rounds: num('BENCH_CONN_ROUNDS', 2, 1),
+      rounds: num('BENCH_CONN_ROUNDS', 1, 1),
       holdMs: num('BENCH_CONN_HOLD_MS', 3000, 1000),
     },
     rest: {
@@ -66,6 +66,6 @@ export function loadConfig() {
       rate: num('BENCH_PURGE_RATE', 100, 100),
     },
     startup: { rounds: num('BENCH_STARTUP_ROUNDS', 1, 1) },
-    scaleOut: { size: num('BENCH_SCALE_SIZE', 500, 500), rounds: num('BENCH_SCALE_ROUNDS', 2, 1), monitorMessages: num('BENCH_SCALE_MONITOR_MESSAGES', 50, 20) },
+    scaleOut: { size: num('BENCH_SCALE_SIZE', 500, 100), rounds: num('BENCH_SCALE_ROUNDS', 2, 1), monitorMessages: num('BENCH_SCALE_MONITOR_MESSAGES', 50, 20) },
   };
 }

@@ -118,12 +118,25 @@ export function nextMessage(child, type, timeoutMs = 120_000) {
   });
 }
 
-/** Runs one generator job: start, send the config, wait for its result, make sure it is gone. */
-export async function runGenerator(name, modulePath, config, timeoutMs = 180_000) {
+/**
+ * Runs one generator job: start, send the config, wait for its result, make sure it is gone.
+ * `cpuOf` (pids): the CPU seconds those processes used between the generator's `mark` messages
+ * (start/end of each measured window) are added to the result as `cpu[window]`.
+ */
+export async function runGenerator(name, modulePath, config, timeoutMs = 180_000, { cpuOf = [] } = {}) {
   const child = startGenerator(name, modulePath);
+  const cpu = {};
+  const starts = {};
+  child.on('message', (msg) => {
+    if (msg?.type !== 'mark' || cpuOf.length === 0) return;
+    const used = cpuOf.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+    if (msg.edge === 'start') starts[msg.window] = used;
+    else if (starts[msg.window] !== undefined) cpu[msg.window] = Math.round((used - starts[msg.window]) * 100) / 100;
+  });
   try {
     child.send({ type: 'run', config });
-    return await nextMessage(child, 'result', timeoutMs);
+    const result = await nextMessage(child, 'result', timeoutMs);
+    return cpuOf.length ? { ...result, cpu } : result;
   } finally {
     await stop(child, 'SIGKILL', 2_000);
   }

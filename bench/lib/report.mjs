@@ -68,6 +68,28 @@ export function markdown(results) {
     row('scale-out', 'Redis publishes per message', fmt(so.redis.publishesPerMessage, 2), '1', '', '≤ 1 per instance with recipients', mark(so.goals.publishes));
   } else if (so?.error) row('scale-out', 'error', so.error, '', '', '', '❌');
   lines.push('');
+  // Per-core figures: what one core of the server process does, the basis of docs/scaling.md.
+  const perCore = [];
+  if (f && !f.error) {
+    perCore.push([`fan-out ${f.size}, history off: deliveries per core-second (cores busy)`, f.historyOff, f.baseline, 'deliveriesPerCoreSecond']);
+    perCore.push([`fan-out ${f.size}, history on: deliveries per core-second (cores busy)`, f.historyOn, null, 'deliveriesPerCoreSecond']);
+  }
+  if (c && !c.error) perCore.push(['CONNECTs per core-second', c.ours, c.baseline, 'connectsPerCoreSecond']);
+  if (p && !p.error) {
+    perCore.push(['party join→leave: requests per core-second (cores busy)', p.joinLeave.ours, p.joinLeave.baseline, 'requestsPerCoreSecond']);
+    perCore.push(['party search: requests per core-second (cores busy)', p.search.ours, p.search.baseline, 'requestsPerCoreSecond']);
+  }
+  if (ch && !ch.error) {
+    perCore.push(['channel enter→exit: requests per core-second (cores busy)', ch.enterExit.ours, ch.enterExit.baseline, 'requestsPerCoreSecond']);
+    perCore.push(['channel list: requests per core-second (cores busy)', ch.list.ours, ch.list.baseline, 'requestsPerCoreSecond']);
+  }
+  if (perCore.length) {
+    lines.push('## Server CPU per unit of work', '', 'CPU of the server process only (the database and the load generators excluded), from /proc during the measured window.', '');
+    lines.push('| figure | ours | baseline |', '|---|---|---|');
+    const cell = (x, key) => (x ? `${fmt(x[key])}${x.serverCores != null ? ` (${fmt(x.serverCores, 2)})` : ''}` : '–');
+    for (const [label, ours, base, key] of perCore) row(label, cell(ours, key), cell(base, key));
+    lines.push('');
+  }
   if (f?.bySize?.length) {
     lines.push('## Fan-out by channel size', '', '![deliveries/s and p99 vs channel size](fanout.png)', '');
     lines.push('| members | ours deliveries/s | baseline deliveries/s | ratio | ours p99 ms (half load) | baseline p99 ms |', '|---|---|---|---|---|---|');

@@ -2,7 +2,7 @@
 // per connection and CONNECT handshakes per second. The clients come from several generator
 // processes (each under its own 20,000-file limit), each from its own 127.x.y.z source address.
 import { fileURLToPath } from 'node:url';
-import { nextMessage, rssBytes, settle, sleep, startGenerator, stop } from '../lib/proc.mjs';
+import { cpuSeconds, nextMessage, rssBytes, settle, sleep, startGenerator, stop } from '../lib/proc.mjs';
 import { median, ratio, round } from '../lib/stats.mjs';
 
 const GEN = fileURLToPath(new URL('../gen/ws-conns.mjs', import.meta.url));
@@ -35,8 +35,10 @@ async function measure(ctx, target, { round: r, variantIndex }) {
     }
     await Promise.all(gens.map((child) => nextMessage(child, 'prepared', 60_000)));
     const connected = Promise.all(gens.map((child) => nextMessage(child, 'connected', 300_000)));
+    const cpuBefore = cpuSeconds(target.pid);
     for (const child of gens) child.send({ type: 'go' });
     const reports = await connected;
+    const cpuUsed = cpuSeconds(target.pid) - cpuBefore;
     const ok = reports.reduce((n, x) => n + x.ok, 0);
     const failed = reports.reduce((n, x) => n + x.failed, 0);
     const startedAt = Math.min(...reports.map((x) => x.startedAt));
@@ -53,6 +55,8 @@ async function measure(ctx, target, { round: r, variantIndex }) {
       firstError: reports.find((x) => x.firstError)?.firstError ?? null,
       connectsPerSec: round(ok / ((endedAt - startedAt) / 1000)),
       connectSeconds: round((endedAt - startedAt) / 1000),
+      // Server CPU while connecting: CONNECTs per core-second (what one core of an instance sustains).
+      connectsPerCoreSecond: cpuUsed > 0 ? round(ok / cpuUsed) : null,
       rssBeforeMB: round(rssBefore / MB),
       rssHeldMB: round(rssHeld / MB),
       kbPerConnection: ok ? round((rssHeld - rssBefore) / 1024 / ok) : null,
@@ -86,6 +90,7 @@ export async function connections(ctx) {
   const summary = (list) => ({
     held: median(list.map((x) => x.held)),
     connectsPerSec: round(median(list.map((x) => x.connectsPerSec))),
+    connectsPerCoreSecond: round(median(list.map((x) => x.connectsPerCoreSecond))),
     rssHeldMB: round(median(list.map((x) => x.rssHeldMB))),
     kbPerConnection: round(median(list.map((x) => x.kbPerConnection))),
     rounds: list,

@@ -37,11 +37,15 @@ export async function measureFanout(ctx, { urls, channelId, memberIds, enterViaW
       { name: 'saturation', kind: 'saturate', window: cfg.fanout.window, warmupMs: cfg.warmupMs, durationMs: cfg.phaseMs },
       { name: 'half', kind: 'rate', rate: 'half', warmupMs: cfg.warmupMs, durationMs: cfg.phaseMs },
     ],
-  }, 300_000);
+  }, 300_000, { cpuOf: pids });
   const [sat, half] = result.phases;
+  const satCpu = result.cpu?.saturation;
   return {
     deliveriesPerSec: sat.deliveriesPerSec,
     messagesPerSec: sat.messagesPerSec,
+    // Server CPU during the saturation window: cores busy, and deliveries per core-second (capacity model).
+    serverCores: satCpu != null ? round(satCpu / sat.seconds) : null,
+    deliveriesPerCoreSecond: satCpu ? round(sat.deliveries / satCpu) : null,
     saturationP99Ms: sat.latencyMs.p99,
     halfRateMessagesPerSec: half.rate,
     halfDeliveriesPerSec: half.deliveriesPerSec,
@@ -63,6 +67,8 @@ function summarizeRuns(runs) {
     p50Ms: pick('p50Ms'),
     p99Ms: pick('p99Ms'),
     saturationP99Ms: pick('saturationP99Ms'),
+    serverCores: pick('serverCores'),
+    deliveriesPerCoreSecond: pick('deliveriesPerCoreSecond'),
     ackP99Ms: pick('ackP99Ms'),
     completeness: pick('completeness'),
     rounds: runs,

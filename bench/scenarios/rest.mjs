@@ -12,7 +12,12 @@ const PARTIES = '/api/table/services/parties';
 
 async function load(ctx, target, config) {
   await settle(target.pid, { timeoutMs: 20_000 });
-  const res = await runGenerator('http-load', GEN, { baseUrl: target.url, warmupMs: ctx.cfg.warmupMs, durationMs: ctx.cfg.phaseMs, ...config });
+  const res = await runGenerator('http-load', GEN, { baseUrl: target.url, warmupMs: ctx.cfg.warmupMs, durationMs: ctx.cfg.phaseMs, ...config }, 180_000, {
+    cpuOf: [target.pid],
+  });
+  // Server process CPU (the database's is not counted): cores busy and requests per core-second.
+  res.serverCores = res.cpu?.run != null ? round(res.cpu.run / res.seconds) : null;
+  res.requestsPerCoreSecond = res.cpu?.run ? round(res.requests / res.cpu.run) : null;
   return res;
 }
 
@@ -41,6 +46,8 @@ async function alternate(ctx, label, config, { before, rate = 'cyclesPerSec' } =
     perSec: round(median(list.map((x) => x[rate]))),
     p50Ms: round(median(list.map((x) => x.latencyMs.p50))),
     p99Ms: round(median(list.map((x) => x.latencyMs.p99))),
+    serverCores: round(median(list.map((x) => x.serverCores))),
+    requestsPerCoreSecond: round(median(list.map((x) => x.requestsPerCoreSecond))),
     failedRequests: list.reduce((n, x) => n + x.failedRequests, 0),
     errorSamples: list.flatMap((x) => x.errorSamples).slice(0, 3),
     rounds: list.map(({ errorSamples, ...x }) => x),

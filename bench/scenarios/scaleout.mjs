@@ -66,6 +66,7 @@ export async function scaleOut(ctx) {
     const burst = cfg.scaleOut.monitorMessages;
     const gen = startGenerator('scale-monitor', GEN);
     let published;
+    let burstResult;
     try {
       gen.send({
         type: 'run',
@@ -82,7 +83,7 @@ export async function scaleOut(ctx) {
       published = await countPublishes(cfg.redisUrl, ours.channelId, async () => {
         const done = nextMessage(gen, 'result', 120_000);
         gen.send({ type: 'continue' });
-        await done;
+        burstResult = (await done).phases[0];
       });
     } finally {
       await stop(gen, 'SIGKILL', 2_000);
@@ -97,11 +98,12 @@ export async function scaleOut(ctx) {
     const out = { instances: 2, size, baseline: summary(runs.baseline), ours: summary(runs.ours) };
     out.deliveriesRatio = ratio(out.ours.deliveriesPerSec, out.baseline.deliveriesPerSec);
     out.redis = {
-      burstMessages: burst,
+      burstMessages: burstResult.messagesAcked,
+      burstCompleteness: burstResult.deliveryCompleteness,
       publishesNamingChannel: published.matching,
       publishCommandsInWindow: published.total,
       commands: published.commands,
-      publishesPerMessage: round(published.matching / burst, 2),
+      publishesPerMessage: round(published.matching / Math.max(1, burstResult.messagesAcked), 2),
     };
     out.goals = {
       publishes: {
@@ -110,7 +112,7 @@ export async function scaleOut(ctx) {
         met: out.redis.publishesPerMessage <= 2,
       },
     };
-    log(`  scale-out redis: ${published.matching} publishes naming the channel for ${burst} messages (${out.redis.publishesPerMessage}/message; ${published.total} publish commands in the window)`);
+    log(`  scale-out redis: ${published.matching} publishes naming the channel for ${burstResult.messagesAcked} messages (${out.redis.publishesPerMessage}/message; ${published.total} publish commands in the window)`);
     return out;
   } finally {
     for (const s of servers) await s.stop();
