@@ -146,6 +146,13 @@ describe('parties: DynamicPixels Party Web API (SPEC 2)', () => {
       const paged = await as(4).get(`${P}?skip=1&limit=1`).expect(200);
       expect(paged.body).toEqual({ list: [expect.objectContaining({ id: b.id })], totalCount: 3 });
       await as(4).get(`${P}?limit=1000`).expect(200);
+      const short = await as(4).get(`${P}?query=ES&limit=2`).expect(200);
+      expect(short.body.totalCount).toBe(3);
+      expect(short.body.list.map((p: { name: string }) => p.name)).toEqual(['Eagles', 'blue WOLVES']);
+      const beyond = await as(4).get(`${P}?query=es&skip=5`).expect(200);
+      expect(beyond.body).toEqual({ list: [], totalCount: 3 });
+      const zero = await as(4).get(`${P}?query=wolves&limit=0`).expect(200);
+      expect(zero.body).toEqual({ list: [], totalCount: 2 });
       const literal = await as(4).get(`${P}?query=${encodeURIComponent('%')}`).expect(200);
       expect(literal.body.totalCount).toBe(0);
       const bad = await as(4).get(`${P}?skip=-1`).expect(400);
