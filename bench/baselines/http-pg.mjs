@@ -140,18 +140,53 @@ async function partyLeave(me, partyId) {
   });
 }
 
+// Mirrors PartyService.search: no query → page + count; 1-2 characters → one scan with a window
+// count; otherwise up to 20,000 matching ids through the trigram index, counted and paged in one
+// statement, falling back to walking the id index when there are more.
+const SORT_MATCHES_UP_TO = 20_000;
+const rawParty = (r) => ({
+  p_id: r.id, p_name: r.name, p_desc: r.desc, p_image: r.image, p_max_member_count: r.max_member_count, p_is_private: r.is_private,
+  p_teams: r.teams, p_channels: r.channels, p_data: r.data, p_variables: r.variables, p_owner: r.owner, p_created_at: r.created_at,
+  p_member_count: r.member_count,
+});
 async function partySearch(gameIndex, query, skip, limit) {
-  const params = [gameIndex];
-  let where = `"p"."game_index" = $1`;
-  if (query) {
-    params.push(`%${query.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
-    where += ` AND lower("p"."name") LIKE $2 ESCAPE '\\'`;
+  if (!query) {
+    const [rows, count] = await Promise.all([
+      pool.query(
+        `SELECT ${PARTY_COLS.replaceAll('"p"', '"Party"').replaceAll('"p_', '"Party_')} FROM "parties" "Party" WHERE (("Party"."game_index" = $1)) ORDER BY "Party"."id" DESC LIMIT ${limit} OFFSET ${skip}`,
+        [gameIndex],
+      ),
+      pool.query(`SELECT COUNT(1) AS "cnt" FROM "parties" "Party" WHERE (("Party"."game_index" = $1))`, [gameIndex]),
+    ]);
+    const list = rows.rows.map((r) => mapParty(Object.fromEntries(Object.entries(r).map(([k, v]) => [k.replace(/^Party_/, 'p_'), v]))));
+    return { list, totalCount: Number(count.rows[0].cnt) };
   }
-  const [rows, count] = await Promise.all([
-    pool.query(`SELECT ${PARTY_COLS} FROM "parties" "p" WHERE ${where} ORDER BY "p"."id" DESC LIMIT ${limit} OFFSET ${skip}`, params),
-    pool.query(`SELECT COUNT(1) AS "cnt" FROM "parties" "p" WHERE ${where}`, params),
+  const match = `game_index = $1 AND lower(name) LIKE $2 ESCAPE '\\'`;
+  const params = [gameIndex, `%${query.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`];
+  if (query.length < 3) {
+    const { rows } = await pool.query(`SELECT p.*, count(*) OVER () AS total FROM parties p WHERE ${match} ORDER BY p.id DESC OFFSET $3 LIMIT $4`, [
+      ...params,
+      skip,
+      Math.max(limit, 1),
+    ]);
+    return { list: rows.map((r) => mapParty(rawParty(r))), totalCount: Number(rows[0]?.total ?? 0) };
+  }
+  const { rows } = await pool.query(
+    `WITH m AS MATERIALIZED (SELECT id FROM parties WHERE ${match} LIMIT ${SORT_MATCHES_UP_TO + 1})
+     SELECT c.total, p.* FROM (SELECT count(*)::int AS total FROM m) c
+       LEFT JOIN LATERAL (SELECT id FROM m ORDER BY id DESC OFFSET $3 LIMIT $4) pg ON true
+       LEFT JOIN parties p ON p.id = pg.id
+      ORDER BY p.id DESC`,
+    [...params, skip, limit],
+  );
+  if (rows[0].total <= SORT_MATCHES_UP_TO) {
+    return { list: rows.filter((r) => r.id !== null).map((r) => mapParty(rawParty(r))), totalCount: rows[0].total };
+  }
+  const [count, dense] = await Promise.all([
+    pool.query(`SELECT count(*)::int AS n FROM parties WHERE ${match}`, params),
+    pool.query(`SELECT * FROM parties WHERE ${match} ORDER BY id DESC OFFSET $3 LIMIT $4`, [...params, skip, limit]),
   ]);
-  return { list: rows.rows.map(mapParty), totalCount: Number(count.rows[0].cnt) };
+  return { list: dense.rows.map((r) => mapParty(rawParty(r))), totalCount: count.rows[0].n };
 }
 
 // ---------------------------------------------------------------- channels (SPEC 3) -----------

@@ -21,6 +21,17 @@ async function load(ctx, target, config) {
   return res;
 }
 
+/** Same request to ours and to the baseline: are the response bodies byte-identical? (fairness check) */
+async function parity(ctx, paths, bearer) {
+  const differing = [];
+  for (const path of paths) {
+    const [a, b] = await Promise.all([call(ctx.app.url, 'GET', path, { bearer }), call(ctx.restBaseline.url, 'GET', path, { bearer })]);
+    if (JSON.stringify(a.json) !== JSON.stringify(b.json)) differing.push(path);
+  }
+  if (differing.length) ctx.log(`  baseline answers differ from ours for ${differing.join(', ')}`);
+  return { compared: paths.length, identical: paths.length - differing.length, differing };
+}
+
 /** Alternates baseline and ours for `rounds`; `before(target)` runs ahead of each measurement. */
 async function alternate(ctx, label, config, { before, rate = 'cyclesPerSec' } = {}) {
   const { cfg, app, restBaseline, log } = ctx;
@@ -105,6 +116,14 @@ export async function partyRest(ctx) {
   log(`  seeding ${seedCount} parties`);
   await seedParties(cfg.databaseUrl, cfg.gameIndex, seedCount, 3_500_000);
   out.seededParties = seedCount;
+  const searchPaths = [
+    `${PARTIES}?query=dragon&limit=50`,
+    `${PARTIES}?limit=50`,
+    `${PARTIES}?query=storm%201&skip=50&limit=50`,
+    `${PARTIES}?query=no-such-party&limit=50`,
+    `${PARTIES}?query=party&skip=5000&limit=50`,
+  ];
+  out.baselineParity = await parity(ctx, searchPaths, tokens.get(userIds[0]));
   out.search = await alternate(
     ctx,
     'party search',
@@ -114,13 +133,7 @@ export async function partyRest(ctx) {
         {
           name: 'search',
           method: 'GET',
-          paths: [
-            `${PARTIES}?query=dragon&limit=50`,
-            `${PARTIES}?limit=50`,
-            `${PARTIES}?query=storm%201&skip=50&limit=50`,
-            `${PARTIES}?query=no-such-party&limit=50`,
-            `${PARTIES}?query=party&skip=5000&limit=50`,
-          ],
+          paths: searchPaths,
         },
       ],
     },
@@ -162,6 +175,14 @@ export async function channelRest(ctx) {
   log(`  seeding ${seedCount} channels`);
   await seedChannels(cfg.databaseUrl, cfg.gameIndex, seedCount, `bench-list-${cfg.runId}-`);
   out.seededChannels = seedCount;
+  const listPaths = [
+    `${base}?size=10`,
+    `${base}?type=GROUP&size=10&page=3`,
+    `${base}?channelName=dragon&size=10`,
+    `${base}?channelId=bench-list-${cfg.runId}-12&size=10`,
+    `${base}?sort=channelName&order=ASC&size=10&page=20`,
+  ];
+  out.baselineParity = await parity(ctx, listPaths, cfg.serverKey);
   out.list = await alternate(
     ctx,
     'channel list',
@@ -171,13 +192,7 @@ export async function channelRest(ctx) {
         {
           name: 'list',
           method: 'GET',
-          paths: [
-            `${base}?size=10`,
-            `${base}?type=GROUP&size=10&page=3`,
-            `${base}?channelName=dragon&size=10`,
-            `${base}?channelId=bench-list-${cfg.runId}-12&size=10`,
-            `${base}?sort=channelName&order=ASC&size=10&page=20`,
-          ],
+          paths: listPaths,
         },
       ],
     },
