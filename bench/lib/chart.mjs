@@ -7,7 +7,7 @@ const GRID = [225, 225, 225];
 const SERIES = [
   { key: 'baseline', label: 'baseline (bare ws relay)', color: [90, 90, 90], dash: 6 },
   { key: 'historyOff', label: 'ours, history off', color: [230, 120, 20], dash: 0 },
-  { key: 'historyOn', label: 'ours, history on', color: [200, 30, 60], dash: 0 },
+  { key: 'historyOn', label: 'ours, history on (points)', color: [200, 30, 60], dash: 0, pointsOnly: true },
 ];
 
 function niceMax(value) {
@@ -49,7 +49,7 @@ function panel(c, x0, y0, w, h, title, sizes, bySize, metric) {
     const points = sizes
       .map((size, i) => [i, bySize.find((e) => e.size === size)?.[s.key]?.[metric]])
       .filter(([, v]) => typeof v === 'number');
-    for (let k = 1; k < points.length; k++) {
+    for (let k = 1; k < points.length && !s.pointsOnly; k++) {
       c.line(xAt(points[k - 1][0]), yAt(points[k - 1][1]), xAt(points[k][0]), yAt(points[k][1]), s.color, 3, s.dash);
     }
     for (const [i, v] of points) c.disc(Math.round(xAt(i)), Math.round(yAt(v)), 5, s.color);

@@ -92,11 +92,29 @@ export function markdown(results) {
   }
   if (f?.bySize?.length) {
     lines.push('## Fan-out by channel size', '', '![deliveries/s and p99 vs channel size](fanout.png)', '');
-    lines.push('| members | ours deliveries/s | baseline deliveries/s | ratio | ours p99 ms (half load) | baseline p99 ms |', '|---|---|---|---|---|---|');
-    for (const e of f.bySize) {
-      row(e.size, fmt(e.historyOff?.deliveriesPerSec), fmt(e.baseline?.deliveriesPerSec), fmt(e.deliveriesRatio, 2), fmt(e.historyOff?.p99Ms, 1), fmt(e.baseline?.p99Ms, 1));
+    lines.push(
+      '| members | ours deliveries/s (messages/s) | baseline deliveries/s (messages/s) | ratio | ours p99 ms (half load) | baseline p99 ms | ours, history on: deliveries/s (messages/s), p99 ms |',
+      '|---|---|---|---|---|---|---|',
+    );
+    const dm = (x) => (x ? `${fmt(x.deliveriesPerSec)} (${fmt(x.messagesPerSec)})` : '–');
+    for (const e of [...f.bySize].sort((a, b) => a.size - b.size)) {
+      row(
+        e.size,
+        dm(e.historyOff),
+        dm(e.baseline),
+        fmt(e.deliveriesRatio, 2),
+        fmt(e.historyOff?.p99Ms, 1),
+        fmt(e.baseline?.p99Ms, 1),
+        e.historyOn ? `${dm(e.historyOn)}, ${fmt(e.historyOn.p99Ms, 1)}` : '–',
+      );
     }
     lines.push('');
+  }
+  const parities = [p?.baselineParity, ch?.baselineParity].filter(Boolean);
+  if (parities.length) {
+    const compared = parities.reduce((n, x) => n + x.compared, 0);
+    const identical = parities.reduce((n, x) => n + x.identical, 0);
+    lines.push(`Fairness check: for ${identical} of ${compared} search/list requests the REST baseline's response body was byte-identical to ours.`, '');
   }
   lines.push(
     'Notes: ratios are ours ÷ baseline (for memory per connection and p99 lower is better). Baselines (`bench/baselines/`): a bare `ws` relay ' +
