@@ -90,7 +90,7 @@ export class PartyService {
    * it: one statement collects up to SORT_MATCHES_UP_TO matching ids through the trigram index,
    * counts and pages them; only when there are more (a very common substring) is the newest-first
    * index walked instead, which meets the page's matches quickly at that density. One or two
-   * characters make no trigram: one scan then counts and pages at once.
+   * characters make no trigram (every name is read to count them): they go that way directly.
    */
   async search(gameIndex: number, query: string | undefined, page: Page): Promise<PartyList> {
     const repo = this.dataSource.getRepository(Party);
@@ -103,7 +103,7 @@ export class PartyService {
     }
     const match = `game_index = $1 AND lower(name) LIKE $2 ESCAPE '\\'`;
     const params = [gameIndex, likePattern(query)];
-    if (query.length < 3) return this.scanSearch(match, params, page);
+    if (query.length < 3) return this.denseSearch(match, params, page);
     const rows: (PartyRow & { total: number })[] = await this.dataSource.query(
       `WITH m AS MATERIALIZED (SELECT id FROM parties WHERE ${match} LIMIT ${SORT_MATCHES_UP_TO + 1})
        SELECT c.total, p.* FROM (SELECT count(*)::int AS total FROM m) c
@@ -118,17 +118,7 @@ export class PartyService {
     return this.denseSearch(match, params, page);
   }
 
-  /** One or two characters have no trigram: one pass over the game's parties counts and pages. */
-  private async scanSearch(match: string, params: unknown[], page: Page): Promise<PartyList> {
-    const rows: (PartyRow & { total: string })[] = await this.dataSource.query(
-      `SELECT p.*, count(*) OVER () AS total FROM parties p WHERE ${match} ORDER BY p.id DESC OFFSET $3 LIMIT $4`,
-      [...params, page.skip, Math.max(page.limit, 1)],
-    );
-    if (rows.length === 0) return this.denseSearch(match, params, { skip: page.skip, limit: 0 });
-    const list = page.limit === 0 ? [] : rows.map((r) => mapParty(partyFromRow(r)));
-    return { list, totalCount: Number(rows[0].total) };
-  }
-
+  /** Exact count and the newest-first index walk, side by side. */
   private async denseSearch(match: string, params: unknown[], page: Page): Promise<PartyList> {
     const [[{ n: totalCount }], dense]: [{ n: number }[], PartyRow[]] = await Promise.all([
       this.dataSource.query(`SELECT count(*)::int AS n FROM parties WHERE ${match}`, params),
