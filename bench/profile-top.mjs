@@ -47,13 +47,21 @@ for (const [key, ticks] of self) {
   areas.set(area, (areas.get(area) ?? 0) + ticks);
 }
 
-const pct = (t) => `${((100 * t) / total).toFixed(1).padStart(5)}%`;
+// Percentages of the busy samples (idle excluded): what the process spends its CPU on.
+let idle = 0;
+for (const [id, ticks] of selfTicks) if (byId.get(id).callFrame.functionName === '(idle)') idle += ticks;
+const busy = Math.max(1, total - idle);
+const pct = (t) => `${((100 * t) / busy).toFixed(1).padStart(5)}%`;
 const print = (title, map, n) => {
   console.log(`\n${title}`);
   for (const [k, t] of [...map].sort((a, b) => b[1] - a[1]).slice(0, n)) console.log(`${pct(t)}  ${k}`);
 };
 const seconds = (profile.endTime - profile.startTime) / 1e6;
-console.log(`${file}: ${total} samples over ${seconds.toFixed(1)} s`);
+console.log(`${file}: ${total} samples over ${seconds.toFixed(1)} s, ${((100 * busy) / total).toFixed(1)}% busy; percentages below are of the busy time`);
+areas.delete('(idle)');
 print('self time by area', areas, 15);
 print('self time by function', self, rows);
+inclusive.delete('(root)');
+inclusive.delete('(idle)');
+self.delete('(idle)');
 print('total (inclusive) time by function', inclusive, rows);

@@ -12,13 +12,13 @@ import { installExitHandlers, killAll } from './lib/proc.mjs';
 import { markdown } from './lib/report.mjs';
 import { RESULTS_DIR, dumpProfile, startApp, startHttpPg, startWsRelay } from './lib/servers.mjs';
 import { connections } from './scenarios/connections.mjs';
-import { fanout } from './scenarios/fanout.mjs';
+import { fanout, fanoutSizes } from './scenarios/fanout.mjs';
 import { purge } from './scenarios/purge.mjs';
 import { channelRest, partyRest } from './scenarios/rest.mjs';
 import { scaleOut } from './scenarios/scaleout.mjs';
 import { startup } from './scenarios/startup.mjs';
 
-const SCENARIOS = { startup, fanout, connections, partyRest, channelRest, purge, scaleOut };
+const SCENARIOS = { startup, fanout, connections, partyRest, channelRest, purge, scaleOut, fanoutSizes };
 const t0 = performance.now();
 const log = (msg) => console.log(`[bench ${((performance.now() - t0) / 1000).toFixed(0).padStart(4)}s] ${msg}`);
 
@@ -55,15 +55,15 @@ async function main() {
   };
   log(`${cfg.quick ? 'quick' : 'full'} run ${cfg.runId}: ${cfg.scenarios.join(', ')}`);
 
-  const ctx = { cfg, log };
+  const ctx = { cfg, log, elapsedSeconds: () => (performance.now() - t0) / 1000 };
   // The run stops by itself: past the budget no new scenario starts; well past it, everything stops.
   const watchdog = setTimeout(() => {
-    log(`hard time limit (${Math.round(cfg.budgetSeconds * 1.3)} s) reached: stopping everything`);
+    log(`hard time limit (${Math.round(cfg.budgetSeconds * 1.15)} s) reached: stopping everything`);
     killAll();
     results.aborted = 'hard time limit';
     write(results);
     process.exit(2);
-  }, cfg.budgetSeconds * 1300);
+  }, cfg.budgetSeconds * 1150);
   watchdog.unref();
   try {
     if (cfg.scenarios.includes('startup')) await runScenario(ctx, results, 'startup');
@@ -115,11 +115,16 @@ async function runScenario(ctx, results, name) {
   write(results); // partial results survive a later crash
 }
 
+/** Fan-out entries of every size measured: the main scenario's and the sweep's. */
+function allBySize(results) {
+  return [...(results.scenarios.fanout?.bySize ?? []), ...(results.scenarios.fanoutSizes?.bySize ?? [])].sort((a, b) => a.size - b.size);
+}
+
 function write(results) {
   writeFileSync(`${RESULTS_DIR}/latest.json`, `${JSON.stringify(results, null, 2)}\n`);
-  const bySize = results.scenarios.fanout?.bySize;
+  const bySize = allBySize(results);
   if (bySize?.length) writeFileSync(`${RESULTS_DIR}/fanout.png`, fanoutChart(bySize, `${results.startedAt} ${results.quick ? '(quick run)' : ''}`));
-  writeFileSync(`${RESULTS_DIR}/latest.md`, markdown(results));
+  writeFileSync(`${RESULTS_DIR}/latest.md`, markdown(results, bySize));
 }
 
 main()

@@ -17,7 +17,7 @@ const list = (name, full, small) => {
   return raw.split(',').map((s) => s.trim()).filter(Boolean);
 };
 
-export const ALL_SCENARIOS = ['startup', 'fanout', 'connections', 'partyRest', 'channelRest', 'purge', 'scaleOut'];
+export const ALL_SCENARIOS = ['startup', 'fanout', 'connections', 'partyRest', 'channelRest', 'purge', 'scaleOut', 'fanoutSizes'];
 
 export function loadConfig() {
   const runId = randomBytes(3).toString('hex');
@@ -39,8 +39,8 @@ export function loadConfig() {
     dbPoolSize: num('BENCH_DB_POOL_SIZE', 20, 20),
     profile: ['1', 'true', 'yes'].includes(String(env.BENCH_PROFILE ?? '').toLowerCase()),
     logServers: ['1', 'true', 'yes'].includes(String(env.BENCH_LOG_SERVERS ?? '').toLowerCase()),
-    warmupMs: num('BENCH_WARMUP_MS', 1000, 500),
-    phaseMs: num('BENCH_PHASE_MS', 4000, 1500),
+    warmupMs: num('BENCH_WARMUP_MS', 700, 500),
+    phaseMs: num('BENCH_PHASE_MS', 3000, 1500),
     fanout: {
       size: num('BENCH_FANOUT_SIZE', 500, 100),
       chartSizes: list('BENCH_CHART_SIZES', ['10', '100', '500', '2000'], ['10', '100']).map(Number),

@@ -2,7 +2,7 @@
 const fmt = (v, digits = 0) => (typeof v === 'number' ? v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 }) : '–');
 const mark = (goal) => (!goal ? '' : goal.met ? '✅' : '❌');
 
-export function markdown(results) {
+export function markdown(results, bySize = []) {
   const s = results.scenarios;
   const lines = [];
   const row = (...cells) => lines.push(`| ${cells.join(' | ')} |`);
@@ -90,14 +90,14 @@ export function markdown(results) {
     for (const [label, ours, base, key] of perCore) row(label, cell(ours, key), cell(base, key));
     lines.push('');
   }
-  if (f?.bySize?.length) {
+  if (bySize.length) {
     lines.push('## Fan-out by channel size', '', '![deliveries/s and p99 vs channel size](fanout.png)', '');
     lines.push(
       '| members | ours deliveries/s (messages/s) | baseline deliveries/s (messages/s) | ratio | ours p99 ms (half load) | baseline p99 ms | ours, history on: deliveries/s (messages/s), p99 ms |',
       '|---|---|---|---|---|---|---|',
     );
     const dm = (x) => (x ? `${fmt(x.deliveriesPerSec)} (${fmt(x.messagesPerSec)})` : '–');
-    for (const e of [...f.bySize].sort((a, b) => a.size - b.size)) {
+    for (const e of bySize) {
       row(
         e.size,
         dm(e.historyOff),
@@ -108,6 +108,8 @@ export function markdown(results) {
         e.historyOn ? `${dm(e.historyOn)}, ${fmt(e.historyOn.p99Ms, 1)}` : '–',
       );
     }
+    const skipped = s.fanoutSizes?.skipped ?? [];
+    if (skipped.length) lines.push('', `Sizes ${skipped.join(', ')} were skipped: the run's time budget was used up.`);
     lines.push('');
   }
   const parities = [p?.baselineParity, ch?.baselineParity].filter(Boolean);
