@@ -59,9 +59,9 @@ const print = (title, map, n) => {
 const seconds = (profile.endTime - profile.startTime) / 1e6;
 console.log(`${file}: ${total} samples over ${seconds.toFixed(1)} s, ${((100 * busy) / total).toFixed(1)}% busy; percentages below are of the busy time`);
 areas.delete('(idle)');
-print('self time by area', areas, 15);
-print('self time by function', self, rows);
+self.delete('(idle)');
 inclusive.delete('(root)');
 inclusive.delete('(idle)');
-self.delete('(idle)');
+print('self time by area', areas, 15);
+print('self time by function', self, rows);
 print('total (inclusive) time by function', inclusive, rows);
