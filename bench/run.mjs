@@ -111,7 +111,7 @@ async function runScenario(ctx, results, name) {
     ctx.log(`  scenario ${name} FAILED: ${err?.stack ?? err}`);
     results.scenarios[name] = { error: String(err?.message ?? err).slice(0, 500) };
   }
-  results.scenarios[name].seconds = Math.round((performance.now() - started) / 1000);
+  results.scenarios[name].scenarioSeconds = Math.round((performance.now() - started) / 1000);
   write(results); // partial results survive a later crash
 }
 
