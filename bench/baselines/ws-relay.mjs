@@ -15,6 +15,7 @@ const secret = process.env.JWT_SECRET ?? '';
 const prefix = process.env.REDIS_PREFIX ?? `bench-relay-${randomBytes(4).toString('hex')}`;
 const instance = randomBytes(6).toString('hex');
 const rooms = new Map(); // channelId -> Set<socket>
+const sendString = process.env.RELAY_SEND_STRING === '1';
 let sequence = 0;
 
 let publisher = null;
@@ -96,7 +97,10 @@ function handle(socket, raw) {
           },
         }),
       );
-      for (const member of room) if (member !== socket) member.send(frame, { binary: false });
+      // RELAY_SEND_STRING=1 (an experiment knob): write the JSON string to each socket instead of
+      // one Buffer, as our gateway does, to measure what the per-socket UTF-8 encoding costs.
+      const payload = sendString ? frame.toString() : frame;
+      for (const member of room) if (member !== socket) member.send(payload, { binary: false });
       if (publisher) {
         publisher.publish(`${prefix}:${body.channelId}`, Buffer.concat([Buffer.from(`${instance} ${body.channelId}\n`), frame]));
       }

@@ -3,12 +3,13 @@
 // processes (each under its own 20,000-file limit), each from its own 127.x.y.z source address.
 import { fileURLToPath } from 'node:url';
 import { cpuSeconds, nextMessage, rssBytes, settle, sleep, startGenerator, stop } from '../lib/proc.mjs';
+import { startApp } from '../lib/servers.mjs';
 import { median, ratio, round } from '../lib/stats.mjs';
 
 const GEN = fileURLToPath(new URL('../gen/ws-conns.mjs', import.meta.url));
 const MB = 1024 * 1024;
 
-async function measure(ctx, target, { round: r, variantIndex }) {
+async function measure(ctx, target, { round: r, variantIndex, settleAfter = true }) {
   const { cfg } = ctx;
   const { target: total, generators: count, concurrency, holdMs } = cfg.connections;
   await settle(target.pid, { timeoutMs: 60_000 });
@@ -64,22 +65,35 @@ async function measure(ctx, target, { round: r, variantIndex }) {
   } finally {
     await Promise.all(gens.map((child) => stop(child, 'SIGKILL', 2_000)));
     // Our service does work for every disconnect (presence, PUBLIC channels): let it finish.
-    await settle(target.pid, { timeoutMs: 60_000 });
+    if (settleAfter) await settle(target.pid, { timeoutMs: 60_000 });
   }
 }
 
 export async function connections(ctx) {
-  const { cfg, app, relay, log } = ctx;
+  const { cfg, relay, log } = ctx;
+  // A fresh instance of ours: its resident memory before and while holding the sockets is then
+  // not blurred by garbage the earlier scenarios left behind.
+  const app = await startApp(cfg, 'conn-app');
+  try {
+    return await measureAll(ctx, app, relay, log);
+  } finally {
+    await app.stop('SIGKILL'); // nothing to wait for: its database work is done or irrelevant
+  }
+}
+
+async function measureAll(ctx, app, relay, log) {
+  const { cfg } = ctx;
   const variants = [
     ['baseline', relay],
     ['ours', app],
   ];
   const runs = { baseline: [], ours: [] };
-  await ctx.profileReset?.();
+  await ctx.profileReset?.(app);
   for (let r = 0; r < cfg.connections.rounds; r++) {
     const order = r % 2 === 0 ? variants : [...variants].reverse();
-    for (const [name, target] of order) {
-      const res = await measure(ctx, target, { round: r, variantIndex: name === 'ours' ? 1 : 0 });
+    for (const [k, [name, target]] of order.entries()) {
+      const last = r === cfg.connections.rounds - 1 && k === order.length - 1;
+      const res = await measure(ctx, target, { round: r, variantIndex: name === 'ours' ? 1 : 0, settleAfter: !(last && name === 'ours') });
       log(
         `  connections ${name.padEnd(8)} round ${r + 1}: held ${res.held}/${res.attempted} (${res.failed} failed${res.firstError ? `: ${res.firstError}` : ''}), ` +
           `${res.connectsPerSec} CONNECT/s, RSS ${res.rssBeforeMB} → ${res.rssHeldMB} MB (${res.kbPerConnection} KB/connection)`,
@@ -105,6 +119,6 @@ export async function connections(ctx) {
     memory: { goal: 'under 1 GiB resident while holding them', value: out.ours.rssHeldMB, met: out.ours.rssHeldMB < 1024 },
     connectRate: { goal: '>= 2,500 CONNECTs/s', value: out.ours.connectsPerSec, met: out.ours.connectsPerSec >= 2500 },
   };
-  await ctx.profile?.('connections');
+  await ctx.profile?.('connections', app);
   return out;
 }

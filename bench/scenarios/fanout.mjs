@@ -154,7 +154,7 @@ export async function fanoutSizes(ctx) {
   const out = { bySize: [], skipped: [] };
   for (const size of sizes) {
     // Rough cost on this kind of machine: a big PUBLIC channel means an enter/leave storm.
-    const estimate = size > 500 ? 180 : 40;
+    const estimate = size > 500 ? 110 : 40;
     if (ctx.elapsedSeconds() + estimate > cfg.budgetSeconds) {
       log(`  fan-out ${size}: SKIPPED (about ${estimate} s needed, ${Math.round(cfg.budgetSeconds - ctx.elapsedSeconds())} s of budget left)`);
       out.skipped.push(size);
