@@ -105,6 +105,7 @@ async function runScenario(ctx, results, name) {
   }
   ctx.log(`scenario ${name}`);
   const started = performance.now();
+  const loadBefore = os.loadavg()[0];
   try {
     results.scenarios[name] = await SCENARIOS[name](ctx);
   } catch (err) {
@@ -112,6 +113,8 @@ async function runScenario(ctx, results, name) {
     results.scenarios[name] = { error: String(err?.message ?? err).slice(0, 500) };
   }
   results.scenarios[name].scenarioSeconds = Math.round((performance.now() - started) / 1000);
+  // The machine may be shared: the 1-minute load average before and after says how quiet it was.
+  results.scenarios[name].loadAverage = [Math.round(loadBefore * 10) / 10, Math.round(os.loadavg()[0] * 10) / 10];
   write(results); // partial results survive a later crash
 }
 

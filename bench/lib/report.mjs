@@ -15,6 +15,10 @@ export function markdown(results, bySize = []) {
       `ours and the baseline alternate inside every round. Reproduce: \`npm run bench\` (\`BENCH_QUICK=1 npm run bench\` for a 2-minute smoke run).`,
     '',
   );
+  const loads = Object.entries(s)
+    .filter(([, v]) => v?.loadAverage)
+    .map(([k, v]) => `${k} ${v.loadAverage[0]}→${v.loadAverage[1]}`);
+  if (loads.length) lines.push(`1-minute load average before→after each scenario (${results.machine.cpus} cores; above ~2 means other work shared the machine): ${loads.join(', ')}.`, '');
   lines.push('| scenario | metric | ours | baseline | ratio | goal | met |', '|---|---|---|---|---|---|---|');
   const f = s.fanout;
   if (f && !f.error) {
