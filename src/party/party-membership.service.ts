@@ -16,9 +16,10 @@ import { MemberRole, MemberStatus, PartyMember } from './party-member.entity.js'
 import { PartyService } from './party.service.js';
 import {
   acceptedIds,
+  deleteMembership,
   findParty,
+  insertMembership,
   lockParty,
-  managerIds,
   membershipOf,
   minus,
   partyTransaction,
@@ -46,6 +47,11 @@ function assertChoices(party: Party, team: string | undefined, channels: string[
   }
 }
 
+function membershipExists(playerId: number, partyId: number, existing: PartyMember | null): DomainError {
+  const what = existing?.status === MemberStatus.Waiting ? 'waiting for acceptance' : 'a member';
+  return new DomainError(ErrorCode.MembershipExists, `player ${playerId} is already ${what} in party ${partyId}`);
+}
+
 function assertRoom(party: Party): void {
   if (party.memberCount >= party.maxMemberCount) {
     throw new DomainError(ErrorCode.PartyFull, `party ${party.id} is full (${party.memberCount}/${party.maxMemberCount} members)`);
@@ -70,35 +76,24 @@ export class PartyMembershipService {
       const m = tx.manager;
       const party = await lockParty(m, me.gameIndex, partyId);
       assertChoices(party, input.team, input.channels);
-      const existing = await membershipOf(m, party.id, me.playerId);
-      if (existing) {
-        const what = existing.status === MemberStatus.Accepted ? 'a member' : 'waiting for acceptance';
-        throw new DomainError(ErrorCode.MembershipExists, `player ${me.playerId} is already ${what} in party ${party.id}`);
-      }
       const accepted = !party.isPrivate;
-      if (accepted) assertRoom(party);
-      const repo = m.getRepository(PartyMember);
-      const row = await repo.save(
-        repo.create({
-          gameIndex: me.gameIndex,
-          partyId: party.id,
-          playerId: me.playerId,
-          role: MemberRole.Member,
-          status: accepted ? MemberStatus.Accepted : MemberStatus.Waiting,
-          team: input.team,
-          channels: input.channels,
-          acceptedAt: accepted ? new Date() : null,
-        }),
-      );
-      const body = { partyId: party.id, playerId: me.playerId, membershipId: row.id };
-      if (accepted) {
-        await setMemberCount(m, party, party.memberCount + 1);
-        await this.chat.enter(party, me.playerId, row.channels, tx);
-        this.partyEvents.emit(tx, me.gameIndex, 'NOTIFY_PARTY_MEMBER_JOINED', await acceptedIds(m, party.id), body);
-      } else {
-        this.partyEvents.emit(tx, me.gameIndex, 'NOTIFY_PARTY_JOIN_REQUEST', await managerIds(m, party.id), body);
+      // A full party: an existing membership is still the error to report.
+      if (accepted && party.memberCount >= party.maxMemberCount) {
+        const existing = await membershipOf(m, party.id, me.playerId);
+        if (existing) throw membershipExists(me.playerId, party.id, existing);
+        assertRoom(party);
       }
-      return mapMember(await repo.findOneByOrFail({ id: row.id }));
+      const joined = await insertMembership(m, party, me.playerId, { accepted, team: input.team, channels: input.channels });
+      if (!joined) throw membershipExists(me.playerId, party.id, await membershipOf(m, party.id, me.playerId));
+      const { member, recipients } = joined;
+      const body = { partyId: party.id, playerId: me.playerId, membershipId: member.id };
+      if (accepted) {
+        await this.chat.enter(party, me.playerId, member.channels, tx);
+        this.partyEvents.emit(tx, me.gameIndex, 'NOTIFY_PARTY_MEMBER_JOINED', recipients, body);
+      } else {
+        this.partyEvents.emit(tx, me.gameIndex, 'NOTIFY_PARTY_JOIN_REQUEST', recipients, body);
+      }
+      return mapMember(member);
     });
   }
 
@@ -106,10 +101,10 @@ export class PartyMembershipService {
   async leave(me: PlayerIdentity, partyId: number): Promise<PartyMemberDto> {
     return partyTransaction(this.dataSource, async (tx) => {
       const party = await lockParty(tx.manager, me.gameIndex, partyId);
-      const mine = await membershipOf(tx.manager, party.id, me.playerId);
-      if (!mine) throw membershipNotFound(`player ${me.playerId} has no membership in party ${party.id}`);
-      await this.removeMember(party, mine, 'left', tx);
-      return mapMember(mine);
+      const removed = await deleteMembership(tx.manager, party, me.playerId);
+      if (!removed) throw membershipNotFound(`player ${me.playerId} has no membership in party ${party.id}`);
+      await this.afterRemoval(party, removed, 'left', tx);
+      return mapMember(removed.member);
     });
   }
 
@@ -128,27 +123,35 @@ export class PartyMembershipService {
       if (mine.role === MemberRole.Admin && target.role !== MemberRole.Member) {
         throw new DomainError(ErrorCode.Forbidden, `an Admin may kick only Members; player ${playerId} has role ${target.role}`);
       }
-      await this.removeMember(party, target, 'kicked', tx);
+      const removed = await deleteMembership(tx.manager, party, target.playerId);
+      if (!removed) throw membershipNotFound(`player ${playerId} is not an accepted member of party ${party.id}`);
+      await this.afterRemoval(party, removed, 'kicked', tx);
       return mapMember(target);
     });
   }
 
-  private async removeMember(party: Party, member: PartyMember, reason: 'left' | 'kicked', tx: Tx): Promise<void> {
-    const m = tx.manager;
-    await m.getRepository(PartyMember).delete({ id: member.id });
+  /**
+   * What follows a membership's removal (deleteMembership already deleted it, lowered
+   * member_count and read the Accepted members that remain): chat, the last one out deletes the
+   * party, events, ownership passing on.
+   */
+  private async afterRemoval(
+    party: Party,
+    { member, remaining, last }: { member: PartyMember; remaining: number[]; last: boolean },
+    reason: 'left' | 'kicked',
+    tx: Tx,
+  ): Promise<void> {
     if (member.status === MemberStatus.Waiting) return;
     await this.chat.exit(party, member.playerId, member.channels, tx);
-    if (party.memberCount <= 1) {
+    if (last) {
       await this.parties.deleteParty(party, tx);
       return;
     }
-    await setMemberCount(m, party, party.memberCount - 1);
     const body = { partyId: party.id, playerId: member.playerId, membershipId: member.id, reason };
-    const remaining = await acceptedIds(m, party.id);
     const recipients = reason === 'kicked' ? [...remaining, member.playerId] : remaining;
     this.partyEvents.emit(tx, party.gameIndex, 'NOTIFY_PARTY_MEMBER_LEFT', recipients, body);
     if (member.role === MemberRole.Owner) {
-      const successor = await successorOf(m, party.id);
+      const successor = await successorOf(tx.manager, party.id);
       if (successor) await this.makeOwner(party, successor, tx);
     }
   }

@@ -29,6 +29,7 @@ const BAN_CACHE_MS = 2_000;
 @Injectable()
 export class PlayerService {
   private readonly banCache = new Map<string, { banned: boolean | null; until: number }>();
+  private readonly banLoads = new Map<string, Promise<{ banned: boolean | null; until: number }>>();
 
   constructor(@InjectRepository(Player) private readonly players: Repository<Player>) {}
 
@@ -64,7 +65,7 @@ export class PlayerService {
        RETURNING id`,
       [gameIndex, id, ...values],
     );
-    this.banCache.delete(`${gameIndex}:${id}`);
+    this.forgetBan(`${gameIndex}:${id}`);
     return this.get(gameIndex, Number((rows[0] as unknown as { id: string }).id));
   }
 
@@ -100,8 +101,13 @@ export class PlayerService {
   async setBanned(gameIndex: number, id: number, banned: boolean): Promise<Player> {
     await this.get(gameIndex, id);
     await this.players.update({ gameIndex, id }, { isBan: banned });
-    this.banCache.delete(`${gameIndex}:${id}`);
+    this.forgetBan(`${gameIndex}:${id}`);
     return this.get(gameIndex, id);
+  }
+
+  private forgetBan(key: string): void {
+    this.banCache.delete(key);
+    this.banLoads.delete(key);
   }
 
   /**
@@ -113,14 +119,38 @@ export class PlayerService {
     const now = Date.now();
     let entry = this.banCache.get(key);
     if (!entry || entry.until < now) {
-      const row = await this.players.findOne({
-        select: { isBan: true },
-        where: { gameIndex: identity.gameIndex, id: identity.playerId },
-      });
-      entry = { banned: row ? row.isBan : null, until: now + BAN_CACHE_MS };
-      if (this.banCache.size > 100_000) this.banCache.clear();
-      this.banCache.set(key, entry);
+      entry = await this.loadBan(key, identity);
+    } else if (entry.until - now < BAN_CACHE_MS / 2 && !this.banLoads.has(key)) {
+      // Past half its life: refreshed in the background, so an active player never waits for it.
+      this.loadBan(key, identity).catch(() => undefined);
     }
     if (entry.banned) throw new DomainError(ErrorCode.InvalidToken, `player ${identity.playerId} is banned`);
+  }
+
+  /** One ban read per player at a time; a read overtaken by setBanned/upsert does not overwrite. */
+  private loadBan(key: string, identity: PlayerIdentity): Promise<{ banned: boolean | null; until: number }> {
+    const pending = this.banLoads.get(key);
+    if (pending) return pending;
+    const startedAt = Date.now();
+    const run = async (): Promise<{ banned: boolean | null; until: number }> => {
+      await null; // `load` is assigned before anything below runs
+      try {
+        const rows: { is_ban: boolean }[] = await this.players.query(`SELECT is_ban FROM players WHERE game_index = $1 AND id = $2`, [
+          identity.gameIndex,
+          identity.playerId,
+        ]);
+        const entry = { banned: rows[0] ? rows[0].is_ban : null, until: startedAt + BAN_CACHE_MS };
+        if (this.banLoads.get(key) === load) {
+          if (this.banCache.size > 100_000) this.banCache.clear();
+          this.banCache.set(key, entry);
+        }
+        return entry;
+      } finally {
+        if (this.banLoads.get(key) === load) this.banLoads.delete(key);
+      }
+    };
+    const load = run();
+    this.banLoads.set(key, load);
+    return load;
   }
 }
