@@ -56,4 +56,16 @@ export class BlockService {
     );
     return rows.map((r) => ({ playerId: Number(r.blocked_id), blockedTime: hiveTime(r.blocked_at), blockedTimeMillis: r.blocked_at.getTime() }));
   }
+
+  /** The blocked ids of many players in one statement (delivery filtering); every asked id is in the map. */
+  async blockedIdsOfMany(gameIndex: number, playerIds: number[]): Promise<Map<number, number[]>> {
+    const result = new Map<number, number[]>(playerIds.map((id) => [id, []]));
+    if (playerIds.length === 0) return result;
+    const rows: { player_id: string; blocked_id: string }[] = await this.dataSource.query(
+      `SELECT player_id, blocked_id FROM channel_blocks WHERE game_index = $1 AND player_id = ANY($2::bigint[])`,
+      [gameIndex, playerIds],
+    );
+    for (const r of rows) result.get(Number(r.player_id))?.push(Number(r.blocked_id));
+    return result;
+  }
 }

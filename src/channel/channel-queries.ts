@@ -75,4 +75,17 @@ export class ChannelQueries {
         );
     return rows.map((r) => r.channel_id);
   }
+
+  /** channelIdsOf (all types) for many players in one statement; every asked id is in the map. */
+  async channelIdsOfMany(gameIndex: number, playerIds: number[]): Promise<Map<number, string[]>> {
+    const result = new Map<number, string[]>(playerIds.map((id) => [id, []]));
+    if (playerIds.length === 0) return result;
+    const rows: { player_id: string; channel_id: string }[] = await this.dataSource.query(
+      `SELECT player_id, channel_id FROM channel_members WHERE game_index = $1 AND player_id = ANY($2::bigint[])
+        ORDER BY player_id, entered_at, channel_id`,
+      [gameIndex, playerIds],
+    );
+    for (const r of rows) result.get(Number(r.player_id))?.push(r.channel_id);
+    return result;
+  }
 }

@@ -275,6 +275,16 @@ export class ChannelService {
     return this.blocksService.list(gameIndex, playerId);
   }
 
+  /** Blocked ids of many players, one statement (the gateway's block cache loads a channel at once). */
+  blockedIdsOfMany(gameIndex: number, playerIds: number[]): Promise<Map<number, number[]>> {
+    return this.blocksService.blockedIdsOfMany(gameIndex, playerIds);
+  }
+
+  /** channelIdsOf for many players, one statement (the gateway batches concurrent CONNECTs). */
+  channelIdsOfMany(gameIndex: number, playerIds: number[]): Promise<Map<number, string[]>> {
+    return this.queries.channelIdsOfMany(gameIndex, playerIds);
+  }
+
   /** Runs `work` in a transaction (or the caller's); alone, a deadlock victim is simply run again. */
   private async run<T>(work: (tx: Tx) => Promise<T>, outer?: Tx): Promise<T> {
     if (outer) return work(outer);

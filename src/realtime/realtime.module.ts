@@ -27,6 +27,7 @@ import { PartyEventsListener } from './listeners/party-events.listener.js';
 import type { PacketHandler } from './protocol/packet-handler.js';
 import { PacketRouter } from './protocol/packet-router.js';
 import { RealtimeGateway } from './realtime.gateway.js';
+import { ChannelIdsLoader } from './session/channel-ids-loader.js';
 import { PresenceNotifier } from './session/presence-notifier.js';
 import { ReconnectMemory } from './session/reconnect-memory.js';
 import { SessionLifecycle } from './session/session-lifecycle.service.js';
@@ -57,6 +58,7 @@ const PACKET_HANDLERS = [
     SessionLifecycle,
     SessionAuthenticator,
     ReconnectMemory,
+    ChannelIdsLoader,
     PresenceNotifier,
     RealtimeBus,
     DeliveryService,

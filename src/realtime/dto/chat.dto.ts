@@ -6,6 +6,10 @@ import { MAX_PLAYER_ID } from '../../player/player-identity.js';
 /** Longest extraData, in UTF-8 bytes (SPEC 4). The 200-character message limit is checked by the handlers (code 204). */
 export const MAX_EXTRA_DATA_BYTES = 256;
 
+/** Any character that class-validator's length counts (it skips U+FE0E/U+FE0F variation selectors). */
+const COUNTED_CHARACTER = /[^\uFE0E\uFE0F]/;
+const MESSAGE_ID = /^\d{1,20}$/;
+
 function ExtraDataField() {
   return ValidateBy(
     {
@@ -31,7 +35,7 @@ export class ChannelChatDto {
 
   @IsOptional()
   @IsString({ message: 'replyMessageId must be a message id string' })
-  @Matches(/^\d{1,20}$/, { message: 'replyMessageId must be a message id (a decimal string)' })
+  @Matches(MESSAGE_ID, { message: 'replyMessageId must be a message id (a decimal string)' })
   replyMessageId?: string;
 
   @IsOptional()
@@ -41,6 +45,29 @@ export class ChannelChatDto {
   @Min(1, { each: true, message: 'mentionedPlayerIds must contain ids of at least 1' })
   @Max(MAX_PLAYER_ID, { each: true, message: `mentionedPlayerIds must contain ids of at most ${MAX_PLAYER_ID}` })
   mentionedPlayerIds?: number[];
+}
+
+/**
+ * CHANNEL_CHAT hot path: the body when it plainly satisfies every ChannelChatDto rule, else null
+ * (the router then runs class-validator for the exact error message).
+ */
+export function fastChannelChatBody(plain: Record<string, unknown>): ChannelChatDto | null {
+  const { channelId, message, extraData, replyMessageId, mentionedPlayerIds } = plain;
+  if (typeof channelId !== 'string' || !CHANNEL_ID_PATTERN.test(channelId)) return null;
+  if (typeof message !== 'string' || !COUNTED_CHARACTER.test(message)) return null;
+  if (extraData != null && (typeof extraData !== 'string' || Buffer.byteLength(extraData, 'utf8') > MAX_EXTRA_DATA_BYTES)) return null;
+  if (replyMessageId != null && (typeof replyMessageId !== 'string' || !MESSAGE_ID.test(replyMessageId))) return null;
+  if (mentionedPlayerIds != null) {
+    if (!Array.isArray(mentionedPlayerIds) || mentionedPlayerIds.length > 100) return null;
+    for (const id of mentionedPlayerIds) if (typeof id !== 'number' || !Number.isInteger(id) || id < 1 || id > MAX_PLAYER_ID) return null;
+  }
+  const dto = new ChannelChatDto();
+  dto.channelId = channelId;
+  dto.message = message;
+  if (extraData !== undefined) dto.extraData = extraData as string;
+  if (replyMessageId !== undefined) dto.replyMessageId = replyMessageId as string;
+  if (mentionedPlayerIds !== undefined) dto.mentionedPlayerIds = [...(mentionedPlayerIds as number[])];
+  return dto;
 }
 
 export class DirectChatDto {

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { ChannelChatService } from '../chat/channel-chat.service.js';
-import { ChannelChatDto } from '../dto/chat.dto.js';
+import { ChannelChatDto, fastChannelChatBody } from '../dto/chat.dto.js';
 import { Packet, type PacketHandler } from '../protocol/packet-handler.js';
 import type { Session } from '../session/session.js';
 
-@Packet({ type: 'CHANNEL_CHAT', body: ChannelChatDto })
+@Packet({ type: 'CHANNEL_CHAT', body: ChannelChatDto, fastBody: fastChannelChatBody })
 @Injectable()
 export class ChannelChatHandler implements PacketHandler<ChannelChatDto> {
   constructor(private readonly chat: ChannelChatService) {}

@@ -1,24 +1,27 @@
 import { Injectable } from '@nestjs/common';
-import { ChannelService } from '../../channel/channel.service.js';
-import { ConnectDto } from '../dto/session.dto.js';
+import { ConnectDto, fastConnectBody } from '../dto/session.dto.js';
 import { Packet, type PacketHandler } from '../protocol/packet-handler.js';
+import { ChannelIdsLoader } from '../session/channel-ids-loader.js';
 import { SessionLifecycle } from '../session/session-lifecycle.service.js';
 import type { Session } from '../session/session.js';
 import { SessionAuthenticator } from './authenticate.js';
 
-@Packet({ type: 'CONNECT', body: ConnectDto, opensSession: true })
+@Packet({ type: 'CONNECT', body: ConnectDto, fastBody: fastConnectBody, opensSession: true })
 @Injectable()
 export class ConnectHandler implements PacketHandler<ConnectDto> {
   constructor(
     private readonly auth: SessionAuthenticator,
     private readonly lifecycle: SessionLifecycle,
-    private readonly channels: ChannelService,
+    private readonly channelIds: ChannelIdsLoader,
   ) {}
 
   async handle(session: Session, body: ConnectDto) {
     const identity = await this.auth.authenticate(session, body.token);
+    // Asked before open(): the presence audience asks the same and both share one batched read.
+    const loading = this.channelIds.of(identity.gameIndex, identity.playerId);
+    loading.catch(() => undefined);
     await this.lifecycle.open(session, identity, body.languageCode ?? null);
-    const channelIds = await this.channels.channelIdsOf(identity.gameIndex, identity.playerId);
+    const channelIds = await loading;
     return { playerId: identity.playerId, gameIndex: identity.gameIndex, channelIds };
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ChannelService } from '../../channel/channel.service.js';
 import { DomainError, ErrorCode } from '../../common/errors/domain-error.js';
-import { ConnectDto } from '../dto/session.dto.js';
+import { ConnectDto, fastConnectBody } from '../dto/session.dto.js';
 import { Packet, type PacketHandler } from '../protocol/packet-handler.js';
 import { ReconnectMemory } from '../session/reconnect-memory.js';
 import { SessionLifecycle } from '../session/session-lifecycle.service.js';
@@ -9,7 +9,7 @@ import type { Session } from '../session/session.js';
 import { SessionAuthenticator } from './authenticate.js';
 
 /** Like CONNECT, then back into the PUBLIC channels the dropped connection left (within RECONNECT_WINDOW). */
-@Packet({ type: 'RECONNECT', body: ConnectDto, opensSession: true })
+@Packet({ type: 'RECONNECT', body: ConnectDto, fastBody: fastConnectBody, opensSession: true })
 @Injectable()
 export class ReconnectHandler implements PacketHandler<ConnectDto> {
   constructor(

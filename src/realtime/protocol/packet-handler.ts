@@ -8,6 +8,12 @@ export interface PacketHandlerOptions {
   type: string;
   /** class-validator DTO of the body; omitted = the body is ignored. */
   body?: Type<object>;
+  /**
+   * Hot packets: a hand-written check that returns the body when it is plainly valid (same fields
+   * the DTO would keep) and null otherwise; null falls back to class-validator, so every error
+   * message stays the DTO's.
+   */
+  fastBody?: (plain: Record<string, unknown>) => object | null;
   /** Allowed before CONNECT (only CONNECT and RECONNECT); a failure then closes the socket. */
   opensSession?: boolean;
 }

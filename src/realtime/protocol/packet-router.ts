@@ -40,7 +40,12 @@ export class PacketRouter {
     let packet: unknown;
     try {
       if (isBinary) throw new Error('binary frame');
-      packet = JSON.parse(Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8'));
+      const text = Buffer.isBuffer(data)
+        ? data.toString('utf8')
+        : Array.isArray(data)
+          ? Buffer.concat(data).toString('utf8')
+          : Buffer.from(data).toString('utf8');
+      packet = JSON.parse(text);
     } catch {
       session.disconnect('invalid');
       return;
@@ -84,6 +89,8 @@ export class PacketRouter {
     if (!options.body) return undefined;
     const plain = body ?? {};
     if (typeof plain !== 'object' || Array.isArray(plain)) throw new DomainError(ErrorCode.Validation, 'body must be an object');
+    const fast = options.fastBody?.(plain as Record<string, unknown>);
+    if (fast) return fast;
     const instance = plainToInstance(options.body, plain);
     const errors = validateSync(instance, { whitelist: true, forbidUnknownValues: false, validationError: { target: false, value: false } });
     if (errors.length) throw new DomainError(ErrorCode.Validation, describeValidationErrors(errors));

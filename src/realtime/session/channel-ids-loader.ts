@@ -1,0 +1,20 @@
+import { Injectable } from '@nestjs/common';
+import { ChannelService } from '../../channel/channel.service.js';
+import { BatchLoader } from './batch-loader.js';
+
+/**
+ * "Every channel the player is in" for CONNECT/RECONNECT answers and the presence audience,
+ * one statement per burst of concurrent connects (and one per connect for both uses).
+ */
+@Injectable()
+export class ChannelIdsLoader {
+  private readonly loader: BatchLoader<string[]>;
+
+  constructor(channels: ChannelService) {
+    this.loader = new BatchLoader((gameIndex, ids) => channels.channelIdsOfMany(gameIndex, ids), []);
+  }
+
+  of(gameIndex: number, playerId: number): Promise<string[]> {
+    return this.loader.get(gameIndex, playerId);
+  }
+}
