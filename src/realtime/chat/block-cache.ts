@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { ChannelService } from '../../channel/channel.service.js';
 
 const MAX_ENTRIES = 200_000;
-const LOAD_CONCURRENCY = 8;
+/** Players whose lists one bulk statement reads. */
+const LOAD_BATCH = 1000;
 
 /**
  * Block lists in memory for delivery filtering (a message skips blocks both ways). Dropped on
@@ -12,6 +13,8 @@ const LOAD_CONCURRENCY = 8;
 export class BlockCache {
   private readonly lists = new Map<string, Set<number>>();
   private readonly generations = new Map<string, number>();
+  /** Bumped whenever a cached list is dropped (derived recipient lists check it). */
+  version = 0;
 
   constructor(private readonly channels: ChannelService) {}
 
@@ -20,7 +23,7 @@ export class BlockCache {
     return cached ?? this.load(gameIndex, playerId);
   }
 
-  /** Block lists of many players; the missing ones are loaded a few at a time. */
+  /** Block lists of many players; the missing ones are read in bulk (one statement per 1,000). */
   async ofMany(gameIndex: number, playerIds: Iterable<number>): Promise<Map<number, Set<number>>> {
     const result = new Map<number, Set<number>>();
     const missing: number[] = [];
@@ -29,10 +32,15 @@ export class BlockCache {
       if (cached) result.set(id, cached);
       else missing.push(id);
     }
-    for (let i = 0; i < missing.length; i += LOAD_CONCURRENCY) {
-      const slice = missing.slice(i, i + LOAD_CONCURRENCY);
-      const loaded = await Promise.all(slice.map((id) => this.load(gameIndex, id)));
-      slice.forEach((id, j) => result.set(id, loaded[j]));
+    for (let i = 0; i < missing.length; i += LOAD_BATCH) {
+      const slice = missing.slice(i, i + LOAD_BATCH);
+      const generations = slice.map((id) => this.generations.get(`${gameIndex}:${id}`) ?? 0);
+      const loaded = await this.channels.blockedIdsOfMany(gameIndex, slice);
+      slice.forEach((id, j) => {
+        const list = new Set(loaded.get(id) ?? []);
+        this.store(`${gameIndex}:${id}`, generations[j], list);
+        result.set(id, list);
+      });
     }
     return result;
   }
@@ -46,22 +54,28 @@ export class BlockCache {
     const key = `${gameIndex}:${playerId}`;
     this.generations.set(key, (this.generations.get(key) ?? 0) + 1);
     this.lists.delete(key);
+    this.version++;
   }
 
   /** Forgets everything (tests that empty the database behind the events' back). */
   clear(): void {
     for (const key of this.lists.keys()) this.generations.set(key, (this.generations.get(key) ?? 0) + 1);
     this.lists.clear();
+    this.version++;
   }
 
   private async load(gameIndex: number, playerId: number): Promise<Set<number>> {
     const key = `${gameIndex}:${playerId}`;
     const generation = this.generations.get(key) ?? 0;
     const list = new Set((await this.channels.blocks(gameIndex, playerId)).map((b) => b.playerId));
-    if ((this.generations.get(key) ?? 0) === generation) {
-      if (this.lists.size >= MAX_ENTRIES) this.lists.clear();
-      this.lists.set(key, list);
-    }
+    this.store(key, generation, list);
     return list;
+  }
+
+  /** Keeps a loaded list unless a change overtook the read. */
+  private store(key: string, generation: number, list: Set<number>): void {
+    if ((this.generations.get(key) ?? 0) !== generation) return;
+    if (this.lists.size >= MAX_ENTRIES) this.lists.clear();
+    this.lists.set(key, list);
   }
 }

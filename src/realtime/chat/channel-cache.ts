@@ -5,6 +5,10 @@ export interface CachedChannel {
   info: ChannelView;
   members: Set<number>;
   loadedAt: number;
+  /** Bumped on every in-place membership change (derived recipient lists check it). */
+  version: number;
+  /** Recipient list derived from members by the chat service (see ChannelChatService). */
+  recipients?: unknown;
 }
 
 /** Settings changes without an event reach us at the latest after this long. */
@@ -43,12 +47,20 @@ export class ChannelCache {
 
   memberEntered(gameIndex: number, channelId: string, playerId: number): void {
     const key = this.bump(`${gameIndex}:${channelId}`);
-    this.entries.get(key)?.members.add(playerId);
+    const entry = this.entries.get(key);
+    if (entry) {
+      entry.members.add(playerId);
+      entry.version++;
+    }
   }
 
   memberExited(gameIndex: number, channelId: string, playerId: number): void {
     const key = this.bump(`${gameIndex}:${channelId}`);
-    this.entries.get(key)?.members.delete(playerId);
+    const entry = this.entries.get(key);
+    if (entry) {
+      entry.members.delete(playerId);
+      entry.version++;
+    }
   }
 
   drop(gameIndex: number, channelId: string): void {
@@ -75,7 +87,7 @@ export class ChannelCache {
     promise = (async () => {
       try {
         const [info, memberIds] = await Promise.all([this.channels.get(gameIndex, channelId), this.channels.memberIds(gameIndex, channelId)]);
-        const entry: CachedChannel = { info, members: new Set(memberIds), loadedAt: Date.now() };
+        const entry: CachedChannel = { info, members: new Set(memberIds), loadedAt: Date.now(), version: 0 };
         if ((this.generations.get(key) ?? 0) === generation) {
           if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
           this.entries.set(key, entry);

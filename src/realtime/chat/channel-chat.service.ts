@@ -3,11 +3,32 @@ import type { StoredMessage } from '../../channel/chat-history.service.js';
 import { DomainError, ErrorCode } from '../../common/errors/domain-error.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
 import { notifyFrame, stamp } from '../protocol/notify-packets.js';
+import { SessionRegistry } from '../session/session-registry.js';
+import type { Session } from '../session/session.js';
 import { BlockCache } from './block-cache.js';
 import { ChannelCache, type CachedChannel } from './channel-cache.js';
 import { ChatWriter } from './chat-writer.js';
 import { assertMessageLength } from './message-rules.js';
 import { MessageIdGenerator } from './message-id.js';
+
+/** A member connected to this instance, with its block list (null when empty). */
+interface LocalRecipient {
+  id: number;
+  session: Session;
+  blocks: Set<number> | null;
+}
+
+/**
+ * A channel's members split into this instance's sockets and the rest, with their block lists;
+ * derived once and reused for every message until membership, sessions or blocks change.
+ */
+interface Recipients {
+  channelVersion: number;
+  sessionsVersion: number;
+  blocksVersion: number;
+  local: LocalRecipient[];
+  remote: { id: number; blocks: Set<number> | null }[];
+}
 
 export interface ChannelChatInput {
   channelId: string;
@@ -30,6 +51,7 @@ export class ChannelChatService {
     private readonly writer: ChatWriter,
     private readonly ids: MessageIdGenerator,
     private readonly delivery: DeliveryService,
+    private readonly sessions: SessionRegistry,
   ) {}
 
   async send(gameIndex: number, from: number, input: ChannelChatInput): Promise<{ messageId: string; timestampMillis: number }> {
@@ -48,9 +70,9 @@ export class ChannelChatService {
       timestampMillis: millis,
     };
     if (channel.info.chatHistoryAllowed) await this.writer.store(message);
-    const recipients = await this.recipients(gameIndex, channel, from);
-    if (recipients.length) {
-      const frame = notifyFrame('NOTIFY_CHANNEL_CHAT', {
+    const [recipients, blockedBySender] = await Promise.all([this.recipients(gameIndex, channel), this.blocks.of(gameIndex, from)]);
+    if (recipients.local.length + recipients.remote.length > 1) {
+      const text = notifyFrame('NOTIFY_CHANNEL_CHAT', {
         channelId: message.channelId,
         messageId: id,
         from,
@@ -60,7 +82,20 @@ export class ChannelChatService {
         mentionedPlayerIds: message.mentionedPlayerIds,
         ...stamp(millis),
       });
-      this.delivery.toPlayers(gameIndex, recipients, frame);
+      // Serialised and encoded once; the same bytes go to every socket.
+      const frame = Buffer.from(text, 'utf8');
+      const noSenderBlocks = blockedBySender.size === 0;
+      for (const r of recipients.local) {
+        if (r.id === from || (r.blocks !== null && r.blocks.has(from)) || (!noSenderBlocks && blockedBySender.has(r.id))) continue;
+        r.session.send(frame);
+      }
+      if (recipients.remote.length) {
+        const remote: number[] = [];
+        for (const r of recipients.remote) {
+          if (r.id !== from && !(r.blocks !== null && r.blocks.has(from)) && !blockedBySender.has(r.id)) remote.push(r.id);
+        }
+        this.delivery.toRemote(gameIndex, remote, text);
+      }
     }
     return { messageId: id, timestampMillis: millis };
   }
@@ -75,10 +110,36 @@ export class ChannelChatService {
     return channel;
   }
 
-  /** Members other than the sender, minus blocks either way. */
-  private async recipients(gameIndex: number, channel: CachedChannel, from: number): Promise<number[]> {
-    const others = [...channel.members].filter((id) => id !== from);
-    const [blockedBySender, lists] = await Promise.all([this.blocks.of(gameIndex, from), this.blocks.ofMany(gameIndex, others)]);
-    return others.filter((id) => !blockedBySender.has(id) && !lists.get(id)?.has(from));
+  /**
+   * The channel's recipients (sender included; the send loop skips it and blocks either way),
+   * rebuilt only when the membership, the sessions of this instance or a block list changed.
+   */
+  private async recipients(gameIndex: number, channel: CachedChannel): Promise<Recipients> {
+    const cached = channel.recipients as Recipients | undefined;
+    if (
+      cached &&
+      cached.channelVersion === channel.version &&
+      cached.sessionsVersion === this.sessions.version &&
+      cached.blocksVersion === this.blocks.version
+    ) {
+      return cached;
+    }
+    const channelVersion = channel.version;
+    const blocksVersion = this.blocks.version;
+    const members = [...channel.members];
+    const lists = await this.blocks.ofMany(gameIndex, members);
+    const built: Recipients = { channelVersion, sessionsVersion: this.sessions.version, blocksVersion, local: [], remote: [] };
+    for (const id of members) {
+      const list = lists.get(id);
+      const blocks = list && list.size ? list : null;
+      const session = this.sessions.get(gameIndex, id);
+      if (session) built.local.push({ id, session, blocks });
+      else built.remote.push({ id, blocks });
+    }
+    // Stored only if nothing changed while the block lists were read.
+    if (channelVersion === channel.version && blocksVersion === this.blocks.version && built.sessionsVersion === this.sessions.version) {
+      channel.recipients = built;
+    }
+    return built;
   }
 }

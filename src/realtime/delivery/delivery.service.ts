@@ -1,5 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { SessionRegistry } from '../session/session-registry.js';
+import type { Frame } from '../session/session.js';
 import { RealtimeBus } from './realtime-bus.js';
 
 /**
@@ -23,12 +24,19 @@ export class DeliveryService implements OnModuleInit {
   /** `langCode` given: only to sessions connected with that language code. */
   toPlayers(gameIndex: number, playerIds: Iterable<number>, frame: string, langCode: string | null = null): void {
     const remote: number[] = [];
+    // Encoded to UTF-8 once, not once per socket.
+    const bytes = Buffer.from(frame, 'utf8');
     for (const id of playerIds) {
       const session = this.sessions.get(gameIndex, id);
       if (!session) remote.push(id);
-      else if (langCode === null || sameLanguage(session.languageCode, langCode)) session.send(frame);
+      else if (langCode === null || sameLanguage(session.languageCode, langCode)) session.send(bytes);
     }
-    if (remote.length && this.bus.distributed) this.bus.publish({ k: 'players', g: gameIndex, ids: remote, lang: langCode, f: frame });
+    this.toRemote(gameIndex, remote, frame, langCode);
+  }
+
+  /** Players known not to be connected here: one bus message for all of them (nothing without Redis). */
+  toRemote(gameIndex: number, playerIds: number[], frame: string, langCode: string | null = null): void {
+    if (playerIds.length && this.bus.distributed) this.bus.publish({ k: 'players', g: gameIndex, ids: playerIds, lang: langCode, f: frame });
   }
 
   toPlayer(gameIndex: number, playerId: number, frame: string): void {
@@ -41,14 +49,16 @@ export class DeliveryService implements OnModuleInit {
     this.bus.publish({ k: 'game', g: gameIndex, lang: langCode, f: frame });
   }
 
-  private deliverLocal(gameIndex: number, playerIds: number[], frame: string, langCode: string | null): void {
+  private deliverLocal(gameIndex: number, playerIds: number[], text: string, langCode: string | null): void {
+    const frame: Frame = playerIds.length > 1 ? Buffer.from(text, 'utf8') : text;
     for (const id of playerIds) {
       const session = this.sessions.get(gameIndex, id);
       if (session && (langCode === null || sameLanguage(session.languageCode, langCode))) session.send(frame);
     }
   }
 
-  private deliverToGameLocal(gameIndex: number, langCode: string | null, frame: string): void {
+  private deliverToGameLocal(gameIndex: number, langCode: string | null, text: string): void {
+    const frame = Buffer.from(text, 'utf8');
     for (const session of this.sessions.inGame(gameIndex)) {
       if (langCode === null || sameLanguage(session.languageCode, langCode)) session.send(frame);
     }

@@ -10,6 +10,8 @@ export class SessionRegistry {
   /** Every open socket, connected or not (idle sweep, shutdown). */
   readonly all = new Set<Session>();
   private readonly bySocket = new WeakMap<WebSocket, Session>();
+  /** Bumped whenever a player's current session changes (derived recipient lists check it). */
+  version = 0;
 
   /** A new socket: its session exists from the first frame on. */
   open(socket: WebSocket): Session {
@@ -32,6 +34,7 @@ export class SessionRegistry {
     const key = session.playerKey!;
     const previous = this.byPlayer.get(key);
     this.byPlayer.set(key, session);
+    this.version++;
     const game = session.identity!.gameIndex;
     let set = this.byGame.get(game);
     if (!set) this.byGame.set(game, (set = new Set()));
@@ -45,6 +48,7 @@ export class SessionRegistry {
     const key = session.playerKey;
     if (!key || this.byPlayer.get(key) !== session) return false;
     this.byPlayer.delete(key);
+    this.version++;
     this.byGame.get(session.identity!.gameIndex)?.delete(session);
     return true;
   }

@@ -4,6 +4,11 @@ import type { PlayerIdentity } from '../../player/player-identity.js';
 import { type DisconnectReason, notifyFrame } from '../protocol/notify-packets.js';
 
 const OPEN = 1;
+/** A Buffer frame is still a text frame (ws would send a Buffer as binary by default). */
+const TEXT = { binary: false } as const;
+
+/** A ready-made frame: a string, or its UTF-8 bytes when it goes to many sockets (encoded once). */
+export type Frame = string | Buffer;
 /** Requests of one connection are handled in order; past this many waiting, new ones get 429. */
 export const MAX_PENDING_PACKETS = 256;
 
@@ -34,8 +39,8 @@ export class Session {
     return this.identity;
   }
 
-  send(frame: string): void {
-    if (this.socket.readyState === OPEN) this.socket.send(frame);
+  send(frame: Frame): void {
+    if (this.socket.readyState === OPEN) this.socket.send(frame, TEXT);
   }
 
   enqueue(work: () => Promise<void>): void {
