@@ -28,7 +28,7 @@ export function loadConfig() {
     /** Rounds per measured pair (ours and baseline alternate inside every round); medians are quoted. */
     rounds: num('BENCH_ROUNDS', 3, 1),
     /** Scenarios not started by this many seconds are skipped; at 1.3x everything is stopped. */
-    budgetSeconds: num('BENCH_BUDGET_SECONDS', 720, 240),
+    budgetSeconds: num('BENCH_BUDGET_SECONDS', 720, 300),
     gameIndex: num('BENCH_GAME_INDEX', 900, 900),
     serverKey: env.BENCH_SERVER_KEY ?? 'bench-server-key-900',
     jwtSecret: env.BENCH_JWT_SECRET ?? 'bench-jwt-secret-0123456789abcdef',

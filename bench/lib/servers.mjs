@@ -5,7 +5,8 @@ import { freePort, startServer, stop, waitForHttp } from './proc.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const APP_ENTRY = `${ROOT}dist/src/main.js`;
-export const RESULTS_DIR = `${ROOT}bench/results`;
+/** Where latest.json/.md and the chart go; BENCH_RESULTS_DIR keeps a smoke run off the committed results. */
+export const RESULTS_DIR = process.env.BENCH_RESULTS_DIR ?? `${ROOT}bench/results`;
 export const TMP_DIR = `${ROOT}bench/results/tmp`;
 const WS_RELAY = fileURLToPath(new URL('../baselines/ws-relay.mjs', import.meta.url));
 const HTTP_PG = fileURLToPath(new URL('../baselines/http-pg.mjs', import.meta.url));
