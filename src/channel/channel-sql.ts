@@ -34,13 +34,55 @@ export async function requireChannel(m: EntityManager, gameIndex: number, channe
  */
 export async function lockPlayers(m: EntityManager, gameIndex: number, playerIds: number[]): Promise<void> {
   const ids = [...new Set(playerIds)].sort((a, b) => a - b);
-  for (const id of ids) {
-    await m.query(`INSERT INTO channel_players (game_index, player_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [gameIndex, id]);
+  if (ids.length === 1) {
+    // One player (every enter): create-if-missing and lock in one statement. The SELECT sees the
+    // statement's snapshot, so a row another transaction created meanwhile is neither inserted
+    // nor locked here: then (rarely) the plain lock below runs.
+    const rows: { inserted: number; locked: number }[] = await m.query(
+      `WITH ins AS (INSERT INTO channel_players (game_index, player_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING player_id)
+       SELECT (SELECT count(*) FROM ins)::int AS inserted,
+              (SELECT count(*) FROM (SELECT 1 FROM channel_players WHERE game_index = $1 AND player_id = $2 FOR UPDATE) l)::int AS locked`,
+      [gameIndex, ids[0]],
+    );
+    if (rows[0].inserted + rows[0].locked > 0) return;
+  } else {
+    for (const id of ids) {
+      await m.query(`INSERT INTO channel_players (game_index, player_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [gameIndex, id]);
+    }
   }
   await m.query(
     `SELECT player_id FROM channel_players WHERE game_index = $1 AND player_id = ANY($2::bigint[]) ORDER BY player_id FOR UPDATE`,
     [gameIndex, ids],
   );
+}
+
+/** The channel row locked, with the player's membership and limit counts read in the same statement. */
+export interface LockedChannel {
+  channel: ChannelRow;
+  isMember: boolean;
+  groups: number;
+  pairs: number;
+}
+
+/**
+ * requireChannel(lock) + isMember + channelCounts in one statement. The player's own row is
+ * already locked (lockPlayers), so nobody else can add this player anywhere meanwhile; if the
+ * statement waited for the channel lock, the membership and counts are those of its snapshot,
+ * taken during this call (exits committed while waiting can only make them lower).
+ */
+export async function lockChannelForEnter(m: EntityManager, gameIndex: number, channelId: string, playerId: number): Promise<LockedChannel> {
+  const rows: (ChannelRow & { is_member: boolean; groups: string | number; pairs: string | number })[] = await m.query(
+    `SELECT ${CHANNEL_COLUMNS},
+            EXISTS (SELECT 1 FROM channel_members WHERE game_index = $1 AND channel_id = $2 AND player_id = $3) AS is_member,
+            (SELECT count(*) FROM channel_members WHERE game_index = $1 AND player_id = $3 AND NOT one_on_one AND counted) AS groups,
+            (SELECT count(*) FROM channel_members WHERE game_index = $1 AND player_id = $3 AND one_on_one) AS pairs
+       FROM channels WHERE game_index = $1 AND channel_id = $2 FOR UPDATE`,
+    [gameIndex, channelId, playerId],
+  );
+  const row = rows[0];
+  if (!row) throw channelNotFound(channelId);
+  const { is_member, groups, pairs, ...channel } = row;
+  return { channel: channel as ChannelRow, isMember: is_member, groups: Number(groups), pairs: Number(pairs) };
 }
 
 /** How many limited channels the player is in: PUBLIC/GROUP/PRIVATE (counted ones) and ONE_ON_ONE. */
@@ -53,8 +95,8 @@ export async function channelCounts(m: EntityManager, gameIndex: number, playerI
   return { groups: Number(rows[0].groups), pairs: Number(rows[0].pairs) };
 }
 
-export async function assertBelowGroupLimit(m: EntityManager, gameIndex: number, playerId: number): Promise<void> {
-  const { groups } = await channelCounts(m, gameIndex, playerId);
+export async function assertBelowGroupLimit(m: EntityManager, gameIndex: number, playerId: number, known?: number): Promise<void> {
+  const groups = known ?? (await channelCounts(m, gameIndex, playerId)).groups;
   if (groups >= GROUP_CHANNEL_LIMIT) {
     throw new DomainError(
       ErrorCode.TooManyChannels,
@@ -63,8 +105,8 @@ export async function assertBelowGroupLimit(m: EntityManager, gameIndex: number,
   }
 }
 
-export async function assertBelowPairLimit(m: EntityManager, gameIndex: number, playerId: number): Promise<void> {
-  const { pairs } = await channelCounts(m, gameIndex, playerId);
+export async function assertBelowPairLimit(m: EntityManager, gameIndex: number, playerId: number, known?: number): Promise<void> {
+  const pairs = known ?? (await channelCounts(m, gameIndex, playerId)).pairs;
   if (pairs >= ONE_ON_ONE_LIMIT) {
     throw new DomainError(
       ErrorCode.TooManyChannels,
@@ -98,6 +140,48 @@ export async function addMember(
     gameIndex,
     channel.channel_id,
   ]);
+}
+
+/**
+ * addMember in one statement that also returns the members after the change (entered_at order,
+ * the new member included: the statement's snapshot predates its own insert).
+ */
+export async function addMemberReturningIds(
+  m: EntityManager,
+  gameIndex: number,
+  channel: ChannelRow,
+  playerId: number,
+  counted: boolean,
+  at: Date,
+): Promise<number[]> {
+  const rows: { player_id: string }[] = await m.query(
+    `WITH ins AS (
+       INSERT INTO channel_members (game_index, channel_id, player_id, one_on_one, counted, entered_at) VALUES ($1, $2, $3, $4, $5, $6)),
+     upd AS (UPDATE channels SET member_count = member_count + 1 WHERE game_index = $1 AND channel_id = $2)
+     SELECT player_id FROM (
+       SELECT player_id, entered_at FROM channel_members WHERE game_index = $1 AND channel_id = $2
+       UNION ALL SELECT $3::bigint, $6::timestamptz) x
+      ORDER BY entered_at, player_id`,
+    [gameIndex, channel.channel_id, playerId, channel.type === 'ONE_ON_ONE', counted, at],
+  );
+  return rows.map((r) => Number(r.player_id));
+}
+
+/**
+ * Removes a membership in one statement (channel row already locked): the delete, member_count
+ * and the members that remain (entered_at order). null: the player was not a member.
+ */
+export async function removeMemberReturningIds(m: EntityManager, gameIndex: number, channelId: string, playerId: number): Promise<number[] | null> {
+  const rows: { removed: number; member_ids: (string | number)[] }[] = await m.query(
+    `WITH del AS (DELETE FROM channel_members WHERE game_index = $1 AND channel_id = $2 AND player_id = $3 RETURNING player_id),
+     upd AS (UPDATE channels SET member_count = member_count - 1 WHERE game_index = $1 AND channel_id = $2 AND EXISTS (SELECT 1 FROM del))
+     SELECT (SELECT count(*) FROM del)::int AS removed,
+            ARRAY(SELECT player_id FROM channel_members WHERE game_index = $1 AND channel_id = $2 AND player_id <> $3
+                   ORDER BY entered_at, player_id) AS member_ids`,
+    [gameIndex, channelId, playerId],
+  );
+  if (!rows[0] || rows[0].removed === 0) return null;
+  return rows[0].member_ids.map(Number);
 }
 
 /** LIKE pattern text with its wildcards escaped (default escape character: backslash). */

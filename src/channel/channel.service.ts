@@ -10,15 +10,16 @@ import { TYPE_CAPACITY, type ChannelType, type CreatableType } from './channel.e
 import {
   CHANNEL_COLUMNS,
   addMember,
+  addMemberReturningIds,
   assertBelowGroupLimit,
   assertBelowPairLimit,
   channelNotFound,
-  findChannel,
   isRetryable,
+  lockChannelForEnter,
   lockPlayers,
   memberIdsOf,
+  removeMemberReturningIds,
   requireChannel,
-  returnedRows,
 } from './channel-sql.js';
 import { ChannelQueries } from './channel-queries.js';
 import { CHANNEL_ID_PATTERN, CHANNEL_ID_RULE, type ChannelPage, type ChannelRow, type ChannelView, type MemberView, mapChannel } from './dto/channel.dto.js';
@@ -164,38 +165,41 @@ export class ChannelService {
   }
 
   async enter(gameIndex: number, channelId: string, playerId: number, options: EnterOptions = {}, tx?: Tx): Promise<void> {
-    // Slow checks (scrypt, presence) run before the locks are taken, then are confirmed under them.
-    const peek = await findChannel(tx?.manager ?? this.dataSource.manager, gameIndex, channelId);
-    if (!peek) throw channelNotFound(channelId);
-    if (await this.isMemberVia(tx?.manager ?? this.dataSource.manager, gameIndex, channelId, playerId)) throw alreadyIn(playerId, channelId);
-    const verifiedHash = peek.type === 'PRIVATE' && !options.skipPassword ? await this.checkPassword(peek, options.password) : null;
-    let connectedChecked = false;
-    if (peek.type === 'PUBLIC' && !options.skipConnectedCheck) {
-      await this.assertConnected(gameIndex, playerId);
-      connectedChecked = true;
+    // The password (scrypt, slow) is never checked while the locks are held: a channel found to
+    // need one ends the attempt (rolled back, nothing written), the check runs, and the enter
+    // starts again with that hash verified. Joined to a caller's transaction it runs in place.
+    let verifiedHash: string | null = null;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.run(async (t) => {
+          const m = t.manager;
+          await lockPlayers(m, gameIndex, [playerId]);
+          const { channel, isMember, groups, pairs } = await lockChannelForEnter(m, gameIndex, channelId, playerId);
+          if (isMember) throw alreadyIn(playerId, channelId);
+          if (channel.type === 'PRIVATE' && !options.skipPassword && channel.password_hash !== verifiedHash) {
+            if (!tx && attempt < 3) throw new PasswordCheckFirst(channel);
+            await this.checkPassword(channel, options.password);
+          }
+          if (channel.type === 'PUBLIC' && !options.skipConnectedCheck) await this.assertConnected(gameIndex, playerId);
+          if (channel.type === 'ONE_ON_ONE' && Number(channel.pair_low) !== playerId && Number(channel.pair_high) !== playerId) {
+            throw new DomainError(ErrorCode.Forbidden, `only players ${channel.pair_low} and ${channel.pair_high} may enter ONE_ON_ONE channel "${channelId}"`);
+          }
+          if (channel.member_count >= channel.max_member_count) {
+            throw new DomainError(ErrorCode.ChannelFull, `channel "${channelId}" is full (${channel.member_count}/${channel.max_member_count} members)`);
+          }
+          const counted = channel.type === 'ONE_ON_ONE' || !options.skipPlayerLimit;
+          if (channel.type === 'ONE_ON_ONE') await assertBelowPairLimit(m, gameIndex, playerId, pairs);
+          else if (counted) await assertBelowGroupLimit(m, gameIndex, playerId, groups);
+          const now = new Date();
+          const memberIds = await addMemberReturningIds(m, gameIndex, channel, playerId, counted, now);
+          this.announceEntered(t, gameIndex, channelId, playerId, now, memberIds);
+        }, tx);
+        return;
+      } catch (err) {
+        if (!(err instanceof PasswordCheckFirst)) throw err;
+        verifiedHash = await this.checkPassword(err.channel, options.password);
+      }
     }
-    await this.run(async (t) => {
-      const m = t.manager;
-      await lockPlayers(m, gameIndex, [playerId]);
-      const channel = await requireChannel(m, gameIndex, channelId, true);
-      if (await this.isMemberVia(m, gameIndex, channelId, playerId)) throw alreadyIn(playerId, channelId);
-      if (channel.type === 'PRIVATE' && !options.skipPassword && channel.password_hash !== verifiedHash) {
-        await this.checkPassword(channel, options.password); // the password changed meanwhile
-      }
-      if (channel.type === 'PUBLIC' && !options.skipConnectedCheck && !connectedChecked) await this.assertConnected(gameIndex, playerId);
-      if (channel.type === 'ONE_ON_ONE' && Number(channel.pair_low) !== playerId && Number(channel.pair_high) !== playerId) {
-        throw new DomainError(ErrorCode.Forbidden, `only players ${channel.pair_low} and ${channel.pair_high} may enter ONE_ON_ONE channel "${channelId}"`);
-      }
-      if (channel.member_count >= channel.max_member_count) {
-        throw new DomainError(ErrorCode.ChannelFull, `channel "${channelId}" is full (${channel.member_count}/${channel.max_member_count} members)`);
-      }
-      const counted = channel.type === 'ONE_ON_ONE' || !options.skipPlayerLimit;
-      if (channel.type === 'ONE_ON_ONE') await assertBelowPairLimit(m, gameIndex, playerId);
-      else if (counted) await assertBelowGroupLimit(m, gameIndex, playerId);
-      const now = new Date();
-      await addMember(m, gameIndex, channel, playerId, counted, now);
-      this.announceEntered(t, gameIndex, channelId, playerId, now, await memberIdsOf(m, gameIndex, channelId));
-    }, tx);
   }
 
   async exit(gameIndex: number, channelId: string, playerId: number, tx?: Tx): Promise<void> {
@@ -298,17 +302,8 @@ export class ChannelService {
   }
 
   private async removeMember(t: Tx, gameIndex: number, channelId: string, playerId: number): Promise<boolean> {
-    const m = t.manager;
-    const removed = returnedRows(
-      await m.query(`DELETE FROM channel_members WHERE game_index = $1 AND channel_id = $2 AND player_id = $3 RETURNING player_id`, [
-        gameIndex,
-        channelId,
-        playerId,
-      ]),
-    );
-    if (removed.length === 0) return false;
-    await m.query(`UPDATE channels SET member_count = member_count - 1 WHERE game_index = $1 AND channel_id = $2`, [gameIndex, channelId]);
-    const memberIds = await memberIdsOf(m, gameIndex, channelId);
+    const memberIds = await removeMemberReturningIds(t.manager, gameIndex, channelId, playerId);
+    if (memberIds === null) return false;
     const at = new Date();
     t.afterCommit(() => this.events.publish('channel.exited', { gameIndex, channelId, playerId, at, memberIds }));
     return true;
@@ -375,6 +370,13 @@ export class ChannelService {
 function assertCapacity(type: ChannelType, max: number): void {
   const cap = TYPE_CAPACITY[type];
   if (max < 2 || max > cap) throw new DomainError(ErrorCode.Validation, `maxMemberCount must be between 2 and ${cap} for a ${type} channel, got ${max}`);
+}
+
+/** Ends an enter attempt (rolled back) so the password is checked with no lock held. */
+class PasswordCheckFirst extends Error {
+  constructor(readonly channel: ChannelRow) {
+    super('password check first');
+  }
 }
 
 function alreadyIn(playerId: number, channelId: string): DomainError {
