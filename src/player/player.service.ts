@@ -30,6 +30,8 @@ const BAN_CACHE_MS = 2_000;
 export class PlayerService {
   private readonly banCache = new Map<string, { banned: boolean | null; until: number }>();
   private readonly banLoads = new Map<string, Promise<{ banned: boolean | null; until: number }>>();
+  /** Ban reads waiting for the next batched statement: game → player → callers. */
+  private banBatch = new Map<number, Map<number, { resolve: (banned: boolean | null) => void; reject: (err: unknown) => void }[]>>();
 
   constructor(@InjectRepository(Player) private readonly players: Repository<Player>) {}
 
@@ -135,11 +137,8 @@ export class PlayerService {
     const run = async (): Promise<{ banned: boolean | null; until: number }> => {
       await null; // `load` is assigned before anything below runs
       try {
-        const rows: { is_ban: boolean }[] = await this.players.query(`SELECT is_ban FROM players WHERE game_index = $1 AND id = $2`, [
-          identity.gameIndex,
-          identity.playerId,
-        ]);
-        const entry = { banned: rows[0] ? rows[0].is_ban : null, until: startedAt + BAN_CACHE_MS };
+        const banned = await this.readBan(identity.gameIndex, identity.playerId);
+        const entry = { banned, until: startedAt + BAN_CACHE_MS };
         if (this.banLoads.get(key) === load) {
           if (this.banCache.size > 100_000) this.banCache.clear();
           this.banCache.set(key, entry);
@@ -152,5 +151,39 @@ export class PlayerService {
     const load = run();
     this.banLoads.set(key, load);
     return load;
+  }
+
+  /**
+   * is_ban of one player (null: no profile row). The reads asked for in one turn of the event
+   * loop (a burst of WebSocket CONNECTs) go out as one `id = ANY($2)` statement per game.
+   */
+  private readBan(gameIndex: number, id: number): Promise<boolean | null> {
+    return new Promise((resolve, reject) => {
+      let game = this.banBatch.get(gameIndex);
+      if (!game) this.banBatch.set(gameIndex, (game = new Map()));
+      let waiters = game.get(id);
+      if (!waiters) game.set(id, (waiters = []));
+      waiters.push({ resolve, reject });
+      if (this.banBatch.size === 1 && game.size === 1 && waiters.length === 1) setImmediate(() => this.flushBanReads());
+    });
+  }
+
+  private flushBanReads(): void {
+    const batch = this.banBatch;
+    this.banBatch = new Map();
+    for (const [gameIndex, waiting] of batch) {
+      const ids = [...waiting.keys()];
+      this.players
+        .query(`SELECT id, is_ban FROM players WHERE game_index = $1 AND id = ANY($2::bigint[])`, [gameIndex, ids])
+        .then(
+          (rows: { id: string; is_ban: boolean }[]) => {
+            const found = new Map(rows.map((r) => [Number(r.id), r.is_ban]));
+            for (const [id, list] of waiting) for (const w of list) w.resolve(found.has(id) ? found.get(id)! : null);
+          },
+          (err: unknown) => {
+            for (const list of waiting.values()) for (const w of list) w.reject(err);
+          },
+        );
+    }
   }
 }
