@@ -69,6 +69,26 @@ describe('realtime: session rules (SPEC 4)', () => {
     await c.closed;
   });
 
+  it('concurrent CONNECTs (read in one batch) each get their own channels; a banned one among them is refused', async () => {
+    await hive(t).post('/api/v1/games/1/channel').send({ channelId: 'ca', channelName: 'A', maxMemberCount: 10, type: 'GROUP' }).expect(200);
+    await hive(t).post('/api/v1/games/1/channel').send({ channelId: 'cb', channelName: 'B', maxMemberCount: 10, type: 'GROUP' }).expect(200);
+    await hive(t).post('/api/v1/games/1/channels/ca/enter').send({ playerId: 21 }).expect(200);
+    await hive(t).post('/api/v1/games/1/channels/cb/enter').send({ playerId: 21 }).expect(200);
+    await hive(t).post('/api/v1/games/1/channels/cb/enter').send({ playerId: 22 }).expect(200);
+    const ids = [21, 22, 23, 24];
+    const tokens = await Promise.all(ids.map((id) => playerToken(t, id)));
+    await t.dataSource.query(`UPDATE players SET is_ban = true WHERE game_index = 1 AND id = 24`);
+    const clients = await Promise.all(ids.map(async () => track(await WsClient.open(t))));
+    const answers = await Promise.all(clients.map((c, i) => c.request('CONNECT', { token: tokens[i] })));
+    expect(answers.map((a) => [a.status, a.body])).toEqual([
+      [200, { playerId: 21, gameIndex: 1, channelIds: ['ca', 'cb'] }],
+      [200, { playerId: 22, gameIndex: 1, channelIds: ['cb'] }],
+      [200, { playerId: 23, gameIndex: 1, channelIds: [] }],
+      [401, { code: 101 }],
+    ]);
+    await clients[3].closed;
+  });
+
   it('a non-JSON frame gets NOTIFY_DISCONNECT invalid and the socket is closed', async () => {
     const c = track(await WsClient.connect(t, 1));
     c.sendRaw('{not json');
