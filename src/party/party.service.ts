@@ -32,6 +32,10 @@ export interface PartyList {
 /** Up to this many matches, a name search sorts them rather than walking the id index. */
 const SORT_MATCHES_UP_TO = 20_000;
 
+/** How long (and for how many substrings) a search remembers that a substring is dense. */
+const DENSE_MEMORY_MS = 60_000;
+const DENSE_MEMORY_SIZE = 1_000;
+
 /** `%`, `_` and `\` in a search are literal characters, not LIKE wildcards. */
 function likePattern(query: string): string {
   return `%${query.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -40,6 +44,9 @@ function likePattern(query: string): string {
 /** Party-level operations: create, search, read, edit, disband (SPEC 2.3 #1-5, #15). */
 @Injectable()
 export class PartyService {
+  /** (game, LIKE pattern) → until when it is taken as dense (more than SORT_MATCHES_UP_TO matches). */
+  private readonly denseQueries = new Map<string, number>();
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly chat: PartyChatService,
@@ -104,6 +111,11 @@ export class PartyService {
     const match = `game_index = $1 AND lower(name) LIKE $2 ESCAPE '\\'`;
     const params = [gameIndex, likePattern(query)];
     if (query.length < 3) return this.denseSearch(match, params, page);
+    // A substring seen to be dense lately goes straight to the index walk: the probe below would
+    // collect 20,001 ids for nothing. Only the plan depends on this memory, never the answer.
+    const denseKey = `${gameIndex}\u0000${params[1]}`;
+    const denseUntil = this.denseQueries.get(denseKey);
+    if (denseUntil !== undefined && denseUntil > Date.now()) return this.denseSearch(match, params, page);
     const rows: (PartyRow & { total: number })[] = await this.dataSource.query(
       `WITH m AS MATERIALIZED (SELECT id FROM parties WHERE ${match} LIMIT ${SORT_MATCHES_UP_TO + 1})
        SELECT c.total, p.* FROM (SELECT count(*)::int AS total FROM m) c
@@ -113,8 +125,11 @@ export class PartyService {
       [...params, page.skip, page.limit],
     );
     if (rows[0].total <= SORT_MATCHES_UP_TO) {
+      this.denseQueries.delete(denseKey);
       return { list: rows.filter((r) => r.id !== null).map((r) => mapParty(partyFromRow(r))), totalCount: rows[0].total };
     }
+    if (this.denseQueries.size >= DENSE_MEMORY_SIZE) this.denseQueries.clear();
+    this.denseQueries.set(denseKey, Date.now() + DENSE_MEMORY_MS);
     return this.denseSearch(match, params, page);
   }
 
