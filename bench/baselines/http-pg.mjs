@@ -1,7 +1,7 @@
 // Baseline for the REST scenarios: bare `node:http` + `pg`, running the SAME SQL statements, in
 // the same order and transactions, as our party join/leave (src/party/party-membership.service.ts,
-// party-store.ts: the statements TypeORM issues for them were captured from PostgreSQL's statement
-// log), our channel enter/exit (src/channel/channel.service.ts, channel-sql.ts) and the list/search
+// party-store.ts; statements as captured by bench/capture-sql.mjs from PostgreSQL's statement
+// log, re-synced after commits 9d70e2c, 8e3a689, 996c302, 3800602), our channel enter/exit (src/channel/channel.service.ts, channel-sql.ts) and the list/search
 // queries (src/channel/channel-queries.ts, src/party/party.service.ts). It checks the same
 // credentials (HS256 player token, server key) and answers the same JSON shapes, and does nothing
 // else: no framework, no validation library, no ORM. It is the limit to approach.
@@ -56,11 +56,10 @@ const MEMBER_COLS = `"PartyMember"."id" AS "PartyMember_id", "PartyMember"."game
   "PartyMember"."variables" AS "PartyMember_variables", "PartyMember"."created_at" AS "PartyMember_created_at",
   "PartyMember"."accepted_at" AS "PartyMember_accepted_at"`;
 
+// Hand-written like src/party/party-store.ts: lock, then ONE statement that inserts/deletes the
+// membership, moves member_count and reads who is to be told.
 const lockParty = async (c, gameIndex, partyId) => {
-  const { rows } = await c.query(`SELECT ${PARTY_COLS} FROM "parties" "p" WHERE "p"."id" = $1 AND "p"."game_index" = $2 FOR UPDATE`, [
-    partyId,
-    gameIndex,
-  ]);
+  const { rows } = await c.query(`SELECT * FROM parties WHERE id = $1 AND game_index = $2 FOR UPDATE`, [partyId, gameIndex]);
   if (!rows[0]) throw new HttpError(404, { msg: 'party notfound', status: false, detail: `party ${partyId} does not exist` });
   return rows[0];
 };
@@ -71,22 +70,18 @@ const membershipOf = async (c, partyId, playerId) =>
       [partyId, playerId],
     )
   ).rows[0] ?? null;
-const acceptedIds = async (c, partyId) =>
-  (await c.query(`SELECT "pm"."player_id" AS "player_id" FROM "party_members" "pm" WHERE "pm"."party_id" = $1 AND "pm"."status" = $2`, [partyId, 1]))
-    .rows.map((r) => Number(r.player_id));
-const setMemberCount = (c, partyId, count) => c.query(`UPDATE "parties" SET "member_count" = $1 WHERE "id" = $2`, [count, partyId]);
 
 const mapMember = (r) => ({
-  id: r.PartyMember_id,
-  party: r.PartyMember_party_id,
-  player: Number(r.PartyMember_player_id),
-  role: r.PartyMember_role,
-  status: r.PartyMember_status,
-  data: r.PartyMember_data,
-  variables: r.PartyMember_variables,
-  channels: JSON.stringify(r.PartyMember_channels),
-  team: r.PartyMember_team,
-  created_at: r.PartyMember_created_at.toISOString(),
+  id: r.id,
+  party: r.party_id,
+  player: Number(r.player_id),
+  role: r.role,
+  status: r.status,
+  data: r.data,
+  variables: r.variables,
+  channels: JSON.stringify(r.channels),
+  team: r.team,
+  created_at: new Date(r.created_at).toISOString(),
 });
 const mapParty = (r) => ({
   id: r.p_id,
@@ -107,20 +102,25 @@ const mapParty = (r) => ({
 async function partyJoin(me, partyId) {
   return inTx(async (c) => {
     const party = await lockParty(c, me.gameIndex, partyId);
-    if (await membershipOf(c, party.p_id, me.playerId)) throw new HttpError(409, { msg: 'membership is already exist', status: false });
-    const accepted = !party.p_is_private;
-    if (accepted && party.p_member_count >= party.p_max_member_count) throw new HttpError(409, { msg: 'party is full', status: false });
-    const inserted = await c.query(
-      `INSERT INTO "party_members"("game_index", "party_id", "player_id", "role", "status", "team", "channels", "data", "variables", "created_at", "accepted_at")
-       VALUES ($1, $2, $3, $4, $5, $6, $7, DEFAULT, DEFAULT, DEFAULT, $8) RETURNING "id", "team", "channels", "data", "variables", "created_at"`,
-      [me.gameIndex, party.p_id, me.playerId, 3, accepted ? 1 : 0, '', [], accepted ? new Date() : null],
-    );
-    const id = inserted.rows[0].id;
-    if (accepted) {
-      await setMemberCount(c, party.p_id, party.p_member_count + 1);
-      await acceptedIds(c, party.p_id); // recipients of NOTIFY_PARTY_MEMBER_JOINED
+    const accepted = !party.is_private;
+    if (accepted && party.member_count >= party.max_member_count) {
+      if (await membershipOf(c, party.id, me.playerId)) throw new HttpError(409, { msg: 'membership is already exist', status: false });
+      throw new HttpError(409, { msg: 'party is full', status: false });
     }
-    const { rows } = await c.query(`SELECT ${MEMBER_COLS} FROM "party_members" "PartyMember" WHERE (("PartyMember"."id" = $1)) LIMIT 1`, [id]);
+    const recipientFilter = accepted ? 'status = 1' : 'status = 1 AND role IN (1, 2)';
+    const { rows } = await c.query(
+      `WITH ins AS (
+         INSERT INTO party_members (game_index, party_id, player_id, role, status, team, channels, accepted_at)
+         VALUES ($1, $2, $3, 3, $4, COALESCE($5::varchar, ''), COALESCE($6::text[], '{}'), $7)
+         ON CONFLICT (party_id, player_id) DO NOTHING RETURNING *),
+       upd AS (UPDATE parties SET member_count = member_count + 1 WHERE id = $2 AND $4 = 1 AND EXISTS (SELECT 1 FROM ins))
+       SELECT ins.*, ARRAY(SELECT player_id FROM party_members WHERE party_id = $2 AND ${recipientFilter}) AS recipients FROM ins`,
+      [me.gameIndex, party.id, me.playerId, accepted ? 1 : 0, null, null, accepted ? new Date() : null],
+    );
+    if (!rows[0]) {
+      await membershipOf(c, party.id, me.playerId);
+      throw new HttpError(409, { msg: 'membership is already exist', status: false });
+    }
     return { row: mapMember(rows[0]) };
   });
 }
@@ -128,34 +128,48 @@ async function partyJoin(me, partyId) {
 async function partyLeave(me, partyId) {
   return inTx(async (c) => {
     const party = await lockParty(c, me.gameIndex, partyId);
-    const mine = await membershipOf(c, party.p_id, me.playerId);
-    if (!mine) throw new HttpError(404, { msg: 'membership notfound', status: false });
-    await c.query(`DELETE FROM "party_members" WHERE "id" = $1`, [mine.PartyMember_id]);
-    if (mine.PartyMember_status === 1) {
-      // (the bench's parties have no chat channels and are never left by their last member)
-      await setMemberCount(c, party.p_id, party.p_member_count - 1);
-      await acceptedIds(c, party.p_id); // recipients of NOTIFY_PARTY_MEMBER_LEFT
-    }
-    return { row: mapMember(mine), affected: 1 };
+    // (the bench's parties have no chat channels and are never left by their last member)
+    const last = party.member_count <= 1;
+    const { rows } = await c.query(
+      `WITH del AS (DELETE FROM party_members WHERE party_id = $1 AND player_id = $2 RETURNING *),
+       upd AS (UPDATE parties SET member_count = member_count - 1 WHERE id = $1 AND $3 AND EXISTS (SELECT 1 FROM del WHERE status = 1))
+       SELECT del.*, ARRAY(SELECT player_id FROM party_members WHERE party_id = $1 AND status = 1 AND player_id <> $2) AS remaining FROM del`,
+      [party.id, me.playerId, !last],
+    );
+    if (!rows[0]) throw new HttpError(404, { msg: 'membership notfound', status: false });
+    return { row: mapMember(rows[0]), affected: 1 };
   });
 }
 
-// Mirrors PartyService.search: no query → page + count; 1-2 characters → one scan with a window
-// count; otherwise up to 20,000 matching ids through the trigram index, counted and paged in one
-// statement, falling back to walking the id index when there are more.
+// Mirrors PartyService.search: no query → page + count; 1-2 characters → exact count and the
+// newest-first id-index walk side by side; otherwise up to 20,000 matching ids through the
+// trigram index, counted and paged in one statement, falling back to count + walk when there are
+// more; a substring seen dense in the last minute goes straight to count + walk.
 const SORT_MATCHES_UP_TO = 20_000;
+const DENSE_MEMORY_MS = 60_000;
+const DENSE_MEMORY_SIZE = 1_000;
+const denseQueries = new Map();
 const rawParty = (r) => ({
   p_id: r.id, p_name: r.name, p_desc: r.desc, p_image: r.image, p_max_member_count: r.max_member_count, p_is_private: r.is_private,
   p_teams: r.teams, p_channels: r.channels, p_data: r.data, p_variables: r.variables, p_owner: r.owner, p_created_at: r.created_at,
   p_member_count: r.member_count,
 });
+async function denseSearch(match, params, skip, limit) {
+  const [count, dense] = await Promise.all([
+    pool.query(`SELECT count(*)::int AS n FROM parties WHERE ${match}`, params),
+    limit === 0 ? Promise.resolve({ rows: [] }) : pool.query(`SELECT * FROM parties WHERE ${match} ORDER BY id DESC OFFSET $3 LIMIT $4`, [...params, skip, limit]),
+  ]);
+  return { list: dense.rows.map((r) => mapParty(rawParty(r))), totalCount: count.rows[0].n };
+}
 async function partySearch(gameIndex, query, skip, limit) {
   if (!query) {
     const [rows, count] = await Promise.all([
-      pool.query(
-        `SELECT ${PARTY_COLS.replaceAll('"p"', '"Party"').replaceAll('"p_', '"Party_')} FROM "parties" "Party" WHERE (("Party"."game_index" = $1)) ORDER BY "Party"."id" DESC LIMIT ${limit} OFFSET ${skip}`,
-        [gameIndex],
-      ),
+      limit === 0
+        ? Promise.resolve({ rows: [] })
+        : pool.query(
+            `SELECT ${PARTY_COLS.replaceAll('"p"', '"Party"').replaceAll('"p_', '"Party_')} FROM "parties" "Party" WHERE (("Party"."game_index" = $1)) ORDER BY "Party"."id" DESC LIMIT ${limit} OFFSET ${skip}`,
+            [gameIndex],
+          ),
       pool.query(`SELECT COUNT(1) AS "cnt" FROM "parties" "Party" WHERE (("Party"."game_index" = $1))`, [gameIndex]),
     ]);
     const list = rows.rows.map((r) => mapParty(Object.fromEntries(Object.entries(r).map(([k, v]) => [k.replace(/^Party_/, 'p_'), v]))));
@@ -163,14 +177,10 @@ async function partySearch(gameIndex, query, skip, limit) {
   }
   const match = `game_index = $1 AND lower(name) LIKE $2 ESCAPE '\\'`;
   const params = [gameIndex, `%${query.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`];
-  if (query.length < 3) {
-    const { rows } = await pool.query(`SELECT p.*, count(*) OVER () AS total FROM parties p WHERE ${match} ORDER BY p.id DESC OFFSET $3 LIMIT $4`, [
-      ...params,
-      skip,
-      Math.max(limit, 1),
-    ]);
-    return { list: rows.map((r) => mapParty(rawParty(r))), totalCount: Number(rows[0]?.total ?? 0) };
-  }
+  if (query.length < 3) return denseSearch(match, params, skip, limit);
+  const denseKey = `${gameIndex}\u0000${params[1]}`;
+  const denseUntil = denseQueries.get(denseKey);
+  if (denseUntil !== undefined && denseUntil > Date.now()) return denseSearch(match, params, skip, limit);
   const { rows } = await pool.query(
     `WITH m AS MATERIALIZED (SELECT id FROM parties WHERE ${match} LIMIT ${SORT_MATCHES_UP_TO + 1})
      SELECT c.total, p.* FROM (SELECT count(*)::int AS total FROM m) c
@@ -180,70 +190,70 @@ async function partySearch(gameIndex, query, skip, limit) {
     [...params, skip, limit],
   );
   if (rows[0].total <= SORT_MATCHES_UP_TO) {
+    denseQueries.delete(denseKey);
     return { list: rows.filter((r) => r.id !== null).map((r) => mapParty(rawParty(r))), totalCount: rows[0].total };
   }
-  const [count, dense] = await Promise.all([
-    pool.query(`SELECT count(*)::int AS n FROM parties WHERE ${match}`, params),
-    pool.query(`SELECT * FROM parties WHERE ${match} ORDER BY id DESC OFFSET $3 LIMIT $4`, [...params, skip, limit]),
-  ]);
-  return { list: dense.rows.map((r) => mapParty(rawParty(r))), totalCount: count.rows[0].n };
+  if (denseQueries.size >= DENSE_MEMORY_SIZE) denseQueries.clear();
+  denseQueries.set(denseKey, Date.now() + DENSE_MEMORY_MS);
+  return denseSearch(match, params, skip, limit);
 }
 
 // ---------------------------------------------------------------- channels (SPEC 3) -----------
 const CHANNEL_COLUMNS = `game_index, channel_id, type, owner_id, channel_name, max_member_count, password_hash,
   chat_history_allowed, member_count, pair_low, pair_high, created_at`;
 const hive = (data) => ({ code: 0, message: 'Success.', data });
-const findChannel = async (c, g, id, lock = false) =>
-  (await c.query(`SELECT ${CHANNEL_COLUMNS} FROM channels WHERE game_index = $1 AND channel_id = $2${lock ? ' FOR UPDATE' : ''}`, [g, id]))
-    .rows[0] ?? null;
-const isMember = async (c, g, id, p) =>
-  (await c.query(`SELECT 1 FROM channel_members WHERE game_index = $1 AND channel_id = $2 AND player_id = $3`, [g, id, p])).rows.length > 0;
-const memberIdsOf = async (c, g, id) =>
-  (await c.query(`SELECT player_id FROM channel_members WHERE game_index = $1 AND channel_id = $2 ORDER BY entered_at, player_id`, [g, id]))
-    .rows.map((r) => Number(r.player_id));
 const channelNotFound = () => new HttpError(400, { code: 201, message: 'channel not found', data: null });
 
+// Like src/channel/channel-sql.ts: enter = player lock created and taken in one statement,
+// channel lock + membership + limit counts in one, INSERT + member_count + member ids in one;
+// exit = channel lock, then DELETE + member_count + remaining member ids in one.
 async function channelEnter(g, channelId, playerId) {
-  const peek = await findChannel(pool, g, channelId);
-  if (!peek) throw channelNotFound();
-  if (await isMember(pool, g, channelId, playerId)) throw new HttpError(400, { code: 302, message: 'already in channel', data: null });
   await inTx(async (c) => {
-    await c.query(`INSERT INTO channel_players (game_index, player_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [g, playerId]);
-    await c.query(`SELECT player_id FROM channel_players WHERE game_index = $1 AND player_id = ANY($2::bigint[]) ORDER BY player_id FOR UPDATE`, [
-      g,
-      [playerId],
-    ]);
-    const channel = await findChannel(c, g, channelId, true);
-    if (!channel) throw channelNotFound();
-    if (await isMember(c, g, channelId, playerId)) throw new HttpError(400, { code: 302, message: 'already in channel', data: null });
-    if (channel.member_count >= channel.max_member_count) throw new HttpError(400, { code: 202, message: 'channel full', data: null });
-    const counts = await c.query(
-      `SELECT count(*) FILTER (WHERE NOT one_on_one AND counted) AS groups, count(*) FILTER (WHERE one_on_one) AS pairs
-         FROM channel_members WHERE game_index = $1 AND player_id = $2`,
+    await c.query(
+      `WITH ins AS (INSERT INTO channel_players (game_index, player_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING player_id)
+       SELECT (SELECT count(*) FROM ins)::int AS inserted,
+              (SELECT count(*) FROM (SELECT 1 FROM channel_players WHERE game_index = $1 AND player_id = $2 FOR UPDATE) l)::int AS locked`,
       [g, playerId],
     );
-    if (Number(counts.rows[0].groups) >= 10) throw new HttpError(400, { code: 307, message: 'too many channels', data: null });
+    const { rows } = await c.query(
+      `SELECT ${CHANNEL_COLUMNS},
+              EXISTS (SELECT 1 FROM channel_members WHERE game_index = $1 AND channel_id = $2 AND player_id = $3) AS is_member,
+              (SELECT count(*) FROM channel_members WHERE game_index = $1 AND player_id = $3 AND NOT one_on_one AND counted) AS groups,
+              (SELECT count(*) FROM channel_members WHERE game_index = $1 AND player_id = $3 AND one_on_one) AS pairs
+         FROM channels WHERE game_index = $1 AND channel_id = $2 FOR UPDATE`,
+      [g, channelId, playerId],
+    );
+    const channel = rows[0];
+    if (!channel) throw channelNotFound();
+    if (channel.is_member) throw new HttpError(400, { code: 302, message: 'already in channel', data: null });
+    if (channel.member_count >= channel.max_member_count) throw new HttpError(400, { code: 202, message: 'channel full', data: null });
+    if (Number(channel.groups) >= 10) throw new HttpError(400, { code: 307, message: 'too many channels', data: null });
+    // recipients of NOTIFY_ENTER_CHANNEL come back from the same statement
     await c.query(
-      `INSERT INTO channel_members (game_index, channel_id, player_id, one_on_one, counted, entered_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+      `WITH ins AS (
+         INSERT INTO channel_members (game_index, channel_id, player_id, one_on_one, counted, entered_at) VALUES ($1, $2, $3, $4, $5, $6)),
+       upd AS (UPDATE channels SET member_count = member_count + 1 WHERE game_index = $1 AND channel_id = $2)
+       SELECT player_id FROM (
+         SELECT player_id, entered_at FROM channel_members WHERE game_index = $1 AND channel_id = $2
+         UNION ALL SELECT $3::bigint, $6::timestamptz) x ORDER BY entered_at, player_id`,
       [g, channelId, playerId, false, true, new Date()],
     );
-    await c.query(`UPDATE channels SET member_count = member_count + 1 WHERE game_index = $1 AND channel_id = $2`, [g, channelId]);
-    await memberIdsOf(c, g, channelId); // recipients of NOTIFY_ENTER_CHANNEL
   });
   return hive(null);
 }
 
 async function channelExit(g, channelId, playerId) {
   await inTx(async (c) => {
-    if (!(await findChannel(c, g, channelId, true))) throw channelNotFound();
-    const removed = await c.query(`DELETE FROM channel_members WHERE game_index = $1 AND channel_id = $2 AND player_id = $3 RETURNING player_id`, [
-      g,
-      channelId,
-      playerId,
-    ]);
-    if (removed.rows.length === 0) throw new HttpError(400, { code: 301, message: 'not in channel', data: null });
-    await c.query(`UPDATE channels SET member_count = member_count - 1 WHERE game_index = $1 AND channel_id = $2`, [g, channelId]);
-    await memberIdsOf(c, g, channelId); // recipients of NOTIFY_EXIT_CHANNEL
+    const found = await c.query(`SELECT ${CHANNEL_COLUMNS} FROM channels WHERE game_index = $1 AND channel_id = $2 FOR UPDATE`, [g, channelId]);
+    if (!found.rows[0]) throw channelNotFound();
+    const { rows } = await c.query(
+      `WITH del AS (DELETE FROM channel_members WHERE game_index = $1 AND channel_id = $2 AND player_id = $3 RETURNING player_id),
+       upd AS (UPDATE channels SET member_count = member_count - 1 WHERE game_index = $1 AND channel_id = $2 AND EXISTS (SELECT 1 FROM del))
+       SELECT (SELECT count(*) FROM del)::int AS removed,
+              ARRAY(SELECT player_id FROM channel_members WHERE game_index = $1 AND channel_id = $2 AND player_id <> $3 ORDER BY entered_at, player_id) AS member_ids`,
+      [g, channelId, playerId],
+    );
+    if (rows[0].removed === 0) throw new HttpError(400, { code: 301, message: 'not in channel', data: null });
   });
   return hive(null);
 }
@@ -295,22 +305,61 @@ async function channelList(g, q) {
 }
 
 // ---------------------------------------------------------------- routing ----------------------
-// The same ban check as PlayerService.assertNotBanned: one query per player every 2 s.
+// The same ban check as PlayerService.assertNotBanned: cached 2 s, refreshed in the background
+// past half its life, one read per player at a time, the reads of one event-loop turn sent as one
+// `id = ANY($2)` statement per game.
+const BAN_CACHE_MS = 2000;
 const banCache = new Map();
+const banLoads = new Map();
+let banBatch = new Map();
+function flushBanReads() {
+  const batch = banBatch;
+  banBatch = new Map();
+  for (const [gameIndex, waiting] of batch) {
+    pool.query(`SELECT id, is_ban FROM players WHERE game_index = $1 AND id = ANY($2::bigint[])`, [gameIndex, [...waiting.keys()]]).then(
+      ({ rows }) => {
+        const found = new Map(rows.map((r) => [Number(r.id), r.is_ban]));
+        for (const [id, list] of waiting) for (const w of list) w.resolve(found.get(id) ?? null);
+      },
+      (err) => {
+        for (const list of waiting.values()) for (const w of list) w.reject(err);
+      },
+    );
+  }
+}
+function readBan(gameIndex, id) {
+  return new Promise((resolve, reject) => {
+    let game = banBatch.get(gameIndex);
+    if (!game) banBatch.set(gameIndex, (game = new Map()));
+    let waiters = game.get(id);
+    if (!waiters) game.set(id, (waiters = []));
+    waiters.push({ resolve, reject });
+    if (banBatch.size === 1 && game.size === 1 && waiters.length === 1) setImmediate(flushBanReads);
+  });
+}
+function loadBan(key, claims) {
+  const pending = banLoads.get(key);
+  if (pending) return pending;
+  const startedAt = Date.now();
+  const load = readBan(claims.gameIndex, claims.playerId)
+    .then((banned) => {
+      const entry = { banned, until: startedAt + BAN_CACHE_MS };
+      banCache.set(key, entry);
+      return entry;
+    })
+    .finally(() => banLoads.delete(key));
+  banLoads.set(key, load);
+  return load;
+}
 async function playerOf(req) {
   const match = /^bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
   const claims = match ? verifyPlayerToken(secret, match[1].trim()) : null;
   if (!claims) throw new HttpError(401, { msg: 'invalid token', status: false });
   const key = `${claims.gameIndex}:${claims.playerId}`;
+  const now = Date.now();
   let entry = banCache.get(key);
-  if (!entry || entry.until < Date.now()) {
-    const { rows } = await pool.query(
-      `SELECT "Player"."is_ban" AS "Player_is_ban", "Player"."game_index" AS "Player_game_index", "Player"."id" AS "Player_id" FROM "players" "Player" WHERE (("Player"."game_index" = $1) AND ("Player"."id" = $2)) LIMIT 1`,
-      [claims.gameIndex, claims.playerId],
-    );
-    entry = { banned: rows[0]?.Player_is_ban ?? false, until: Date.now() + 2000 };
-    banCache.set(key, entry);
-  }
+  if (!entry || entry.until < now) entry = await loadBan(key, claims);
+  else if (entry.until - now < BAN_CACHE_MS / 2 && !banLoads.has(key)) loadBan(key, claims).catch(() => undefined);
   if (entry.banned) throw new HttpError(401, { msg: 'invalid token', status: false });
   return claims;
 }
