@@ -1,19 +1,11 @@
+import type { HistoryMessage } from '../../channel/chat-history.service.js';
 import type { PartyEventBody, PartyNotifyType } from '../../common/events/domain-events.js';
 
 /** Why the server closes a session (NOTIFY_DISCONNECT). */
 export type DisconnectReason = 'idle' | 'invalid' | 'duplicated' | 'unauthorized';
 
-export interface ChannelChatNotify {
-  channelId: string;
-  messageId: string;
-  from: number;
-  message: string;
-  extraData: string | null;
-  replyMessageId: string | null;
-  mentionedPlayerIds: number[];
-  timestamp: string;
-  timestampMillis: number;
-}
+/** The same body the history API returns for each message (one declaration, in the channel module). */
+export type ChannelChatNotify = HistoryMessage;
 
 export interface DirectChatNotify {
   messageId: string;
