@@ -189,14 +189,6 @@ export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-const RETRYABLE = new Set(['40P01', '40001']);
-
-/** A deadlock or serialization failure: the whole transaction may simply be run again. */
-export function isRetryable(err: unknown): boolean {
-  const e = err as { code?: string; driverError?: { code?: string } } | null;
-  return RETRYABLE.has(e?.code ?? '') || RETRYABLE.has(e?.driverError?.code ?? '');
-}
-
 /**
  * Rows of a DELETE/UPDATE ... RETURNING: TypeORM's postgres driver answers those with
  * `[rows, rowCount]` (other statements with the rows alone).

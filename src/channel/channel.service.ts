@@ -13,8 +13,6 @@ import {
   addMemberReturningIds,
   assertBelowGroupLimit,
   assertBelowPairLimit,
-  channelNotFound,
-  isRetryable,
   lockChannelForEnter,
   lockPlayers,
   memberIdsOf,
@@ -59,7 +57,6 @@ export interface ActingAs {
   playerId?: number;
 }
 
-const MAX_ATTEMPTS = 5;
 
 /** Chat channels (SPEC 3): lifecycle, membership and the limits that hold under concurrency. */
 @Injectable()
@@ -289,16 +286,9 @@ export class ChannelService {
     return this.queries.channelIdsOfMany(gameIndex, playerIds);
   }
 
-  /** Runs `work` in a transaction (or the caller's); alone, a deadlock victim is simply run again. */
-  private async run<T>(work: (tx: Tx) => Promise<T>, outer?: Tx): Promise<T> {
-    if (outer) return work(outer);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await inTransaction(this.dataSource, work);
-      } catch (err) {
-        if (attempt >= MAX_ATTEMPTS || !isRetryable(err)) throw err;
-      }
-    }
+  /** Runs `work` in a transaction, or in the caller's (deadlock victims are retried by inTransaction). */
+  private run<T>(work: (tx: Tx) => Promise<T>, outer?: Tx): Promise<T> {
+    return inTransaction(this.dataSource, work, outer);
   }
 
   private async removeMember(t: Tx, gameIndex: number, channelId: string, playerId: number): Promise<boolean> {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
-import type { Tx } from '../infra/database/transaction.js';
+import { type Tx, inTransaction } from '../infra/database/transaction.js';
 import type { PlayerIdentity } from '../player/player-identity.js';
 import { PlayerService } from '../player/player.service.js';
 import { PresenceService } from '../presence/presence.service.js';
@@ -22,7 +22,6 @@ import {
   lockParty,
   membershipOf,
   minus,
-  partyTransaction,
   requireRole,
   setMemberCount,
   successorOf,
@@ -72,7 +71,7 @@ export class PartyMembershipService {
 
   /** Public party → Accepted at once (if there is room); private → a Waiting request. */
   async join(me: PlayerIdentity, partyId: number, input: JoinInput): Promise<PartyMemberDto> {
-    return partyTransaction(this.dataSource, async (tx) => {
+    return inTransaction(this.dataSource, async (tx) => {
       const m = tx.manager;
       const party = await lockParty(m, me.gameIndex, partyId);
       assertChoices(party, input.team, input.channels);
@@ -99,7 +98,7 @@ export class PartyMembershipService {
 
   /** Leaves (or withdraws a request). The Owner's leaving passes ownership on; the last one out deletes the party. */
   async leave(me: PlayerIdentity, partyId: number): Promise<PartyMemberDto> {
-    return partyTransaction(this.dataSource, async (tx) => {
+    return inTransaction(this.dataSource, async (tx) => {
       const party = await lockParty(tx.manager, me.gameIndex, partyId);
       const removed = await deleteMembership(tx.manager, party, me.playerId);
       if (!removed) throw membershipNotFound(`player ${me.playerId} has no membership in party ${party.id}`);
@@ -110,7 +109,7 @@ export class PartyMembershipService {
 
   /** Owner kicks anyone else; an Admin kicks Members only. */
   async kick(me: PlayerIdentity, partyId: number, playerId: number): Promise<PartyMemberDto> {
-    return partyTransaction(this.dataSource, async (tx) => {
+    return inTransaction(this.dataSource, async (tx) => {
       const party = await lockParty(tx.manager, me.gameIndex, partyId);
       const mine = await requireRole(tx.manager, party, me.playerId, MANAGERS, 'kick members');
       const target = await membershipOf(tx.manager, party.id, playerId);
@@ -208,7 +207,7 @@ export class PartyMembershipService {
 
   /** Owner/Admin accepts a request; refused when full, and then the request stays Waiting. */
   async accept(me: PlayerIdentity, partyId: number, membershipId: number): Promise<PartyMemberDto> {
-    return partyTransaction(this.dataSource, async (tx) => {
+    return inTransaction(this.dataSource, async (tx) => {
       const m = tx.manager;
       const party = await lockParty(m, me.gameIndex, partyId);
       await requireRole(m, party, me.playerId, MANAGERS, 'accept join requests');
@@ -225,7 +224,7 @@ export class PartyMembershipService {
   }
 
   async reject(me: PlayerIdentity, partyId: number, membershipId: number): Promise<PartyMemberDto> {
-    return partyTransaction(this.dataSource, async (tx) => {
+    return inTransaction(this.dataSource, async (tx) => {
       const m = tx.manager;
       const party = await lockParty(m, me.gameIndex, partyId);
       await requireRole(m, party, me.playerId, MANAGERS, 'reject join requests');
@@ -247,7 +246,7 @@ export class PartyMembershipService {
 
   /** The caller changes its own team, channels, data or variables. The Owner stays in every channel. */
   async updateMine(me: PlayerIdentity, partyId: number, input: MemberEditInput): Promise<PartyMemberDto> {
-    return partyTransaction(this.dataSource, async (tx) => {
+    return inTransaction(this.dataSource, async (tx) => {
       const m = tx.manager;
       const party = await lockParty(m, me.gameIndex, partyId);
       const mine = await membershipOf(m, party.id, me.playerId);
@@ -271,7 +270,7 @@ export class PartyMembershipService {
 
   /** Owner only. `role: 1` hands ownership over; the old Owner becomes an Admin. */
   async setRole(me: PlayerIdentity, partyId: number, playerId: number, role: MemberRole): Promise<PartyMemberDto> {
-    return partyTransaction(this.dataSource, async (tx) => {
+    return inTransaction(this.dataSource, async (tx) => {
       const m = tx.manager;
       const party = await lockParty(m, me.gameIndex, partyId);
       const mine = await requireRole(m, party, me.playerId, [MemberRole.Owner], 'change roles');

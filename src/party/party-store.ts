@@ -1,5 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
-import { type Tx, inTransaction } from '../infra/database/transaction.js';
+import type { EntityManager } from 'typeorm';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { Party } from './party.entity.js';
 import { MemberRole, MemberStatus, PartyMember } from './party-member.entity.js';
@@ -188,27 +187,6 @@ export function sameNames(a: string[], b: string[]): boolean {
 }
 
 export const minus = (a: string[], b: string[]) => a.filter((x) => !b.includes(x));
-
-/** Deadlock victim, serialization failure: the whole transaction may simply run again. */
-const RETRYABLE = new Set(['40P01', '40001']);
-const MAX_ATTEMPTS = 4;
-
-/**
- * inTransaction, run again when PostgreSQL picked it as a deadlock victim. A party change takes
- * the party row first, but its chat work takes chat locks that a concurrent Hive call may take
- * in the other order; a failed attempt published nothing (afterCommit runs only on commit).
- */
-export async function partyTransaction<T>(dataSource: DataSource, work: (tx: Tx) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await inTransaction(dataSource, work);
-    } catch (err) {
-      const e = err as { code?: string; driverError?: { code?: string } } | null;
-      const retryable = RETRYABLE.has(e?.code ?? '') || RETRYABLE.has(e?.driverError?.code ?? '');
-      if (!retryable || attempt >= MAX_ATTEMPTS) throw err;
-    }
-  }
-}
 
 /** A `SELECT * FROM parties` row as the driver returns it (arrays and jsonb parsed, bigint as text). */
 export interface PartyRow {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
-import type { Tx } from '../infra/database/transaction.js';
+import { type Tx, inTransaction } from '../infra/database/transaction.js';
 import type { PlayerIdentity } from '../player/player-identity.js';
 import { type PartyDto, mapParty } from './dto/party.dto.js';
 import type { CreatePartyInput, PartyFields } from './dto/party-input.js';
@@ -19,7 +19,6 @@ import {
   memberIds,
   minus,
   partyFromRow,
-  partyTransaction,
   requireRole,
   sameNames,
 } from './party-store.js';
@@ -54,7 +53,7 @@ export class PartyService {
   ) {}
 
   async create(me: PlayerIdentity, input: CreatePartyInput): Promise<PartyDto> {
-    return partyTransaction(this.dataSource, async (tx) => {
+    return inTransaction(this.dataSource, async (tx) => {
       const parties = tx.manager.getRepository(Party);
       const inserted = await parties.save(
         parties.create({
@@ -173,7 +172,7 @@ export class PartyService {
 
   /** Owner or Admin; fields left out keep their value. */
   async edit(me: PlayerIdentity, partyId: number, fields: PartyFields): Promise<PartyDto> {
-    return partyTransaction(this.dataSource, async (tx) => {
+    return inTransaction(this.dataSource, async (tx) => {
       const m = tx.manager;
       const party = await lockParty(m, me.gameIndex, partyId);
       await requireRole(m, party, me.playerId, [MemberRole.Owner, MemberRole.Admin], 'edit it');
@@ -242,7 +241,7 @@ export class PartyService {
 
   /** Owner only: deletes the party, its memberships and its chat channels. */
   async disband(me: PlayerIdentity, partyId: number): Promise<PartyDto> {
-    return partyTransaction(this.dataSource, async (tx) => {
+    return inTransaction(this.dataSource, async (tx) => {
       const party = await lockParty(tx.manager, me.gameIndex, partyId);
       await requireRole(tx.manager, party, me.playerId, [MemberRole.Owner], 'disband it');
       await this.deleteParty(party, tx);
