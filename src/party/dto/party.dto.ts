@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { UserDto, mapUser } from '../../player/dto/player.dto.js';
+import { UserDto, emptyUser, mapUser } from '../../player/dto/player.dto.js';
 import type { Player } from '../../player/player.entity.js';
 import type { Party } from '../party.entity.js';
 import type { PartyMember } from '../party-member.entity.js';
@@ -106,28 +106,9 @@ export function mapMember(m: PartyMember): PartyMemberDto {
   };
 }
 
-/** A member with no profile row (a game server's player who never set one) gets empty fields. */
-function emptyProfile(id: number): UserDto {
-  return {
-    id,
-    name: '',
-    email: '',
-    phone_number: '',
-    image: '',
-    username: '',
-    label: '',
-    tags: '',
-    is_ban: false,
-    is_tester: false,
-    is_guest: false,
-    first_login: null,
-    last_login: null,
-  };
-}
-
 export function mapRichMember(m: PartyMember, player: Player | undefined, online: boolean): RichPartyMemberDto {
   return {
-    ...(player ? mapUser(player) : emptyProfile(m.playerId)),
+    ...(player ? mapUser(player) : emptyUser(m.playerId)),
     role: m.role,
     status: m.status,
     data: m.data,

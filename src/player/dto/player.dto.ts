@@ -87,6 +87,25 @@ export function mapUser(player: Player): UserDto {
   };
 }
 
+/** A player with no profile row (a game server's player who never set one): empty fields. */
+export function emptyUser(id: number): UserDto {
+  return {
+    id,
+    name: '',
+    email: '',
+    phone_number: '',
+    image: '',
+    username: '',
+    label: '',
+    tags: '',
+    is_ban: false,
+    is_tester: false,
+    is_guest: false,
+    first_login: null,
+    last_login: null,
+  };
+}
+
 export class ConnectionInfoDto {
   @ApiProperty() endpoint: string;
   @ApiProperty({ example: 'ws' }) protocol: string;
