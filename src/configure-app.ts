@@ -1,6 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { gamePrefixMiddleware } from './common/http/game-prefix.middleware.js';
+import { MAX_BODY_BYTES, inputGuardMiddleware } from './common/http/input-guard.middleware.js';
 import { requestIdMiddleware } from './common/http/request-id.middleware.js';
 import { HiveWsAdapter } from './realtime/hive-ws.adapter.js';
 
@@ -8,6 +10,12 @@ import { HiveWsAdapter } from './realtime/hive-ws.adapter.js';
 export function configureApp(app: INestApplication): INestApplication {
   app.use(requestIdMiddleware);
   app.use(gamePrefixMiddleware);
+  // The body parsers go first here (Nest would add them after these middlewares) so that the
+  // input guard sees every parsed body before routing.
+  const express = app as NestExpressApplication;
+  express.useBodyParser('json', { limit: MAX_BODY_BYTES });
+  express.useBodyParser('urlencoded', { limit: MAX_BODY_BYTES, extended: true });
+  app.use(inputGuardMiddleware);
   // The WebSocket gateway at /ws speaks Hive packet framing (see src/realtime).
   app.useWebSocketAdapter(new HiveWsAdapter(app));
   const document = SwaggerModule.createDocument(

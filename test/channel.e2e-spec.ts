@@ -6,7 +6,7 @@ import { type TestApp, SERVER_KEY_2, startTestApp, truncateAll } from './support
 import { hive } from './support/http.js';
 
 const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-const OK = { code: 0, message: 'Success.', data: null };
+const OK = { code: 0, message: 'Success.' };
 const base = '/api/v1/games/1';
 const fail = (code: number, message: string) => ({ code, message, data: null });
 const NO_KEY = fail(101, 'Authorization header must be "Bearer <server key>"');
@@ -684,7 +684,7 @@ describe('chat channels: the Hive server API (SPEC 3.3, 3.4)', () => {
       expect((await hive(t).get(`${v2}/ghost/messages`).expect(400)).body).toEqual(fail(201, 'channel "ghost" does not exist or was deleted'));
       expect((await hive(t).get(`${v2}/nohist/messages?prevSize=51`).expect(400)).body).toEqual(fail(100, 'prevSize must be between 0 and 50'));
       expect((await hive(t).get(`${v2}/nohist/messages?messageId=abc`).expect(400)).body).toEqual(
-        fail(100, 'messageId must be a message id (a decimal integer of at most 19 digits)'),
+        fail(100, 'messageId must be a message id (a decimal integer string from 0 to 9223372036854775807)'),
       );
       expect((await anon().get(`${v2}/nohist/messages`).expect(401)).body).toEqual(NO_KEY);
     });

@@ -48,7 +48,7 @@ describe('realtime: session rules (SPEC 4)', () => {
   it('a packet other than CONNECT first gets an error response and the socket is closed', async () => {
     const c = track(await WsClient.open(t));
     const res = await c.request('PING');
-    expect(res).toEqual({ packetType: 'PONG', correlationId: expect.any(String), status: 401, message: 'the first packet must be CONNECT or RECONNECT', body: { code: 101 } });
+    expect(res).toEqual({ packetType: 'RESPONSE_PING', correlationId: expect.any(String), status: 401, message: 'the first packet must be CONNECT or RECONNECT', body: { code: 101 } });
     expect((await c.closed).code).toBe(1008);
   });
 

@@ -1,7 +1,7 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { GameIndexPipe } from '../common/http/game-index.pipe.js';
-import { type HiveEnvelope, hiveOk } from '../common/http/hive-envelope.js';
+import { type HiveEmptyEnvelope, type HiveEnvelope, hiveOk } from '../common/http/hive-envelope.js';
 import { ServerKeyGuard } from '../player/server-key.guard.js';
 import type { BlockView } from './block.service.js';
 import { ChannelService } from './channel.service.js';
@@ -38,7 +38,7 @@ export class ChannelUsersController {
     @Param('gameIndex', GameIndexPipe) gameIndex: number,
     @Param('playerId', new PlayerIdPipe('playerId')) playerId: number,
     @Param('blockPlayerId', new PlayerIdPipe('blockPlayerId')) blockPlayerId: number,
-  ): Promise<HiveEnvelope<null>> {
+  ): Promise<HiveEmptyEnvelope> {
     await this.channels.block(gameIndex, playerId, blockPlayerId);
     return hiveOk();
   }
@@ -48,7 +48,7 @@ export class ChannelUsersController {
     @Param('gameIndex', GameIndexPipe) gameIndex: number,
     @Param('playerId', new PlayerIdPipe('playerId')) playerId: number,
     @Param('blockPlayerId', new PlayerIdPipe('blockPlayerId')) blockPlayerId: number,
-  ): Promise<HiveEnvelope<null>> {
+  ): Promise<HiveEmptyEnvelope> {
     await this.channels.unblock(gameIndex, playerId, blockPlayerId);
     return hiveOk();
   }

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { GameIndexPipe } from '../common/http/game-index.pipe.js';
-import { type HiveEnvelope, hiveOk } from '../common/http/hive-envelope.js';
+import { type HiveEmptyEnvelope, type HiveEnvelope, hiveOk } from '../common/http/hive-envelope.js';
 import { ServerKeyGuard } from '../player/server-key.guard.js';
 import { ChannelService } from './channel.service.js';
 import {
@@ -42,7 +42,7 @@ export class ChannelsController {
     @Param('gameIndex', GameIndexPipe) gameIndex: number,
     @Param('channelId') channelId: string,
     @Body() body: UpdateChannelDto,
-  ): Promise<HiveEnvelope<null>> {
+  ): Promise<HiveEmptyEnvelope> {
     const { playerId, ...patch } = body;
     await this.channels.update(gameIndex, channelId, patch, undefined, { playerId });
     return hiveOk();
@@ -53,7 +53,7 @@ export class ChannelsController {
     @Param('gameIndex', GameIndexPipe) gameIndex: number,
     @Param('channelId') channelId: string,
     @Query() query: ActingPlayerQuery,
-  ): Promise<HiveEnvelope<null>> {
+  ): Promise<HiveEmptyEnvelope> {
     await this.channels.delete(gameIndex, channelId, undefined, { playerId: query.playerId });
     return hiveOk();
   }
@@ -82,7 +82,7 @@ export class ChannelsController {
     @Param('gameIndex', GameIndexPipe) gameIndex: number,
     @Param('channelId') channelId: string,
     @Body() body: EnterChannelDto,
-  ): Promise<HiveEnvelope<null>> {
+  ): Promise<HiveEmptyEnvelope> {
     await this.channels.enter(gameIndex, channelId, body.playerId, { password: body.password });
     return hiveOk();
   }
@@ -93,7 +93,7 @@ export class ChannelsController {
     @Param('gameIndex', GameIndexPipe) gameIndex: number,
     @Param('channelId') channelId: string,
     @Body() body: ExitChannelDto,
-  ): Promise<HiveEnvelope<null>> {
+  ): Promise<HiveEmptyEnvelope> {
     await this.channels.exit(gameIndex, channelId, body.playerId);
     return hiveOk();
   }

@@ -117,6 +117,13 @@ export class WsClient {
     return (await response) as ResponsePacket;
   }
 
+  /** The response carrying this correlationId (for frames sent with sendRaw), already received or awaited. */
+  async nextResponse(correlationId: string | number, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<ResponsePacket> {
+    const match = (p: Packet) => p.correlationId === correlationId && p.status !== undefined;
+    const seen = this.received.find(match);
+    return (seen ?? (await this.waitFor(match, `response ${correlationId}`, timeoutMs))) as ResponsePacket;
+  }
+
   /** request() that must succeed (status 200); resolves with the response body. */
   async ok(packetType: string, body?: unknown): Promise<any> {
     const res = await this.request(packetType, body);

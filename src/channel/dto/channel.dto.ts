@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { BoolField, IntField, PlayerIdField, TextField } from '../../common/validation/decorators.js';
+import { IsIn, IsString, MaxLength } from 'class-validator';
+import { BoolField, IntField, MessageIdField, Optional, PlayerIdField, TextField } from '../../common/validation/decorators.js';
 import { hiveTime } from '../../common/http/hive-envelope.js';
 import { CREATABLE_TYPES, type ChannelType, type CreatableType } from '../channel.entity.js';
 
@@ -115,7 +115,7 @@ export class UpdateChannelDto {
   maxMemberCount?: number;
 
   @ApiPropertyOptional({ enum: CREATABLE_TYPES })
-  @IsOptional()
+  @Optional()
   @IsIn(CREATABLE_TYPES, TYPE_RULE)
   type?: CreatableType;
 
@@ -150,29 +150,29 @@ export type ChannelSort = (typeof SORTS)[number];
 
 export class ListChannelsQuery {
   @ApiPropertyOptional({ enum: CREATABLE_TYPES })
-  @IsOptional()
+  @Optional()
   @IsIn(CREATABLE_TYPES, { message: 'type must be one of PUBLIC, GROUP, PRIVATE (ONE_ON_ONE channels are never listed)' })
   type?: CreatableType;
 
   @ApiPropertyOptional({ description: 'channels whose id starts with this' })
-  @IsOptional()
+  @Optional()
   @IsString({ message: 'channelId must be a string' })
   @MaxLength(100, { message: 'channelId must be at most 100 characters' })
   channelId?: string;
 
   @ApiPropertyOptional({ description: 'channels whose name contains this (case-insensitive)' })
-  @IsOptional()
+  @Optional()
   @IsString({ message: 'channelName must be a string' })
   @MaxLength(50, { message: 'channelName must be at most 50 characters' })
   channelName?: string;
 
   @ApiPropertyOptional({ enum: SORTS, default: 'regTime' })
-  @IsOptional()
+  @Optional()
   @IsIn(SORTS, { message: 'sort must be one of channelId, channelName, regTime' })
   sort?: ChannelSort;
 
   @ApiPropertyOptional({ enum: ['ASC', 'DESC'], default: 'DESC' })
-  @IsOptional()
+  @Optional()
   @Transform(({ value }) => (typeof value === 'string' ? value.toUpperCase() : value))
   @IsIn(['ASC', 'DESC'], { message: 'order must be ASC or DESC' })
   order?: 'ASC' | 'DESC';
@@ -187,9 +187,7 @@ export class ListChannelsQuery {
 }
 
 export class HistoryQuery {
-  @ApiPropertyOptional({ description: 'the cursor; left out of the result. None = after the newest message' })
-  @IsOptional()
-  @Matches(/^\d{1,19}$/, { message: 'messageId must be a message id (a decimal integer of at most 19 digits)' })
+  @MessageIdField({ optional: true, description: 'the cursor; left out of the result. None = after the newest message' })
   messageId?: string;
 
   @Type(() => Number)

@@ -1,12 +1,12 @@
-import { IsOptional, IsString } from 'class-validator';
+import { IsString } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PlayerIdField, TextField } from '../../common/validation/decorators.js';
+import { Optional, PlayerIdField, TextField } from '../../common/validation/decorators.js';
 
 const asString = { message: ({ property }: { property: string }) => `${property} must be a string` };
 
 export class ChannelNoticeDto {
   @ApiPropertyOptional({ description: 'no channelId = every connected player of the game' })
-  @IsOptional()
+  @Optional()
   @IsString(asString)
   channelId?: string;
 

@@ -1,6 +1,8 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, Logger, NotFoundException } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { DomainError, ErrorCode } from './domain-error.js';
+import { allowedMethods } from '../http/allowed-methods.js';
 import { apiFamilyOf } from './api-family.js';
 import { dpErrorReply, hiveErrorReply, plainErrorReply, toDomainError } from './error-bodies.js';
 
@@ -13,12 +15,24 @@ import { dpErrorReply, hiveErrorReply, plainErrorReply, toDomainError } from './
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
     const http = host.switchToHttp();
     const request = http.getRequest<Request & { id?: string }>();
     const response = http.getResponse<Response>();
     let error = toDomainError(exception);
+    if (exception instanceof NotFoundException && error?.code === ErrorCode.NotFound) {
+      // No route for this method: if the path is served with other methods, that is a 405.
+      const allowed = allowedMethods(this.adapterHost.httpAdapter.getInstance(), request.path);
+      if (allowed.length > 0 && !allowed.includes(request.method)) {
+        response.setHeader('Allow', allowed.join(', '));
+        error = new DomainError(ErrorCode.MethodNotAllowed, `${request.method} is not allowed on ${request.path}; allowed: ${allowed.join(', ')}`);
+      }
+    } else if (error?.code === ErrorCode.Busy && !(exception instanceof DomainError)) {
+      this.logger.warn(`request ${request.id ?? '-'} ${request.method} ${request.path}: answered 503, ${(exception as Error)?.message ?? exception}`);
+    }
     if (!error) {
       this.logger.error(
         `request ${request.id ?? '-'} ${request.method} ${request.originalUrl} failed: ${(exception as Error)?.stack ?? exception}`,

@@ -1,4 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
+import { MAX_BODY_BYTES } from '../http/input-guard.middleware.js';
 import { DomainError, ErrorCode } from './domain-error.js';
 import { DP_MESSAGES, HIVE_CODES } from './error-tables.js';
 
@@ -7,10 +8,37 @@ function isJsonParseError(error: unknown): boolean {
   return e?.type === 'entity.parse.failed' || e?.cause?.type === 'entity.parse.failed' || error instanceof SyntaxError;
 }
 
-/** Turns anything thrown into a DomainError; null when it is unexpected (a bug or an outage). */
+/** Node socket errors of a dependency that is down or unreachable. */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+/** SQLSTATEs of a server that cannot serve now: connection exceptions, shutdown, too many connections. */
+const UNAVAILABLE_SQLSTATE = /^(08...|57P0[1-3]|53300)$/;
+/** pg and ioredis messages of a lost or impossible connection (they carry no code). */
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|timeout exceeded when trying to connect|connection error and is not queryable|Connection is closed|Stream isn't writeable|Reached the max retries per request|the database system is (starting up|shutting down)/i;
+
+/**
+ * A DomainError(Busy) when the failure is a dependency (PostgreSQL, Redis) being unavailable,
+ * else null. Both API families answer it 503 (Hive code 108) instead of a 500: the request may
+ * be retried, and it changed nothing that was not rolled back.
+ */
+export function unavailableError(error: unknown): DomainError | null {
+  for (let e = error as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown } | null, hops = 0; e && hops < 4; hops++) {
+    const code = typeof e.code === 'string' ? e.code : '';
+    if (NETWORK_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code) || (typeof e.message === 'string' && UNAVAILABLE_MESSAGE.test(e.message))) {
+      return new DomainError(ErrorCode.Busy, 'service unavailable: a dependency (database or Redis) does not answer; retry later');
+    }
+    e = (e.driverError ?? e.cause ?? null) as typeof e;
+  }
+  return null;
+}
+
+/** Turns anything thrown into a DomainError; null when it is unexpected (a bug). */
 export function toDomainError(error: unknown): DomainError | null {
   if (error instanceof DomainError) return error;
   if (isJsonParseError(error)) return new DomainError(ErrorCode.Validation, 'body is not valid JSON');
+  if ((error as { type?: unknown })?.type === 'entity.too.large' || (error instanceof HttpException && error.getStatus() === HttpStatus.PAYLOAD_TOO_LARGE)) {
+    return new DomainError(ErrorCode.Validation, `body is larger than ${MAX_BODY_BYTES} bytes`);
+  }
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const response = error.getResponse();
@@ -41,7 +69,7 @@ export function toDomainError(error: unknown): DomainError | null {
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return new DomainError(ErrorCode.Validation, String((error as Error).message));
   }
-  return null;
+  return unavailableError(error);
 }
 
 export interface ErrorReply {

@@ -44,7 +44,7 @@ export const DP_MESSAGES: Record<ErrorCode, readonly [number, string]> = {
   [ErrorCode.NotFound]: [404, 'row notfound'],
   [ErrorCode.MethodNotAllowed]: [405, 'payload is not valid'],
   [ErrorCode.Internal]: [500, 'invalid response'],
-  [ErrorCode.Busy]: [503, 'invalid response'],
+  [ErrorCode.Busy]: [503, 'service unavailable'],
   [ErrorCode.ChannelIdDuplicate]: [409, 'payload is not valid'],
   [ErrorCode.ChannelNotFound]: [404, 'row notfound'],
   [ErrorCode.ChannelFull]: [409, 'party is full'],

@@ -7,10 +7,16 @@ export interface HiveEnvelope<T> {
   data: T;
 }
 
+/** A success with nothing to return: no `data` key at all, as Hive's own samples show. */
+export interface HiveEmptyEnvelope {
+  code: 0;
+  message: string;
+}
+
 export function hiveOk<T>(data: T): HiveEnvelope<T>;
-export function hiveOk(): HiveEnvelope<null>;
-export function hiveOk<T>(data?: T): HiveEnvelope<T | null> {
-  return { code: 0, message: HIVE_SUCCESS_MESSAGE, data: data === undefined ? null : data };
+export function hiveOk(): HiveEmptyEnvelope;
+export function hiveOk<T>(data?: T): HiveEnvelope<T> | HiveEmptyEnvelope {
+  return data === undefined ? { code: 0, message: HIVE_SUCCESS_MESSAGE } : { code: 0, message: HIVE_SUCCESS_MESSAGE, data };
 }
 
 /** Hive time fields: ISO-8601 UTC with milliseconds, plus epoch milliseconds. */

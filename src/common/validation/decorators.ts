@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateBy } from 'class-validator';
 import { MAX_PLAYER_ID } from '../../player/player-identity.js';
 
 interface Opts {
@@ -9,9 +10,20 @@ interface Opts {
   example?: unknown;
 }
 
+/**
+ * An optional field: absent, or `null` (what many client SDKs send for an unset field), both mean
+ * "not given"; the DTO then holds undefined, never null.
+ */
+export function Optional() {
+  return applyDecorators(
+    Transform(({ value }) => (value === null ? undefined : value)),
+    IsOptional(),
+  );
+}
+
 function doc(opts: Opts, schema: Record<string, unknown>) {
   return opts.optional
-    ? [ApiPropertyOptional({ ...schema, description: opts.description, example: opts.example }), IsOptional()]
+    ? [ApiPropertyOptional({ ...schema, description: opts.description, example: opts.example }), Optional()]
     : [ApiProperty({ ...schema, description: opts.description, example: opts.example })];
 }
 
@@ -53,5 +65,23 @@ export function BoolField(opts: Opts = {}) {
   return applyDecorators(
     ...doc(opts, { type: 'boolean' }),
     IsBoolean({ message: ({ property }) => `${property} must be true or false` }),
+  );
+}
+
+/** Message ids are PostgreSQL bigints: decimal strings from 0 to 2^63-1. */
+export const MAX_MESSAGE_ID = 9223372036854775807n;
+
+export function isMessageId(value: unknown): value is string {
+  return typeof value === 'string' && /^\d{1,19}$/.test(value) && BigInt(value) <= MAX_MESSAGE_ID;
+}
+
+/** A message id string (see isMessageId). */
+export function MessageIdField(opts: Opts = {}) {
+  return applyDecorators(
+    ...doc(opts, { type: 'string', pattern: '^\\d{1,19}$' }),
+    ValidateBy(
+      { name: 'isMessageId', validator: { validate: isMessageId } },
+      { message: ({ property }) => `${property} must be a message id (a decimal integer string from 0 to ${MAX_MESSAGE_ID})` },
+    ),
   );
 }

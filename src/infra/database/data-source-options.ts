@@ -31,7 +31,9 @@ export function databaseOptions(settings: Pick<AppSettings, 'databaseUrl' | 'dat
   };
   if (settings.databaseUrl) {
     return {
-      options: { ...common, url: settings.databaseUrl, extra: { max: settings.dbPoolSize } },
+      // A connection attempt that hangs (server unreachable) fails after 3 s instead of holding
+      // the request forever; the error is answered 503 like any other "database down".
+      options: { ...common, url: settings.databaseUrl, extra: { max: settings.dbPoolSize, connectionTimeoutMillis: 3000 } },
       pglite: null,
     };
   }

@@ -21,9 +21,20 @@ describe('party bodies as the SDKs send them', () => {
 
   it('reads edit from party, data or Data, with teams/channels as arrays or JSON strings', () => {
     expect(readEditBody({ partyId: 1, party: { teams: '["a","b"]', channels: [] } })).toEqual({ teams: ['a', 'b'], channels: [] });
-    expect(readEditBody({ data: { desc: null, channels: '' } })).toEqual({ channels: [] });
+    expect(readEditBody({ data: { desc: null, channels: '[]', teams: [] } })).toEqual({ channels: [], teams: [] });
+    expect(refusal(() => readEditBody({ data: { teams: 'red' } }))).toBe('data.teams must be an array of strings or a JSON-array string');
+    expect(refusal(() => readEditBody({ data: { channels: '{"a":1}' } }))).toBe('data.channels must be an array of strings or a JSON-array string');
     expect(refusal(() => readEditBody({ name: 'x' }))).toBe('data must be an object holding the party fields to change');
     expect(refusal(() => readEditBody({ data: { channels: '[1]' } }))).toBe('data.channels[0] must be a string');
+  });
+
+  it('leaves teams and channels unchanged on edit when the SDK blank Party sends "" (or null)', () => {
+    // The SDKs' Party object serialises unset teams/channels as "": that must not clear them.
+    expect(readEditBody({ data: { name: 'n', teams: '', channels: '' } })).toEqual({ name: 'n' });
+    expect(readEditBody({ party: { teams: null, channels: null, variables: null, max_member_count: null } })).toEqual({});
+    // On create there is nothing to keep: "" is an empty list.
+    expect(readCreateBody({ data: { name: 'a', max_member_count: 2, teams: '', channels: '' } })).toEqual({ name: 'a', maxMemberCount: 2, teams: [], channels: [] });
+    expect(refusal(() => readCreateBody({ data: { name: null, max_member_count: 2 } }))).toBe('data.name is required (1-100 characters)');
   });
 
   it('reads join with defaults and ignores extra keys', () => {

@@ -79,7 +79,6 @@ const channelList = (v: unknown, field = 'channels') =>
   names(v, field, MAX_CHANNELS, (n) => CHANNEL_NAME.test(n), '1-50 characters of A-Z a-z 0-9 - . _ ~');
 
 function variables(value: unknown, field = 'variables'): Record<string, string> {
-  if (value === null) return {};
   if (!isPlainObject(value)) invalid(`${field} must be an object of string values`);
   const entries = Object.entries(value);
   if (entries.length > 100) invalid(`${field} must have at most 100 keys`);
@@ -104,18 +103,22 @@ function bool(value: unknown, field: string): boolean {
   return value;
 }
 
-/** Reads the party fields present in `src`; absent (or null for optional text) ones stay undefined. */
-function partyFields(src: Record<string, unknown>, prefix: string): PartyFields {
+/**
+ * Reads the party fields present in `src`; absent or null ones stay undefined ("not given"). On
+ * edit, `teams`/`channels` given as "" (what the SDKs' blank Party object sends) also mean "not
+ * given": only [] or "[]" clears them. On create "" is an empty list.
+ */
+function partyFields(src: Record<string, unknown>, prefix: string, mode: 'create' | 'edit'): PartyFields {
   const out: PartyFields = {};
-  const has = (k: string) => src[k] !== undefined;
+  const has = (k: string) => src[k] !== undefined && src[k] !== null && !(mode === 'edit' && (k === 'teams' || k === 'channels') && src[k] === '');
   if (has('name')) out.name = text(src.name, `${prefix}name`, 1, 100);
-  if (has('desc') && src.desc !== null) out.desc = text(src.desc, `${prefix}desc`, 0, 1000);
-  if (has('image') && src.image !== null) out.image = text(src.image, `${prefix}image`, 0, 500);
+  if (has('desc')) out.desc = text(src.desc, `${prefix}desc`, 0, 1000);
+  if (has('image')) out.image = text(src.image, `${prefix}image`, 0, 500);
   if (has('max_member_count')) out.maxMemberCount = integer(src.max_member_count, `${prefix}max_member_count`, 1, 500);
-  if (has('is_private') && src.is_private !== null) out.isPrivate = bool(src.is_private, `${prefix}is_private`);
+  if (has('is_private')) out.isPrivate = bool(src.is_private, `${prefix}is_private`);
   if (has('teams')) out.teams = teamList(src.teams, `${prefix}teams`);
   if (has('channels')) out.channels = channelList(src.channels, `${prefix}channels`);
-  if (has('data') && src.data !== null) out.data = text(src.data, `${prefix}data`, 0, 10_000);
+  if (has('data')) out.data = text(src.data, `${prefix}data`, 0, 10_000);
   if (has('variables')) out.variables = variables(src.variables, `${prefix}variables`);
   return out;
 }
@@ -131,7 +134,7 @@ export function readCreateBody(body: unknown): CreatePartyInput {
   const b = bodyObject(body);
   const key = isPlainObject(b.data) ? 'data' : isPlainObject(b.Data) ? 'Data' : null;
   if (!key) invalid('data must be an object holding the party fields (name, max_member_count, ...)');
-  const fields = partyFields(b[key] as Record<string, unknown>, `${key}.`);
+  const fields = partyFields(b[key] as Record<string, unknown>, `${key}.`, 'create');
   if (fields.name === undefined) invalid(`${key}.name is required (1-100 characters)`);
   if (fields.maxMemberCount === undefined) invalid(`${key}.max_member_count is required (an integer between 1 and 500)`);
   return fields as CreatePartyInput;
@@ -141,7 +144,7 @@ export function readCreateBody(body: unknown): CreatePartyInput {
 export function readEditBody(body: unknown): PartyFields {
   const b = bodyObject(body);
   for (const key of ['party', 'data', 'Data']) {
-    if (isPlainObject(b[key])) return partyFields(b[key] as Record<string, unknown>, `${key}.`);
+    if (isPlainObject(b[key])) return partyFields(b[key] as Record<string, unknown>, `${key}.`, 'edit');
   }
   invalid('data must be an object holding the party fields to change');
 }
@@ -163,6 +166,6 @@ export function readMemberEditBody(body: unknown): MemberEditInput {
   if (b.team !== undefined) out.team = b.team === null ? '' : text(b.team, 'team', 0, 50);
   if (b.channels !== undefined) out.channels = channelList(b.channels);
   if (b.data !== undefined && b.data !== null) out.data = text(b.data, 'data', 0, 10_000);
-  if (b.variables !== undefined) out.variables = variables(b.variables);
+  if (b.variables !== undefined && b.variables !== null) out.variables = variables(b.variables);
   return out;
 }

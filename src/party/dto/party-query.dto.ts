@@ -1,9 +1,9 @@
 import { type ExecutionContext, createParamDecorator } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { DomainError, ErrorCode } from '../../common/errors/domain-error.js';
-import { IntField } from '../../common/validation/decorators.js';
+import { IntField, Optional } from '../../common/validation/decorators.js';
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 100;
@@ -16,7 +16,7 @@ const toInt = ({ value }: { value: unknown }) =>
 /** `?skip&limit` (defaults 0 and 50; above 100 is served as 100). Unknown parameters are ignored. */
 export class PageQueryDto {
   @ApiPropertyOptional({ default: 0, minimum: 0 })
-  @IsOptional()
+  @Optional()
   @Transform(toInt)
   @IsInt({ message: 'skip must be a non-negative integer' })
   @Min(0, { message: 'skip must be a non-negative integer' })
@@ -24,7 +24,7 @@ export class PageQueryDto {
   skip?: number;
 
   @ApiPropertyOptional({ default: DEFAULT_LIMIT, minimum: 0, description: 'above 100 is served as 100' })
-  @IsOptional()
+  @Optional()
   @Transform(toInt)
   @IsInt({ message: 'limit must be a non-negative integer' })
   @Min(0, { message: 'limit must be a non-negative integer' })
@@ -35,7 +35,7 @@ export class PageQueryDto {
 /** `?query&skip&limit` of the party lists: `query` is a case-insensitive substring of the name. */
 export class PartySearchQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ default: '' })
-  @IsOptional()
+  @Optional()
   @IsString({ message: 'query must be a string' })
   @MaxLength(100, { message: 'query must be at most 100 characters' })
   query?: string;

@@ -1,5 +1,6 @@
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { CHANNEL_ID_PATTERN, CHANNEL_ID_RULE } from '../../channel/dto/channel.dto.js';
+import { MessageIdField, Optional } from '../../common/validation/decorators.js';
 
 export class ChannelRefDto {
   @IsString({ message: 'channelId must be a string' })
@@ -8,25 +9,23 @@ export class ChannelRefDto {
 }
 
 export class EnterChannelDto extends ChannelRefDto {
-  @IsOptional()
+  @Optional()
   @IsString({ message: 'password must be a string' })
   @MaxLength(50, { message: 'password must be at most 50 characters' })
   password?: string;
 }
 
 export class ChannelHistoryDto extends ChannelRefDto {
-  @IsOptional()
-  @IsString({ message: 'messageId must be a message id string' })
-  @Matches(/^\d{1,20}$/, { message: 'messageId must be a message id (a decimal string)' })
+  @MessageIdField({ optional: true })
   messageId?: string;
 
-  @IsOptional()
+  @Optional()
   @IsInt({ message: 'prevSize must be an integer' })
   @Min(0, { message: 'prevSize must be between 0 and 50' })
   @Max(50, { message: 'prevSize must be between 0 and 50' })
   prevSize?: number;
 
-  @IsOptional()
+  @Optional()
   @IsInt({ message: 'nextSize must be an integer' })
   @Min(0, { message: 'nextSize must be between 0 and 50' })
   @Max(50, { message: 'nextSize must be between 0 and 50' })

@@ -1,6 +1,6 @@
-import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateBy } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsInt, IsString, Matches, Max, Min, MinLength, ValidateBy } from 'class-validator';
 import { CHANNEL_ID_PATTERN, CHANNEL_ID_RULE } from '../../channel/dto/channel.dto.js';
-import { PlayerIdField } from '../../common/validation/decorators.js';
+import { MessageIdField, Optional, PlayerIdField, isMessageId } from '../../common/validation/decorators.js';
 import { MAX_PLAYER_ID } from '../../player/player-identity.js';
 
 /** Longest extraData, in UTF-8 bytes (SPEC 4). The 200-character message limit is checked by the handlers (code 204). */
@@ -8,7 +8,6 @@ export const MAX_EXTRA_DATA_BYTES = 256;
 
 /** Any character that class-validator's length counts (it skips U+FE0E/U+FE0F variation selectors). */
 const COUNTED_CHARACTER = /[^\uFE0E\uFE0F]/;
-const MESSAGE_ID = /^\d{1,20}$/;
 
 function ExtraDataField() {
   return ValidateBy(
@@ -29,16 +28,14 @@ export class ChannelChatDto {
   @MinLength(1, { message: 'message must not be empty' })
   message: string;
 
-  @IsOptional()
+  @Optional()
   @ExtraDataField()
   extraData?: string;
 
-  @IsOptional()
-  @IsString({ message: 'replyMessageId must be a message id string' })
-  @Matches(MESSAGE_ID, { message: 'replyMessageId must be a message id (a decimal string)' })
+  @MessageIdField({ optional: true })
   replyMessageId?: string;
 
-  @IsOptional()
+  @Optional()
   @IsArray({ message: 'mentionedPlayerIds must be an array of player ids' })
   @ArrayMaxSize(100, { message: 'mentionedPlayerIds must list at most 100 players' })
   @IsInt({ each: true, message: 'mentionedPlayerIds must contain integers' })
@@ -56,7 +53,7 @@ export function fastChannelChatBody(plain: Record<string, unknown>): ChannelChat
   if (typeof channelId !== 'string' || !CHANNEL_ID_PATTERN.test(channelId)) return null;
   if (typeof message !== 'string' || !COUNTED_CHARACTER.test(message)) return null;
   if (extraData != null && (typeof extraData !== 'string' || Buffer.byteLength(extraData, 'utf8') > MAX_EXTRA_DATA_BYTES)) return null;
-  if (replyMessageId != null && (typeof replyMessageId !== 'string' || !MESSAGE_ID.test(replyMessageId))) return null;
+  if (replyMessageId != null && !isMessageId(replyMessageId)) return null;
   if (mentionedPlayerIds != null) {
     if (!Array.isArray(mentionedPlayerIds) || mentionedPlayerIds.length > 100) return null;
     for (const id of mentionedPlayerIds) if (typeof id !== 'number' || !Number.isInteger(id) || id < 1 || id > MAX_PLAYER_ID) return null;
@@ -64,9 +61,10 @@ export function fastChannelChatBody(plain: Record<string, unknown>): ChannelChat
   const dto = new ChannelChatDto();
   dto.channelId = channelId;
   dto.message = message;
-  if (extraData !== undefined) dto.extraData = extraData as string;
-  if (replyMessageId !== undefined) dto.replyMessageId = replyMessageId as string;
-  if (mentionedPlayerIds !== undefined) dto.mentionedPlayerIds = [...(mentionedPlayerIds as number[])];
+  // null means "not given", as in the DTO.
+  if (extraData != null) dto.extraData = extraData as string;
+  if (replyMessageId != null) dto.replyMessageId = replyMessageId;
+  if (mentionedPlayerIds != null) dto.mentionedPlayerIds = [...(mentionedPlayerIds as number[])];
   return dto;
 }
 
@@ -78,7 +76,7 @@ export class DirectChatDto {
   @MinLength(1, { message: 'message must not be empty' })
   message: string;
 
-  @IsOptional()
+  @Optional()
   @ExtraDataField()
   extraData?: string;
 }

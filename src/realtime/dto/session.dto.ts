@@ -1,4 +1,5 @@
-import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { Optional } from '../../common/validation/decorators.js';
 
 const LANGUAGE_CODE = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
 
@@ -10,7 +11,7 @@ export class ConnectDto {
   token: string;
 
   /** Language of the connection (notices with a langCode reach only matching connections). */
-  @IsOptional()
+  @Optional()
   @IsString({ message: 'languageCode must be a string' })
   @Matches(LANGUAGE_CODE, { message: 'languageCode must be a language code such as "en" or "zh-hans"' })
   languageCode?: string;
@@ -26,7 +27,7 @@ export function fastConnectBody(plain: Record<string, unknown>): ConnectDto | nu
   if (languageCode != null && (typeof languageCode !== 'string' || !LANGUAGE_CODE.test(languageCode))) return null;
   const dto = new ConnectDto();
   dto.token = token;
-  if (languageCode !== undefined) dto.languageCode = languageCode as string;
+  if (languageCode != null) dto.languageCode = languageCode as string;
   return dto;
 }
 

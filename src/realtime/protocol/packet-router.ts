@@ -2,7 +2,9 @@ import { Logger } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { DomainError, ErrorCode } from '../../common/errors/domain-error.js';
+import { unavailableError } from '../../common/errors/error-bodies.js';
 import { describeValidationErrors } from '../../common/errors/validation.js';
+import { inspectJson } from '../../common/validation/json-guard.js';
 import { MAX_PENDING_PACKETS, type Session } from '../session/session.js';
 import { PACKET_HANDLER, type PacketHandler, type PacketHandlerOptions } from './packet-handler.js';
 import { type CorrelationId, errorFrame, okFrame, tooManyFrame } from './response.js';
@@ -55,10 +57,11 @@ export class PacketRouter {
       return;
     }
     const { packetType, correlationId: rawId, body } = packet as { packetType?: unknown; correlationId?: unknown; body?: unknown };
-    const correlationId: CorrelationId = typeof rawId === 'string' || typeof rawId === 'number' ? rawId : null;
+    // Echoed as sent (a string, a number or null); absent or of another type: the response has none.
+    const correlationId: CorrelationId = typeof rawId === 'string' || typeof rawId === 'number' || rawId === null ? rawId : undefined;
     const type = typeof packetType === 'string' ? packetType : 'UNKNOWN';
     if (session.pending >= MAX_PENDING_PACKETS) {
-      session.send(tooManyFrame(type, correlationId));
+      session.respond(tooManyFrame(type, correlationId));
       return;
     }
     session.enqueue(() => this.run(session, type, correlationId, typeof packetType === 'string', body));
@@ -68,19 +71,21 @@ export class PacketRouter {
     if (session.closing) return;
     const route = this.routes.get(type);
     if (!session.identity && !route?.options.opensSession) {
-      // Hive: anything but CONNECT/RECONNECT first gets an error and the socket is closed.
-      session.send(errorFrame(type, correlationId, new DomainError(ErrorCode.InvalidToken, 'the first packet must be CONNECT or RECONNECT')));
+      // Anything but CONNECT/RECONNECT first (PING included) gets RESPONSE_<TYPE> 401/101, then the close.
+      const error = new DomainError(ErrorCode.InvalidToken, 'the first packet must be CONNECT or RECONNECT');
+      session.respond(errorFrame(type, correlationId, error, undefined, `RESPONSE_${type}`));
       session.close(1008, 'not connected');
       return;
     }
+    session.holdPushes();
     try {
       if (!typed) throw new DomainError(ErrorCode.Validation, 'packetType must be a string');
       if (!route) throw new DomainError(ErrorCode.Validation, `packetType ${type} is not supported`);
       const result = await route.handler.handle(session, this.validate(route.options, body));
-      session.send(okFrame(type, correlationId, result ?? {}));
+      session.respond(okFrame(type, correlationId, result ?? {}));
     } catch (err) {
-      const error = err instanceof DomainError ? err : this.unexpected(type, err);
-      session.send(errorFrame(type, correlationId, error));
+      const error = err instanceof DomainError ? err : (unavailableError(err) ?? this.unexpected(type, err));
+      session.respond(errorFrame(type, correlationId, error));
       if (route?.options.opensSession && !session.identity) session.close(1008, 'authentication failed');
     }
   }
@@ -89,6 +94,8 @@ export class PacketRouter {
     if (!options.body) return undefined;
     const plain = body ?? {};
     if (typeof plain !== 'object' || Array.isArray(plain)) throw new DomainError(ErrorCode.Validation, 'body must be an object');
+    const problem = inspectJson(plain, 'body');
+    if (problem) throw new DomainError(ErrorCode.Validation, problem);
     const fast = options.fastBody?.(plain as Record<string, unknown>);
     if (fast) return fast;
     const instance = plainToInstance(options.body, plain);

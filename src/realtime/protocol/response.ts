@@ -1,9 +1,10 @@
 import { DomainError, ErrorCode } from '../../common/errors/domain-error.js';
 import { HIVE_CODES } from '../../common/errors/error-tables.js';
 
-export type CorrelationId = string | number | null;
+/** The request's correlationId, echoed in its response; undefined = the request had none, so neither has the response. */
+export type CorrelationId = string | number | null | undefined;
 
-/** `RESPONSE_<TYPE>` (PONG for PING) with the request's correlationId. */
+/** `RESPONSE_<TYPE>` (PONG for a PING of a connected session). */
 export function responseType(packetType: string): string {
   return packetType === 'PING' ? 'PONG' : `RESPONSE_${packetType}`;
 }
@@ -12,11 +13,21 @@ export function okFrame(packetType: string, correlationId: CorrelationId, body: 
   return JSON.stringify({ packetType: responseType(packetType), correlationId, status: 200, message: 'OK', body });
 }
 
-/** A failure: HTTP-like status, the precise message, and the Hive result code in body.code. */
-export function errorFrame(packetType: string, correlationId: CorrelationId, error: DomainError, statusOverride?: number): string {
+/**
+ * A failure: HTTP-like status, the precise message, and the Hive result code in body.code.
+ * `type` is the response's packetType when it is not the usual one (a PING before CONNECT is
+ * answered RESPONSE_PING, not PONG).
+ */
+export function errorFrame(
+  packetType: string,
+  correlationId: CorrelationId,
+  error: DomainError,
+  statusOverride?: number,
+  type = responseType(packetType),
+): string {
   const [tableStatus, code] = HIVE_CODES[error.code];
   const status = statusOverride ?? tableStatus;
-  return JSON.stringify({ packetType: responseType(packetType), correlationId, status, message: error.message, body: { code } });
+  return JSON.stringify({ packetType: type, correlationId, status, message: error.message, body: { code } });
 }
 
 /** Too many requests waiting on one connection: status 429, code 108 (busy). */

@@ -26,6 +26,12 @@ export class Session {
   /** Packets of this connection run one after another, so replies and messages keep their order. */
   private queue: Promise<void> = Promise.resolve();
   pending = 0;
+  /**
+   * Pushes sent while a request of this connection is being handled wait here until its response
+   * is out, so a client always reads the response before the pushes its own request caused
+   * (RESPONSE_ENTER_CHANNEL before NOTIFY_ENTER_CHANNEL about itself). Null: nothing is held.
+   */
+  private held: Frame[] | null = null;
 
   constructor(readonly socket: WebSocket) {}
 
@@ -39,7 +45,30 @@ export class Session {
     return this.identity;
   }
 
+  /** A push (or any frame that may wait behind the response of the request being handled). */
   send(frame: Frame): void {
+    if (this.held) this.held.push(frame);
+    else this.write(frame);
+  }
+
+  /** From now until respond(), pushes wait (see `held`). */
+  holdPushes(): void {
+    this.held ??= [];
+  }
+
+  /** Sends a response at once, then the pushes held while its request was handled. */
+  respond(frame: Frame): void {
+    this.write(frame);
+    this.flush();
+  }
+
+  private flush(): void {
+    const held = this.held;
+    this.held = null;
+    if (held) for (const frame of held) this.write(frame);
+  }
+
+  private write(frame: Frame): void {
     if (this.socket.readyState === OPEN) this.socket.send(frame, TEXT);
   }
 
@@ -52,7 +81,8 @@ export class Session {
   disconnect(reason: DisconnectReason): void {
     if (this.closing) return;
     this.closing = true;
-    this.send(notifyFrame('NOTIFY_DISCONNECT', { reason }));
+    this.flush();
+    this.write(notifyFrame('NOTIFY_DISCONNECT', { reason }));
     this.socket.close(reason === 'idle' || reason === 'duplicated' ? 1000 : 1008, reason);
   }
 
@@ -60,6 +90,7 @@ export class Session {
   close(code: number, reason: string): void {
     if (this.closing) return;
     this.closing = true;
+    this.flush();
     this.socket.close(code, reason);
   }
 }
