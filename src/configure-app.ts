@@ -2,12 +2,13 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { gamePrefixMiddleware } from './common/http/game-prefix.middleware.js';
 import { requestIdMiddleware } from './common/http/request-id.middleware.js';
+import { AppConfig } from './infra/config/app-config.js';
 import { HiveWsAdapter } from './realtime/hive-ws.adapter.js';
 
 /** Everything main.ts and the e2e tests both apply to the app beyond its modules. */
 export function configureApp(app: INestApplication): INestApplication {
   app.use(requestIdMiddleware);
-  app.use(gamePrefixMiddleware);
+  app.use(gamePrefixMiddleware(app.get(AppConfig).settings.gameClientIds));
   // The WebSocket gateway at /ws speaks Hive packet framing (see src/realtime).
   app.useWebSocketAdapter(new HiveWsAdapter(app));
   const document = SwaggerModule.createDocument(
