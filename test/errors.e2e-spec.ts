@@ -23,7 +23,7 @@ describe('configuration and unexpected errors (SPEC 1, 2.1, 3.1)', () => {
 
   it('refuses guest logins when ALLOW_GUESTS=false', async () => {
     const res = await request(t.url).post('/api/auth/guest').send({ device_id: 'dev-A' }).expect(403);
-    expect(res.body).toEqual({ msg: 'permission denied', status: false, detail: 'guest login is disabled (ALLOW_GUESTS=false)' });
+    expect(res.body).toEqual({ msg: 'permission denied', status: false, detail: 'guest login is disabled (ALLOW_GUESTS=false)', message: 'permission denied' });
   });
 
   it('issues tokens that live TOKEN_TTL seconds', async () => {
@@ -40,7 +40,7 @@ describe('configuration and unexpected errors (SPEC 1, 2.1, 3.1)', () => {
     jest.spyOn(t.app.get(PlayerService), 'get').mockRejectedValueOnce(new Error('connection to 10.0.0.7 refused: secret internals'));
     const res = await request(t.url).get('/api/table/services/users').set('Authorization', `Bearer ${token}`).set('X-Request-Id', 'req-42').expect(500);
     expect(res.headers['x-request-id']).toBe('req-42');
-    expect(res.body).toEqual({ msg: 'invalid response', status: false, detail: 'internal error (request id req-42)' });
+    expect(res.body).toEqual({ msg: 'invalid response', status: false, detail: 'internal error (request id req-42)', message: 'invalid response' });
     expect(JSON.stringify(res.body)).not.toContain('secret');
   });
 

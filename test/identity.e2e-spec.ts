@@ -77,7 +77,7 @@ describe('identity: tokens, guest login, users (SPEC 1, 2.4)', () => {
       const g = await request(t.url).post('/game/2/api/auth/guest').send({ device_id: 'dev-C' }).expect(200);
       await request(t.url).get('/game/2/api/table/services/users').set('Authorization', `bearer ${g.body.token}`).expect(200);
       const res = await request(t.url).get('/game/1/api/table/services/users').set('Authorization', `Bearer ${g.body.token}`).expect(403);
-      expect(res.body).toEqual({ msg: 'permission denied', status: false, detail: 'the token belongs to game 2, not game 1' });
+      expect(res.body).toEqual({ msg: 'permission denied', status: false, detail: 'the token belongs to game 2, not game 1', message: 'permission denied' });
       await request(t.url).post('/game/9/api/auth/guest').send({}).expect(404);
     });
 
@@ -86,9 +86,9 @@ describe('identity: tokens, guest login, users (SPEC 1, 2.4)', () => {
       const res = await request(t.url).post('/api/auth/login').send({ token: g.body.token }).expect(200);
       expect(res.body.user.id).toBe(g.body.user.id);
       const bad = await request(t.url).post('/api/auth/login').send({ token: 'garbage' }).expect(401);
-      expect(bad.body).toEqual({ msg: 'invalid token', status: false, detail: expect.any(String) });
+      expect(bad.body).toEqual({ msg: 'invalid token', status: false, detail: expect.any(String), message: 'invalid token' });
       const missing = await request(t.url).post('/api/auth/login').send({}).expect(400);
-      expect(missing.body).toEqual({ msg: 'payload is not valid', status: false, detail: 'token must be a string' });
+      expect(missing.body).toEqual({ msg: 'payload is not valid', status: false, detail: 'token must be a string', message: 'payload is not valid' });
     });
   });
 
@@ -96,7 +96,7 @@ describe('identity: tokens, guest login, users (SPEC 1, 2.4)', () => {
     it('answers 401 without, with a malformed, an expired or a foreign-secret token', async () => {
       for (const path of ['/api/table/services/users', '/api/table/services/users/me', '/api/table/services/users/1']) {
         const res = await request(t.url).get(path).expect(401);
-        expect(res.body).toEqual({ msg: 'invalid token', status: false, detail: expect.any(String) });
+        expect(res.body).toEqual({ msg: 'invalid token', status: false, detail: expect.any(String), message: 'invalid token' });
       }
       await request(t.url).put('/api/table/services/users').send({ name: 'x' }).expect(401);
       const jwt = new JwtService({});
@@ -114,20 +114,20 @@ describe('identity: tokens, guest login, users (SPEC 1, 2.4)', () => {
       expect((await me.get('/api/table/services/users/me').expect(200)).body.row.id).toBe(7);
       expect((await me.get('/api/table/services/users/8').expect(200)).body.row.name).toBe('player-8');
       const missing = await me.get('/api/table/services/users/999').expect(404);
-      expect(missing.body).toEqual({ msg: 'user notfound', status: false, detail: 'user 999 does not exist in game 1' });
+      expect(missing.body).toEqual({ msg: 'user notfound', status: false, detail: 'user 999 does not exist in game 1', message: 'user notfound' });
       const unity = await me.put('/api/table/services/users').send({ data: { name: 'Wrapped', username: 'w' } }).expect(200);
       expect(unity.body.row).toMatchObject({ name: 'Wrapped', username: 'w' });
       const ts = await me.put('/api/table/services/users').send({ name: 'Bare' }).expect(200);
       expect(ts.body.row).toMatchObject({ name: 'Bare', username: 'w' });
       const long = await me.put('/api/table/services/users').send({ name: 'x'.repeat(101) }).expect(400);
-      expect(long.body).toEqual({ msg: 'payload is not valid', status: false, detail: 'name must be 0-100 characters' });
+      expect(long.body).toEqual({ msg: 'payload is not valid', status: false, detail: 'name must be 0-100 characters', message: 'payload is not valid' });
     });
 
     it('refuses a banned player everywhere', async () => {
       const token = await playerToken(t, 9);
       await request(t.url).put('/api/v1/games/1/users/9/ban').set('Authorization', `Bearer ${SERVER_KEY}`).send({ banned: true }).expect(200);
       const res = await asPlayer(t, token).get('/api/table/services/users').expect(401);
-      expect(res.body).toEqual({ msg: 'invalid token', status: false, detail: 'player 9 is banned' });
+      expect(res.body).toEqual({ msg: 'invalid token', status: false, detail: 'player 9 is banned', message: 'invalid token' });
       const again = await request(t.url).post('/api/v1/games/1/users/token').set('Authorization', `Bearer ${SERVER_KEY}`).send({ playerId: 9 }).expect(403);
       expect(again.body.code).toBe(102);
       await request(t.url).post('/api/auth/login').send({ token }).expect(401);

@@ -53,7 +53,7 @@ describe('parties: capacity under concurrency', () => {
       const full = results.filter((r) => r.status === 409);
       expect(ok).toHaveLength(9);
       expect(full).toHaveLength(191);
-      for (const r of full) expect(r.body).toEqual({ msg: 'party is full', status: false, detail: `party ${party.id} is full (10/10 members)` });
+      for (const r of full) expect(r.body).toEqual({ msg: 'party is full', status: false, detail: `party ${party.id} is full (10/10 members)`, message: 'party is full' });
       expect(await counts(party.id)).toEqual({ accepted: 10, waiting: 0, member_count: 10 });
       expect(await t.app.get(ChannelService).memberIds(1, `party:${party.id}:general`)).toHaveLength(10);
     }

@@ -103,6 +103,6 @@ describe('parties: the DynamicPixels TypeScript SDK request sequence', () => {
   it('a refused call answers {msg, status: false} with the strings the SDKs map', async () => {
     const a = await loginAsGuest('device-E');
     const res = await sdk(a.token).get(`${P}/123456`).expect(404);
-    expect(res.body).toEqual({ msg: 'party notfound', status: false, detail: expect.any(String) });
+    expect(res.body).toEqual({ msg: 'party notfound', status: false, detail: expect.any(String), message: 'party notfound' });
   });
 });

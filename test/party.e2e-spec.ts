@@ -43,7 +43,7 @@ describe('parties: DynamicPixels Party Web API (SPEC 2)', () => {
   /** Settles after every already-queued event handler ran (handlers run as microtasks after commit). */
   const flush = () => new Promise((resolve) => setImmediate(resolve));
 
-  const dpError = (msg: string, detail: unknown = expect.any(String)) => ({ msg, status: false, detail });
+  const dpError = (msg: string, detail: unknown = expect.any(String)) => ({ msg, status: false, detail, message: msg });
 
   describe('no credentials → 401 invalid token on every endpoint', () => {
     const routes: [string, string][] = [

@@ -4,7 +4,6 @@ import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import type { GamePrefixedRequest } from '../common/http/game-prefix.middleware.js';
 import { AppConfig } from '../infra/config/app-config.js';
 import { GuestLoginDto, LoginResponseDto, TokenLoginDto, mapUser } from './dto/player.dto.js';
-import { parseGameIndex } from './game-index.js';
 import type { Player } from './player.entity.js';
 import { PlayerService } from './player.service.js';
 import { TokenService } from './token.service.js';
@@ -38,8 +37,8 @@ export class AuthController {
   @ApiOkResponse({ type: LoginResponseDto })
   async login(@Body() body: TokenLoginDto, @Req() request: GamePrefixedRequest): Promise<LoginResponseDto> {
     const identity = this.tokens.verify(body.token);
-    if (request.gamePrefix !== undefined && this.gameOf(request) !== identity.gameIndex) {
-      throw new DomainError(ErrorCode.Forbidden, `the token belongs to game ${identity.gameIndex}, not game ${request.gamePrefix}`);
+    if (request.prefixGame !== undefined && this.gameOf(request) !== identity.gameIndex) {
+      throw new DomainError(ErrorCode.Forbidden, `the token belongs to game ${identity.gameIndex}, not game ${request.prefixGame}`);
     }
     await this.players.assertNotBanned(identity);
     const player = await this.players.find(identity.gameIndex, identity.playerId);
@@ -47,11 +46,11 @@ export class AuthController {
     return this.loginResponse(await this.players.touchLogin(identity.gameIndex, identity.playerId));
   }
 
+  /** The path's game (`/game/{gameIndex or clientId}`), else the default one; it must be served. */
   private gameOf(request: GamePrefixedRequest): number {
-    const gameIndex =
-      request.gamePrefix === undefined ? this.config.settings.defaultGameIndex : parseGameIndex(request.gamePrefix, '/game/{gameIndex}');
+    const gameIndex = request.prefixGame ?? this.config.settings.defaultGameIndex;
     if (!this.config.settings.serverKeys.has(gameIndex)) {
-      throw new DomainError(ErrorCode.NotFound, `game ${gameIndex} is not configured on this server (SERVER_KEYS)`);
+      throw new DomainError(ErrorCode.GameNotFound, `game ${gameIndex} is not configured on this server (SERVER_KEYS)`);
     }
     return gameIndex;
   }

@@ -2,7 +2,6 @@ import { type CanActivate, type ExecutionContext, Injectable, createParamDecorat
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import type { GamePrefixedRequest } from '../common/http/game-prefix.middleware.js';
 import { bearerOf } from './bearer.js';
-import { parseGameIndex } from './game-index.js';
 import type { PlayerIdentity } from './player-identity.js';
 import { PlayerService } from './player.service.js';
 import { TokenService } from './token.service.js';
@@ -22,8 +21,8 @@ export class PlayerTokenGuard implements CanActivate {
     const token = bearerOf(request.headers.authorization);
     if (!token) throw new DomainError(ErrorCode.InvalidToken, 'Authorization header must be "Bearer <player token>"');
     const identity = this.tokens.verify(token);
-    if (request.gamePrefix !== undefined && parseGameIndex(request.gamePrefix, '/game/{gameIndex}') !== identity.gameIndex) {
-      throw new DomainError(ErrorCode.Forbidden, `the token belongs to game ${identity.gameIndex}, not game ${request.gamePrefix}`);
+    if (request.prefixGame !== undefined && request.prefixGame !== identity.gameIndex) {
+      throw new DomainError(ErrorCode.Forbidden, `the token belongs to game ${identity.gameIndex}, not game ${request.prefixGame}`);
     }
     await this.players.assertNotBanned(identity);
     request.player = identity;

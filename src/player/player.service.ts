@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
+import { containsPattern } from '../infra/database/like.js';
 import { Player } from './player.entity.js';
 import type { PlayerIdentity } from './player-identity.js';
 
@@ -22,6 +23,17 @@ const PROFILE_COLUMNS: Record<keyof ProfileFields, string> = {
   tags: 'tags',
   isTester: 'is_tester',
 };
+
+/** What `POST /users/find` matches: `id` exactly, the text fields as case-insensitive substrings. */
+export interface UserSearch {
+  id?: number;
+  name?: string;
+  username?: string;
+  label?: string;
+  tags?: string;
+}
+
+const SEARCH_TEXT_FIELDS = ['name', 'username', 'label', 'tags'] as const;
 
 /** How long a ban check may be served from memory (token guard hot path). */
 const BAN_CACHE_MS = 2_000;
@@ -52,6 +64,29 @@ export class PlayerService {
       .where('p.game_index = :gameIndex AND p.id = ANY(:ids)', { gameIndex, ids })
       .getMany();
     return new Map(rows.map((p) => [p.id, p]));
+  }
+
+  /** Players of one game matching every given field, newest first, with the count of all matches. */
+  async search(
+    gameIndex: number,
+    search: UserSearch,
+    page: { skip: number; limit: number },
+  ): Promise<{ list: Player[]; totalCount: number }> {
+    if ((['id', ...SEARCH_TEXT_FIELDS] as const).every((field) => search[field] === undefined)) {
+      throw new DomainError(ErrorCode.Validation, 'query must give at least one of id, name, username, label, tags');
+    }
+    const qb = this.players.createQueryBuilder('p').where('p.gameIndex = :gameIndex', { gameIndex });
+    if (search.id !== undefined) qb.andWhere('p.id = :id', { id: search.id });
+    for (const field of SEARCH_TEXT_FIELDS) {
+      const text = search[field];
+      if (text !== undefined) qb.andWhere(`p.${field} ILIKE :${field} ESCAPE '\\'`, { [field]: containsPattern(text) });
+    }
+    const newestFirst = qb.clone().orderBy('p.createdAt', 'DESC').addOrderBy('p.id', 'DESC');
+    const [list, totalCount] = await Promise.all([
+      page.limit === 0 ? Promise.resolve([]) : newestFirst.offset(page.skip).limit(page.limit).getMany(),
+      qb.getCount(),
+    ]);
+    return { list, totalCount };
   }
 
   /** A game server vouches for this player: create or refresh the profile (SPEC 1, token issue). */

@@ -1,13 +1,16 @@
-import { Body, Controller, Get, Param, Put, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsOptional, ValidateNested } from 'class-validator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
-import { ProfileEditFieldsDto, UserRowDto, mapUser } from './dto/player.dto.js';
+import { FindUsersDto, ProfileEditFieldsDto, UserListDto, UserRowDto, mapUser } from './dto/player.dto.js';
 import { CurrentPlayer, PlayerTokenGuard } from './player-token.guard.js';
 import type { PlayerIdentity } from './player-identity.js';
-import { PlayerService } from './player.service.js';
+import { PlayerService, type UserSearch } from './player.service.js';
+
+const DEFAULT_LIMIT = 50;
+const MAX_LIMIT = 100;
 
 /** `PUT /users`: Unity wraps the fields in `data`, the TS SDK sends them bare. */
 export class EditUserDto extends ProfileEditFieldsDto {
@@ -36,6 +39,25 @@ export class UsersController {
   @ApiOkResponse({ type: UserRowDto })
   async me(@CurrentPlayer() me: PlayerIdentity): Promise<UserRowDto> {
     return this.current(me);
+  }
+
+  /** The TS SDK's FindUsers: users of the caller's game matching every field of `query`. */
+  @Post('find')
+  @HttpCode(200)
+  @ApiOkResponse({ type: UserListDto })
+  async find(@CurrentPlayer() me: PlayerIdentity, @Body() body: FindUsersDto): Promise<UserListDto> {
+    const q = body.query ?? {};
+    // null means absent, like a field left out.
+    const search: UserSearch = {
+      id: q.id ?? undefined,
+      name: q.name ?? undefined,
+      username: q.username ?? undefined,
+      label: q.label ?? undefined,
+      tags: q.tags ?? undefined,
+    };
+    const page = { skip: body.skip ?? 0, limit: Math.min(body.limit ?? DEFAULT_LIMIT, MAX_LIMIT) };
+    const { list, totalCount } = await this.players.search(me.gameIndex, search, page);
+    return { list: list.map(mapUser), totalCount };
   }
 
   @Get(':id')

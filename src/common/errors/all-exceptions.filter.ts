@@ -8,7 +8,7 @@ import { dpErrorReply, hiveErrorReply, plainErrorReply, toDomainError } from './
 
 /**
  * The one place HTTP errors are shaped. Hive paths answer `{code, message, data}`, DynamicPixels
- * paths `{msg, status: false, detail}`; anything unexpected is logged with the request id and
+ * paths `{msg, status: false, detail, message}`; anything unexpected is logged with the request id and
  * answered 500 without internals.
  */
 @Catch()

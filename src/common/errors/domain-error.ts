@@ -10,6 +10,8 @@ export enum ErrorCode {
   MethodNotAllowed = 'METHOD_NOT_ALLOWED',
   Internal = 'INTERNAL',
   Busy = 'BUSY',
+  /** A `/game/{clientId}` prefix naming no game of this server. */
+  GameNotFound = 'GAME_NOT_FOUND',
   // Hive chat
   ChannelIdDuplicate = 'CHANNEL_ID_DUPLICATE',
   ChannelNotFound = 'CHANNEL_NOT_FOUND',

@@ -17,7 +17,11 @@ describe('error shapes', () => {
     expect(hiveErrorReply(error)).toEqual({ status: 400, body: { code: 202, message: 'channel c1 is full (2 of 2)', data: null } });
     expect(dpErrorReply(new DomainError(ErrorCode.PartyNotFound, 'party 9 does not exist'))).toEqual({
       status: 404,
-      body: { msg: 'party notfound', status: false, detail: 'party 9 does not exist' },
+      body: { msg: 'party notfound', status: false, detail: 'party 9 does not exist', message: 'party notfound' },
+    });
+    expect(dpErrorReply(new DomainError(ErrorCode.GameNotFound, 'no game has the client id "x"'))).toEqual({
+      status: 404,
+      body: { msg: 'game notfound', status: false, detail: 'no game has the client id "x"', message: 'game notfound' },
     });
   });
 

@@ -82,9 +82,13 @@ export function hiveErrorReply(error: DomainError): ErrorReply {
   return { status, body: { code, message: error.message, data: null } };
 }
 
+/**
+ * `{msg, status: false, detail, message}`: Unity and Unreal read `msg`, the TypeScript SDK reads
+ * `message`, so both carry the same text.
+ */
 export function dpErrorReply(error: DomainError): ErrorReply {
   const [status, msg] = DP_MESSAGES[error.code];
-  return { status, body: { msg, status: false, detail: error.message } };
+  return { status, body: { msg, status: false, detail: error.message, message: msg } };
 }
 
 export function plainErrorReply(error: DomainError): ErrorReply {

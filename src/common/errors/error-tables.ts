@@ -9,6 +9,7 @@ export const HIVE_CODES: Record<ErrorCode, readonly [number, number]> = {
   [ErrorCode.MethodNotAllowed]: [405, 104],
   [ErrorCode.Internal]: [500, 105],
   [ErrorCode.Busy]: [503, 108],
+  [ErrorCode.GameNotFound]: [404, 103],
   [ErrorCode.ChannelIdDuplicate]: [400, 200],
   [ErrorCode.ChannelNotFound]: [400, 201],
   [ErrorCode.ChannelFull]: [400, 202],
@@ -36,7 +37,7 @@ export const HIVE_CODES: Record<ErrorCode, readonly [number, number]> = {
 /** Hive's fixed `message` of a success. */
 export const HIVE_SUCCESS_MESSAGE = 'Success.';
 
-/** DynamicPixels `{msg, status: false, detail}`: [HTTP status, msg string the SDKs recognise] (SPEC 2.1). */
+/** DynamicPixels `{msg, status: false, detail, message}`: [HTTP status, msg string the SDKs recognise]. */
 export const DP_MESSAGES: Record<ErrorCode, readonly [number, string]> = {
   [ErrorCode.Validation]: [400, 'payload is not valid'],
   [ErrorCode.InvalidToken]: [401, 'invalid token'],
@@ -45,6 +46,7 @@ export const DP_MESSAGES: Record<ErrorCode, readonly [number, string]> = {
   [ErrorCode.MethodNotAllowed]: [405, 'payload is not valid'],
   [ErrorCode.Internal]: [500, 'invalid response'],
   [ErrorCode.Busy]: [503, 'service unavailable'],
+  [ErrorCode.GameNotFound]: [404, 'game notfound'],
   [ErrorCode.ChannelIdDuplicate]: [409, 'payload is not valid'],
   [ErrorCode.ChannelNotFound]: [404, 'row notfound'],
   [ErrorCode.ChannelFull]: [409, 'party is full'],

@@ -13,6 +13,8 @@ export interface AppSettings {
   jwtSecret: string;
   tokenTtlSeconds: number;
   serverKeys: Map<number, string>;
+  /** Client ids the hosted SDKs put in `/game/{clientId}/api/...`, each naming a game. */
+  gameClientIds: Map<string, number>;
   defaultGameIndex: number;
   allowGuests: boolean;
   purgeIntervalSeconds: number;
@@ -89,6 +91,31 @@ export function parseServerKeys(text: string): Map<number, string> {
   return keys;
 }
 
+/**
+ * `GAME_CLIENT_IDS=im49q2:1,abc123:2` → Map{im49q2 → 1, abc123 → 2}. An id is 1-64 letters and
+ * digits with at least one letter (an all-digit prefix is read as a game index), compared exactly.
+ */
+export function parseGameClientIds(text: string): Map<string, number> {
+  const ids = new Map<string, number>();
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const match = /^([^:]*):(.*)$/.exec(part);
+    if (!match) throw new ConfigError(`GAME_CLIENT_IDS entry "${part}" must be clientId:gameIndex`);
+    const [clientId, game] = [match[1].trim(), match[2].trim()];
+    if (!/^[A-Za-z0-9]{1,64}$/.test(clientId)) {
+      throw new ConfigError(`GAME_CLIENT_IDS client id "${clientId}" must be 1-64 letters and digits`);
+    }
+    if (/^\d+$/.test(clientId)) {
+      throw new ConfigError(`GAME_CLIENT_IDS client id "${clientId}" must contain a letter (an all-digit prefix is a game index)`);
+    }
+    if (!/^\d{1,10}$/.test(game) || Number(game) < 1 || Number(game) > 2_147_483_647) {
+      throw new ConfigError(`GAME_CLIENT_IDS game of "${clientId}" must be a positive integer, got "${game}"`);
+    }
+    if (ids.has(clientId)) throw new ConfigError(`GAME_CLIENT_IDS lists client id "${clientId}" twice`);
+    ids.set(clientId, Number(game));
+  }
+  return ids;
+}
+
 /** Parses and checks the environment; a bad value throws an error that names the variable. */
 export function parseSettings(env: Record<string, unknown>): AppSettings {
   const jwtSecret = str(env, 'JWT_SECRET');
@@ -96,6 +123,14 @@ export function parseSettings(env: Record<string, unknown>): AppSettings {
   if (jwtSecret !== null && jwtSecret.length < 16) throw new ConfigError('JWT_SECRET must be at least 16 characters');
   const defaultGameIndex = int(env, 'DEFAULT_GAME_INDEX', 1, 1, 2_147_483_647);
   const port = int(env, 'PORT', 3000, 0, 65535);
+  const keys = serverKeys === null ? new Map([[defaultGameIndex, DEV_SERVER_KEY]]) : parseServerKeys(serverKeys);
+  const clientIds = parseGameClientIds(str(env, 'GAME_CLIENT_IDS') ?? '');
+  for (const [clientId, game] of clientIds) {
+    // A client id of a game this server does not serve could only ever answer errors.
+    if (!keys.has(game)) {
+      throw new ConfigError(`GAME_CLIENT_IDS maps "${clientId}" to game ${game}, which is not among the games served (SERVER_KEYS)`);
+    }
+  }
   return {
     nodeEnv: str(env, 'NODE_ENV') ?? 'development',
     port,
@@ -106,7 +141,8 @@ export function parseSettings(env: Record<string, unknown>): AppSettings {
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     jwtSecret: jwtSecret ?? DEV_JWT_SECRET,
     tokenTtlSeconds: int(env, 'TOKEN_TTL', 86_400, 1, 31_536_000),
-    serverKeys: serverKeys === null ? new Map([[defaultGameIndex, DEV_SERVER_KEY]]) : parseServerKeys(serverKeys),
+    serverKeys: keys,
+    gameClientIds: clientIds,
     defaultGameIndex,
     allowGuests: bool(env, 'ALLOW_GUESTS', true),
     purgeIntervalSeconds: int(env, 'PURGE_INTERVAL', 60, 0, 86_400),

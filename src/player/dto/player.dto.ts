@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
-import { BoolField, PlayerIdField, TextField } from '../../common/validation/decorators.js';
+import { Transform, Type } from 'class-transformer';
+import { IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { BoolField, IntField, PlayerIdField, TextField } from '../../common/validation/decorators.js';
 import type { Player } from '../player.entity.js';
 
 /** `POST /api/v1/games/{gameIndex}/users/token` (server key). */
@@ -50,6 +51,33 @@ export class ProfileEditFieldsDto {
   @TextField(0, 100, { optional: true }) name?: string;
   @TextField(0, 500, { optional: true }) image?: string;
   @TextField(0, 100, { optional: true }) username?: string;
+}
+
+/** The TS SDK builds the query from a Map<string, string>, so an id may come as decimal text. */
+const idFromText = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : value);
+
+/** `query` of `POST /users/find`: every given field must match; null counts as absent. */
+export class FindUsersQueryDto {
+  @Transform(idFromText)
+  @PlayerIdField({ optional: true, description: 'exact user id (a number or decimal text)' })
+  id?: number | null;
+  @TextField(1, 100, { optional: true, description: 'case-insensitive substring' }) name?: string | null;
+  @TextField(1, 100, { optional: true, description: 'case-insensitive substring' }) username?: string | null;
+  @TextField(1, 100, { optional: true, description: 'case-insensitive substring' }) label?: string | null;
+  @TextField(1, 500, { optional: true, description: 'case-insensitive substring of the tags text' }) tags?: string | null;
+}
+
+/** `POST /api/table/services/users/find` body, as the TS SDK's FindUsers sends it (`{query}`), plus paging. */
+export class FindUsersDto {
+  @ApiPropertyOptional({ type: FindUsersQueryDto, description: 'at least one field' })
+  @IsOptional()
+  @IsObject({ message: 'query must be an object' })
+  @ValidateNested()
+  @Type(() => FindUsersQueryDto)
+  query?: FindUsersQueryDto | null;
+
+  @IntField(0, 2_147_483_647, { optional: true, description: 'default 0' }) skip?: number | null;
+  @IntField(0, 2_147_483_647, { optional: true, description: 'default 50; above 100 is served as 100' }) limit?: number | null;
 }
 
 /** DynamicPixels user object (`row` of the users endpoints, `user` of logins). */
@@ -120,4 +148,9 @@ export class LoginResponseDto {
 
 export class UserRowDto {
   @ApiProperty({ type: UserDto }) row: UserDto;
+}
+
+export class UserListDto {
+  @ApiProperty({ type: [UserDto] }) list: UserDto[];
+  @ApiProperty() totalCount: number;
 }
