@@ -24,6 +24,7 @@ import { ChannelAudienceSource } from './listeners/channel-audience.js';
 import { ChannelEventsListener } from './listeners/channel-events.listener.js';
 import { NoticeEventsListener } from './listeners/notice-events.listener.js';
 import { PartyEventsListener } from './listeners/party-events.listener.js';
+import { PlayerEventsListener } from './listeners/player-events.listener.js';
 import type { PacketHandler } from './protocol/packet-handler.js';
 import { PacketRouter } from './protocol/packet-router.js';
 import { RealtimeGateway } from './realtime.gateway.js';
@@ -70,6 +71,7 @@ const PACKET_HANDLERS = [
     ChannelEventsListener,
     NoticeEventsListener,
     PartyEventsListener,
+    PlayerEventsListener,
     ChannelAudienceSource,
     ...PACKET_HANDLERS,
     {
