@@ -34,7 +34,7 @@ import { ReconnectMemory } from './session/reconnect-memory.js';
 import { SessionLifecycle } from './session/session-lifecycle.service.js';
 import { SessionRegistry } from './session/session-registry.js';
 
-/** Every client packet type of SPEC 4 has one handler here (each in its own file). */
+/** Every client packet type of the protocol has one handler here (each in its own file). */
 const PACKET_HANDLERS = [
   ConnectHandler,
   ReconnectHandler,
@@ -50,7 +50,7 @@ const PACKET_HANDLERS = [
   GetPresenceHandler,
 ];
 
-/** The WebSocket gateway (SPEC 4): sessions, chat delivery, presence, multi-instance fan-out. */
+/** The WebSocket gateway: sessions, chat delivery, presence, multi-instance fan-out. */
 @Module({
   imports: [ChannelModule],
   providers: [
