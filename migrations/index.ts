@@ -1,9 +1,10 @@
 import { Players1795300000000 } from './1795300000000-Players.js';
 import { Channels1795310000000 } from './1795310000000-Channels.js';
 import { Parties1795320000000 } from './1795320000000-Parties.js';
+import { PlayerBanUntil1796011525154 } from './1796011525154-PlayerBanUntil.js';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so that the same list works from
  * compiled JavaScript, from ts-jest and from the TypeORM CLI. Add each generated migration here.
  */
-export const MIGRATIONS: Function[] = [Players1795300000000, Channels1795310000000, Parties1795320000000];
+export const MIGRATIONS: Function[] = [Players1795300000000, Channels1795310000000, Parties1795320000000, PlayerBanUntil1796011525154];

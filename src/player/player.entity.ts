@@ -29,6 +29,13 @@ export class Player {
   @Column({ name: 'is_ban', type: 'boolean', default: false })
   isBan: boolean;
 
+  /** End of a timed ban (null: until lifted); only meaningful while isBan. */
+  @Column({ name: 'ban_until', type: 'timestamptz', nullable: true })
+  banUntil: Date | null;
+
+  @Column({ name: 'ban_reason', type: 'varchar', length: 200, nullable: true })
+  banReason: string | null;
+
   @Column({ name: 'is_tester', type: 'boolean', default: false })
   isTester: boolean;
 

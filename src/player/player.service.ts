@@ -3,6 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { containsPattern } from '../infra/database/like.js';
+import { DomainEvents } from '../common/events/domain-events.js';
+import { type BanState, NO_BAN, banDetail, banState, isBanned } from './ban.js';
 import { Player } from './player.entity.js';
 import type { PlayerIdentity } from './player-identity.js';
 
@@ -35,17 +37,36 @@ export interface UserSearch {
 
 const SEARCH_TEXT_FIELDS = ['name', 'username', 'label', 'tags'] as const;
 
-/** How long a ban check may be served from memory (token guard hot path). */
+export interface BanChange {
+  banned: boolean;
+  /** Absent: until lifted. */
+  durationSeconds?: number | null;
+  reason?: string | null;
+}
+
+/**
+ * How long a ban check may be served from memory (token guard hot path). A ban change drops the
+ * entry at once on every instance (player.ban → realtime bus), so this only bounds how long a
+ * lost bus message could be missed.
+ */
 const BAN_CACHE_MS = 2_000;
+/** Reads overtaken by a ban change that are read again before giving up on the newest value. */
+const BAN_REREADS = 3;
+
+/** A ban check in memory: the ban, and until when (epoch millis) the entry may be served. */
+type BanEntry = BanState & { expires: number };
 
 @Injectable()
 export class PlayerService {
-  private readonly banCache = new Map<string, { banned: boolean | null; until: number }>();
-  private readonly banLoads = new Map<string, Promise<{ banned: boolean | null; until: number }>>();
+  private readonly banCache = new Map<string, BanEntry>();
+  private readonly banLoads = new Map<string, Promise<BanEntry>>();
   /** Ban reads waiting for the next batched statement: game → player → callers. */
-  private banBatch = new Map<number, Map<number, { resolve: (banned: boolean | null) => void; reject: (err: unknown) => void }[]>>();
+  private banBatch = new Map<number, Map<number, { resolve: (ban: BanState) => void; reject: (err: unknown) => void }[]>>();
 
-  constructor(@InjectRepository(Player) private readonly players: Repository<Player>) {}
+  constructor(
+    @InjectRepository(Player) private readonly players: Repository<Player>,
+    private readonly events: DomainEvents,
+  ) {}
 
   async find(gameIndex: number, id: number): Promise<Player | null> {
     return this.players.findOneBy({ gameIndex, id });
@@ -89,7 +110,7 @@ export class PlayerService {
     return { list, totalCount };
   }
 
-  /** A game server vouches for this player: create or refresh the profile (SPEC 1, token issue). */
+  /** A game server vouches for this player: create or refresh the profile (token issue). */
   async upsertFromServer(gameIndex: number, id: number, fields: ProfileFields): Promise<Player> {
     const columns = (Object.keys(PROFILE_COLUMNS) as (keyof ProfileFields)[]).filter((k) => fields[k] !== undefined);
     const values = columns.map((k) => fields[k]);
@@ -135,11 +156,30 @@ export class PlayerService {
     return this.get(identity.gameIndex, identity.playerId);
   }
 
-  async setBanned(gameIndex: number, id: number, banned: boolean): Promise<Player> {
+  /**
+   * Bans (for durationSeconds, or until lifted) or unbans a player. Announced as player.ban: the
+   * realtime gateway closes the player's socket on every instance and every instance drops its
+   * cached ban check. Lifting clears the end and the reason.
+   */
+  async setBan(gameIndex: number, id: number, change: BanChange): Promise<Player> {
     await this.get(gameIndex, id);
-    await this.players.update({ gameIndex, id }, { isBan: banned });
-    this.forgetBan(`${gameIndex}:${id}`);
+    const duration = change.banned ? (change.durationSeconds ?? null) : null;
+    await this.players.update(
+      { gameIndex, id },
+      {
+        isBan: change.banned,
+        banUntil: duration === null ? null : new Date(Date.now() + duration * 1000),
+        banReason: change.banned && change.reason ? change.reason : null,
+      },
+    );
+    this.banChanged(gameIndex, id);
+    this.events.publish('player.ban', { gameIndex, playerId: id, banned: change.banned });
     return this.get(gameIndex, id);
+  }
+
+  /** The player's ban changed, here or on another instance: the next check reads the database. */
+  banChanged(gameIndex: number, id: number): void {
+    this.forgetBan(`${gameIndex}:${id}`);
   }
 
   private forgetBan(key: string): void {
@@ -148,32 +188,43 @@ export class PlayerService {
   }
 
   /**
-   * Refuses banned players. A token may name a player with no profile row (a game server's
-   * player who never called a profile endpoint); that is allowed. Served from a short cache.
+   * Refuses a player whose ban is in force (a timed ban past its end no longer counts). A token
+   * may name a player with no profile row (a game server's player who never called a profile
+   * endpoint); that is allowed. Served from a short cache.
    */
   async assertNotBanned(identity: PlayerIdentity): Promise<void> {
     const key = `${identity.gameIndex}:${identity.playerId}`;
     const now = Date.now();
     let entry = this.banCache.get(key);
-    if (!entry || entry.until < now) {
-      entry = await this.loadBan(key, identity);
-    } else if (entry.until - now < BAN_CACHE_MS / 2 && !this.banLoads.has(key)) {
+    if (!entry || entry.expires < now) {
+      entry = await this.freshBan(key, identity);
+    } else if (entry.expires - now < BAN_CACHE_MS / 2 && !this.banLoads.has(key)) {
       // Past half its life: refreshed in the background, so an active player never waits for it.
       this.loadBan(key, identity).catch(() => undefined);
     }
-    if (entry.banned) throw new DomainError(ErrorCode.InvalidToken, `player ${identity.playerId} is banned`);
+    if (isBanned(entry)) throw new DomainError(ErrorCode.InvalidToken, banDetail(identity.playerId, entry));
   }
 
-  /** One ban read per player at a time; a read overtaken by setBanned/upsert does not overwrite. */
-  private loadBan(key: string, identity: PlayerIdentity): Promise<{ banned: boolean | null; until: number }> {
+  /**
+   * A read that a ban change overtook (its entry was dropped while it ran) is read again: a
+   * CONNECT whose check started just before a ban must not get through with the old answer.
+   */
+  private async freshBan(key: string, identity: PlayerIdentity): Promise<BanEntry> {
+    let entry = await this.loadBan(key, identity);
+    for (let i = 0; i < BAN_REREADS && this.banCache.get(key) !== entry; i++) entry = await this.loadBan(key, identity);
+    return entry;
+  }
+
+  /** One ban read per player at a time; a read overtaken by setBan/upsert does not overwrite. */
+  private loadBan(key: string, identity: PlayerIdentity): Promise<BanEntry> {
     const pending = this.banLoads.get(key);
     if (pending) return pending;
     const startedAt = Date.now();
-    const run = async (): Promise<{ banned: boolean | null; until: number }> => {
+    const run = async (): Promise<BanEntry> => {
       await null; // `load` is assigned before anything below runs
       try {
-        const banned = await this.readBan(identity.gameIndex, identity.playerId);
-        const entry = { banned, until: startedAt + BAN_CACHE_MS };
+        const ban = await this.readBan(identity.gameIndex, identity.playerId);
+        const entry = { ...ban, expires: startedAt + BAN_CACHE_MS };
         if (this.banLoads.get(key) === load) {
           if (this.banCache.size > 100_000) this.banCache.clear();
           this.banCache.set(key, entry);
@@ -189,10 +240,10 @@ export class PlayerService {
   }
 
   /**
-   * is_ban of one player (null: no profile row). The reads asked for in one turn of the event
-   * loop (a burst of WebSocket CONNECTs) go out as one `id = ANY($2)` statement per game.
+   * The ban of one player (none without a profile row). The reads asked for in one turn of the
+   * event loop (a burst of WebSocket CONNECTs) go out as one `id = ANY($2)` statement per game.
    */
-  private readBan(gameIndex: number, id: number): Promise<boolean | null> {
+  private readBan(gameIndex: number, id: number): Promise<BanState> {
     return new Promise((resolve, reject) => {
       let game = this.banBatch.get(gameIndex);
       if (!game) this.banBatch.set(gameIndex, (game = new Map()));
@@ -209,11 +260,15 @@ export class PlayerService {
     for (const [gameIndex, waiting] of batch) {
       const ids = [...waiting.keys()];
       this.players
-        .query(`SELECT id, is_ban FROM players WHERE game_index = $1 AND id = ANY($2::bigint[])`, [gameIndex, ids])
+        .query(
+          `SELECT id, is_ban, floor(extract(epoch FROM ban_until) * 1000)::float8 AS ban_until_ms, ban_reason
+             FROM players WHERE game_index = $1 AND id = ANY($2::bigint[])`,
+          [gameIndex, ids],
+        )
         .then(
-          (rows: { id: string; is_ban: boolean }[]) => {
-            const found = new Map(rows.map((r) => [Number(r.id), r.is_ban]));
-            for (const [id, list] of waiting) for (const w of list) w.resolve(found.has(id) ? found.get(id)! : null);
+          (rows: { id: string; is_ban: boolean; ban_until_ms: number | null; ban_reason: string | null }[]) => {
+            const found = new Map(rows.map((r) => [Number(r.id), banState(r.is_ban, r.ban_until_ms, r.ban_reason)]));
+            for (const [id, list] of waiting) for (const w of list) w.resolve(found.get(id) ?? NO_BAN);
           },
           (err: unknown) => {
             for (const list of waiting.values()) for (const w of list) w.reject(err);

@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsOptional, ValidateNested } from 'class-validator';
+import { ValidateNested } from 'class-validator';
+import { Optional } from '../common/validation/decorators.js';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { FindUsersDto, ProfileEditFieldsDto, UserListDto, UserRowDto, mapUser } from './dto/player.dto.js';
@@ -15,7 +16,7 @@ const MAX_LIMIT = 100;
 /** `PUT /users`: Unity wraps the fields in `data`, the TS SDK sends them bare. */
 export class EditUserDto extends ProfileEditFieldsDto {
   @ApiPropertyOptional({ type: ProfileEditFieldsDto })
-  @IsOptional()
+  @Optional()
   @ValidateNested()
   @Type(() => ProfileEditFieldsDto)
   data?: ProfileEditFieldsDto;

@@ -24,6 +24,7 @@ import { ChannelAudienceSource } from './listeners/channel-audience.js';
 import { ChannelEventsListener } from './listeners/channel-events.listener.js';
 import { NoticeEventsListener } from './listeners/notice-events.listener.js';
 import { PartyEventsListener } from './listeners/party-events.listener.js';
+import { PlayerEventsListener } from './listeners/player-events.listener.js';
 import type { PacketHandler } from './protocol/packet-handler.js';
 import { PacketRouter } from './protocol/packet-router.js';
 import { RealtimeGateway } from './realtime.gateway.js';
@@ -33,7 +34,7 @@ import { ReconnectMemory } from './session/reconnect-memory.js';
 import { SessionLifecycle } from './session/session-lifecycle.service.js';
 import { SessionRegistry } from './session/session-registry.js';
 
-/** Every client packet type of SPEC 4 has one handler here (each in its own file). */
+/** Every client packet type of the protocol has one handler here (each in its own file). */
 const PACKET_HANDLERS = [
   ConnectHandler,
   ReconnectHandler,
@@ -49,7 +50,7 @@ const PACKET_HANDLERS = [
   GetPresenceHandler,
 ];
 
-/** The WebSocket gateway (SPEC 4): sessions, chat delivery, presence, multi-instance fan-out. */
+/** The WebSocket gateway: sessions, chat delivery, presence, multi-instance fan-out. */
 @Module({
   imports: [ChannelModule],
   providers: [
@@ -70,6 +71,7 @@ const PACKET_HANDLERS = [
     ChannelEventsListener,
     NoticeEventsListener,
     PartyEventsListener,
+    PlayerEventsListener,
     ChannelAudienceSource,
     ...PACKET_HANDLERS,
     {

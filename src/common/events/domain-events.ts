@@ -17,8 +17,13 @@ export interface DomainEventMap {
   'custom.user': { gameIndex: number; playerId: number; data: string };
   /** A block list changed (the realtime gateway drops its cached block pairs). */
   'block.changed': { gameIndex: number; playerId: number; blockedId: number; blocked: boolean };
-  /** Party live events (SPEC 2.3): `type` is the NOTIFY_PARTY_* packet type, sent to `recipientIds`. */
+  /** Party live events: `type` is the NOTIFY_PARTY_* packet type, sent to `recipientIds`. */
   'party.event': { gameIndex: number; type: PartyNotifyType; recipientIds: number[]; body: PartyEventBody };
+  /**
+   * A player was banned or unbanned (committed): a ban closes the player's socket wherever it is,
+   * and every instance drops its cached ban check of the player either way.
+   */
+  'player.ban': { gameIndex: number; playerId: number; banned: boolean };
 }
 
 export type PartyNotifyType =

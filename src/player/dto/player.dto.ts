@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
-import { BoolField, IntField, PlayerIdField, TextField } from '../../common/validation/decorators.js';
+import { IsObject, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { BoolField, IntField, Optional, PlayerIdField, TextField } from '../../common/validation/decorators.js';
+import { MAX_BAN_SECONDS, banOfPlayer, isBanned } from '../ban.js';
 import type { Player } from '../player.entity.js';
 
 /** `POST /api/v1/games/{gameIndex}/users/token` (server key). */
@@ -21,8 +22,15 @@ export class IssuedTokenDto {
   @ApiProperty() expiresAtMillis: number;
 }
 
+/** `PUT /api/v1/games/{gameIndex}/users/{playerId}/ban` (server key). `null` is the same as absent. */
 export class SetBanDto {
-  @BoolField() banned: boolean;
+  @BoolField({ description: 'true bans (closing the player\'s socket at once), false lifts any ban' }) banned: boolean;
+
+  @IntField(1, MAX_BAN_SECONDS, { optional: true, description: 'seconds the ban lasts; absent: until lifted. Ignored when lifting' })
+  durationSeconds?: number | null;
+
+  @TextField(0, 200, { optional: true, description: 'shown to the refused player and in the answer. Ignored when lifting' })
+  reason?: string | null;
 }
 
 /** `POST /api/auth/guest`: TS SDK sends `{device_info: {device_id}}`, Unity `{device_id, name, device_info}`. */
@@ -30,7 +38,7 @@ export class GuestLoginDto {
   @TextField(1, 200, { optional: true }) device_id?: string;
   @TextField(0, 100, { optional: true }) name?: string;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'device fields; device_id is used' })
-  @IsOptional()
+  @Optional()
   @IsObject({ message: 'device_info must be an object' })
   device_info?: Record<string, unknown>;
 }
@@ -42,7 +50,7 @@ export class TokenLoginDto {
   token: string;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })
-  @IsOptional()
+  @Optional()
   @IsObject({ message: 'device_info must be an object' })
   device_info?: Record<string, unknown>;
 }
@@ -70,7 +78,7 @@ export class FindUsersQueryDto {
 /** `POST /api/table/services/users/find` body, as the TS SDK's FindUsers sends it (`{query}`), plus paging. */
 export class FindUsersDto {
   @ApiPropertyOptional({ type: FindUsersQueryDto, description: 'at least one field' })
-  @IsOptional()
+  @Optional()
   @IsObject({ message: 'query must be an object' })
   @ValidateNested()
   @Type(() => FindUsersQueryDto)
@@ -97,7 +105,15 @@ export class UserDto {
   @ApiProperty({ nullable: true }) last_login: string | null;
 }
 
-export function mapUser(player: Player): UserDto {
+/** The ban route's answer: the user object plus the ban in force, in Hive's camelCase time fields. */
+export class UserBanDto extends UserDto {
+  @ApiProperty({ nullable: true, description: 'end of a timed ban; null when not banned or banned until lifted' }) banUntil: string | null;
+  @ApiProperty({ nullable: true }) banUntilMillis: number | null;
+  @ApiProperty({ nullable: true }) banReason: string | null;
+}
+
+/** `is_ban` is whether a ban is in force now: a timed ban past its end reads false. */
+export function mapUser(player: Player, now = Date.now()): UserDto {
   return {
     id: player.id,
     name: player.name,
@@ -107,11 +123,23 @@ export function mapUser(player: Player): UserDto {
     username: player.username,
     label: player.label,
     tags: player.tags,
-    is_ban: player.isBan,
+    is_ban: isBanned(banOfPlayer(player), now),
     is_tester: player.isTester,
     is_guest: player.isGuest,
     first_login: player.firstLogin ? player.firstLogin.toISOString() : null,
     last_login: player.lastLogin ? player.lastLogin.toISOString() : null,
+  };
+}
+
+export function mapUserBan(player: Player, now = Date.now()): UserBanDto {
+  const ban = banOfPlayer(player);
+  const inForce = isBanned(ban, now);
+  const timed = inForce && Number.isFinite(ban.end);
+  return {
+    ...mapUser(player, now),
+    banUntil: timed ? new Date(ban.end).toISOString() : null,
+    banUntilMillis: timed ? ban.end : null,
+    banReason: inForce ? ban.reason : null,
   };
 }
 

@@ -10,7 +10,9 @@ export type BusMessage =
   /** Cached channel facts are stale: membership changed (p entered/left), deleted or updated. */
   | { k: 'channel'; g: number; c: string; op: 'entered' | 'exited' | 'deleted' | 'updated'; p?: number }
   /** The player's block list changed. */
-  | { k: 'blocks'; g: number; p: number };
+  | { k: 'blocks'; g: number; p: number }
+  /** The player was banned (`on`) or unbanned: drop the cached ban check; a ban closes its session (`banned`). */
+  | { k: 'ban'; g: number; p: number; on: boolean };
 
 type Listener = (message: BusMessage) => void;
 

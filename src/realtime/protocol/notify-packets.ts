@@ -2,7 +2,7 @@ import type { HistoryMessage } from '../../channel/chat-history.service.js';
 import type { PartyEventBody, PartyNotifyType } from '../../common/events/domain-events.js';
 
 /** Why the server closes a session (NOTIFY_DISCONNECT). */
-export type DisconnectReason = 'idle' | 'invalid' | 'duplicated' | 'unauthorized';
+export type DisconnectReason = 'idle' | 'invalid' | 'duplicated' | 'unauthorized' | 'banned';
 
 /** The same body the history API returns for each message (one declaration, in the channel module). */
 export type ChannelChatNotify = HistoryMessage;
@@ -24,7 +24,7 @@ export interface MemberChangeNotify {
   timestampMillis: number;
 }
 
-/** Every server push and its one declared body type (SPEC 4 "Pushes", plus the party events of 2.3). */
+/** Every server push and its one declared body type (the protocol's pushes plus the party events). */
 export type NotifyBodies = {
   NOTIFY_CHANNEL_CHAT: ChannelChatNotify;
   NOTIFY_DIRECT_CHAT: DirectChatNotify;

@@ -77,7 +77,7 @@ export class Session {
     this.queue = this.queue.then(work).finally(() => this.pending--);
   }
 
-  /** NOTIFY_DISCONNECT then close (1000 normal for idle/duplicated, 1008 policy for invalid/unauthorized). */
+  /** NOTIFY_DISCONNECT then close (1000 normal for idle/duplicated, 1008 policy for invalid/unauthorized/banned). */
   disconnect(reason: DisconnectReason): void {
     if (this.closing) return;
     this.closing = true;
