@@ -85,7 +85,7 @@ describe('player bans take effect at once', () => {
     expect(reconnect.res).toMatchObject({ status: 401, message: 'player 33 is banned: cheating', body: { code: 101 } });
     await reconnect.client.closed;
 
-    const refused = { msg: 'invalid token', status: false, detail: 'player 33 is banned: cheating' };
+    const refused = { msg: 'invalid token', status: false, detail: 'player 33 is banned: cheating', message: 'invalid token' };
     expect((await asPlayer(t, token).get(PARTIES).expect(401)).body).toEqual(refused);
     expect((await asPlayer(t, token).post(PARTIES).send({ data: { name: 'x', max_member_count: 2 } }).expect(401)).body).toEqual(refused);
     expect((await asPlayer(t, token).get('/api/table/services/users/me').expect(401)).body).toEqual(refused);
