@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { RedisConnection } from '../src/presence/redis-connection.js';
+import { MessageIdGenerator } from '../src/realtime/chat/message-id.js';
 import { RealtimeGateway } from '../src/realtime/realtime.gateway.js';
 import { asPlayer, hive, playerToken } from './support/http.js';
 import { TestRedisServer, redisServerBinary } from './support/redis-server.js';
@@ -31,10 +32,11 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | false
     try {
       const value = await probe();
       if (value !== undefined && value !== false) return value as T;
+      last = `probe answered ${JSON.stringify(value)}`;
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}${last ? ` (last error: ${last})` : ''}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}${last ? ` (last: ${last})` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -233,6 +235,17 @@ suite(`realtime: Redis goes away and comes back${sharedDatabase ? ' (one Postgre
     expect(fromB).toMatchObject({ from: 200 });
     const reply = await onA[0].ok('CHANNEL_CHAT', { channelId: 'guild', message: 'from A' });
     expect(await watcher.nextNotify('NOTIFY_CHANNEL_CHAT', (m) => m.messageId === reply.messageId)).toMatchObject({ from: 101 });
+
+    // Each instance holds its message-id node number again (a new instance cannot take it).
+    const probe = new Redis(redis.url);
+    try {
+      for (const app of [a, b]) {
+        const nodeId = app.app.get(MessageIdGenerator, { strict: false }).nodeId;
+        expect(await probe.get(`${env.REDIS_PREFIX}node:${nodeId}`)).toBe(app.app.get(RedisConnection).instanceId);
+      }
+    } finally {
+      probe.disconnect();
+    }
   }, 30_000);
 
   it('a player who leaves while Redis is down is offline once Redis returns with its old data', async () => {
@@ -286,6 +299,7 @@ suite(`realtime: Redis goes away and comes back${sharedDatabase ? ' (one Postgre
     } finally {
       probe.disconnect();
     }
+    await bothReady();
     const elsewhere = await WsClient.reconnect(b, 12);
     open.push(elsewhere);
     expect(elsewhere.connectBody).toEqual({ playerId: 12, gameIndex: 1, channelIds: ['lobby'], failChannelIds: [] });
