@@ -5,6 +5,13 @@ import { PresenceService } from './presence.service.js';
 import { RedisConnection } from './redis-connection.js';
 
 const DAY_SECONDS = 86_400;
+const SEEN_SECONDS = 30 * DAY_SECONDS;
+/** Presence keys written back per script call after a reconnection. */
+const RESTORE_BATCH = 500;
+/** Disconnects remembered for Redis while it is unreachable; past this many the oldest are dropped. */
+const MAX_OFFLINE_BACKLOG = 100_000;
+/** What degrades or answers busy while Redis is unreachable (log lines, error messages). */
+const SHARED_PRESENCE = 'presence across instances';
 
 /** Deletes the player's presence key only while it still names this instance (a newer login elsewhere wins). */
 const MARK_OFFLINE = `
@@ -14,17 +21,59 @@ redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3])
 return 1`;
 
 /**
+ * Writes this instance's players back (Redis restarted empty, or missed writes while unreachable).
+ * KEYS: presence keys; ARGV[1]: expiry seconds, then per key its "since" and its value. A key that
+ * names a later connection (a newer login on another instance) is left alone.
+ */
+const RESTORE = `
+local n = 0
+for i, key in ipairs(KEYS) do
+  local since = tonumber(ARGV[2 * i])
+  local v = redis.call('GET', key)
+  local bar = v and string.find(v, '|', 1, true)
+  local held = bar and tonumber(string.sub(v, 1, bar - 1))
+  if not held or held <= since then
+    redis.call('SET', key, ARGV[2 * i + 1], 'EX', ARGV[1])
+    n = n + 1
+  end
+end
+return n`;
+
+interface LocalPlayer {
+  gameIndex: number;
+  playerId: number;
+  since: number;
+}
+
+interface OfflineMark {
+  gameIndex: number;
+  playerId: number;
+  at: number;
+}
+
+/**
  * Presence across instances. A player key `presence:{game}:{player}` = "{since}|{instanceId}"
  * says where the player is connected; it counts only while that instance's heartbeat key
  * `instance:{id}` (expiry PRESENCE_TTL, refreshed every third of it) exists. So a crashed
  * instance's players go offline within PRESENCE_TTL seconds, at the cost of one Redis write
  * per instance per beat, not one per connected player.
+ *
+ * Redis is not the only copy of this instance's part: its own players are also kept here. While
+ * Redis is unreachable, member lists show those (others as offline), checks about other players
+ * answer busy, and disconnects wait in a backlog; when Redis is back (possibly empty), the
+ * heartbeat, the backlog and every local player's key are written again.
  */
 @Injectable()
 export class RedisPresenceService extends PresenceService implements OnModuleInit, BeforeApplicationShutdown {
   private timer: NodeJS.Timeout | null = null;
   private readonly redis: Redis;
   private readonly ttlMs: number;
+  /** This instance's connected players, by "game:player". */
+  private readonly local = new Map<string, LocalPlayer>();
+  /** Disconnects Redis has not heard of yet, by "game:player". */
+  private readonly offlineBacklog = new Map<string, OfflineMark>();
+  /** A write was missed while the connection stayed up (a timeout): the next beat writes everything back. */
+  private dirty = false;
 
   constructor(
     private readonly connection: RedisConnection,
@@ -33,11 +82,13 @@ export class RedisPresenceService extends PresenceService implements OnModuleIni
     super();
     this.redis = connection.client!;
     this.ttlMs = config.settings.presenceTtlSeconds * 1000;
+    connection.onReconnected(() => this.restore());
   }
 
   async onModuleInit(): Promise<void> {
+    await this.connection.whenReady();
     await this.beat();
-    this.timer = setInterval(() => void this.beat().catch(() => undefined), Math.max(200, Math.floor(this.ttlMs / 3)));
+    this.timer = setInterval(() => void this.tick(), Math.max(200, Math.floor(this.ttlMs / 3)));
     this.timer.unref();
   }
 
@@ -46,13 +97,19 @@ export class RedisPresenceService extends PresenceService implements OnModuleIni
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     // Graceful stop: this instance's players go offline at once, not after the TTL.
-    await this.redis.del(this.aliveKey(this.connection.instanceId)).catch(() => undefined);
+    if (this.connection.available) await this.redis.del(this.aliveKey(this.connection.instanceId)).catch(() => undefined);
   }
 
   /** Stops the heartbeat without cleaning up, as a crash would (tests). */
   stopHeartbeat(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+  }
+
+  private async tick(): Promise<void> {
+    if (!this.connection.available) return;
+    if (this.dirty) return this.restore();
+    await this.beat().catch((err) => this.missed('the instance heartbeat', err));
   }
 
   private async beat(): Promise<void> {
@@ -64,13 +121,131 @@ export class RedisPresenceService extends PresenceService implements OnModuleIni
       .exec();
   }
 
+  /**
+   * Writes back everything this instance keeps in Redis. Every command is sent before the first
+   * answer is awaited, so a login or disconnect handled meanwhile is sent after it and wins.
+   */
+  private async restore(): Promise<void> {
+    this.dirty = false;
+    const writes: Promise<unknown>[] = [this.beat()];
+    for (const mark of [...this.offlineBacklog.values()]) {
+      this.offlineBacklog.delete(this.localKey(mark.gameIndex, mark.playerId));
+      writes.push(
+        this.sendOffline(mark).catch((err) => {
+          this.keepOffline(mark);
+          throw err;
+        }),
+      );
+    }
+    const players = [...this.local.values()];
+    const value = (p: LocalPlayer) => `${p.since}|${this.connection.instanceId}`;
+    for (let i = 0; i < players.length; i += RESTORE_BATCH) {
+      const batch = players.slice(i, i + RESTORE_BATCH);
+      const keys = batch.map((p) => this.onlineKey(p.gameIndex, p.playerId));
+      writes.push(this.redis.eval(RESTORE, keys.length, ...keys, String(DAY_SECONDS), ...batch.flatMap((p) => [String(p.since), value(p)])));
+    }
+    const failed = (await Promise.allSettled(writes)).find((r) => r.status === 'rejected');
+    if (failed) this.missed('writing presence back', (failed as PromiseRejectedResult).reason);
+  }
+
   async connectedSince(gameIndex: number, playerIds: number[]): Promise<Map<number, number | null>> {
+    if (this.connection.available) {
+      try {
+        return await this.sharedConnectedSince(gameIndex, playerIds);
+      } catch (err) {
+        this.connection.warn(SHARED_PRESENCE, err);
+      }
+    } else {
+      this.connection.warn(SHARED_PRESENCE);
+    }
+    return new Map(playerIds.map((id) => [id, this.local.get(this.localKey(gameIndex, id))?.since ?? null]));
+  }
+
+  async isOnline(gameIndex: number, playerId: number): Promise<boolean> {
+    if (this.local.has(this.localKey(gameIndex, playerId))) return true;
+    if (!this.connection.available) throw this.connection.busy(SHARED_PRESENCE);
+    try {
+      return (await this.sharedConnectedSince(gameIndex, [playerId])).get(playerId) != null;
+    } catch (err) {
+      throw this.connection.busy(SHARED_PRESENCE, err);
+    }
+  }
+
+  async lastSeen(gameIndex: number, playerIds: number[]): Promise<Map<number, number | null>> {
+    if (playerIds.every((id) => this.local.has(this.localKey(gameIndex, id)))) {
+      const now = Date.now();
+      return new Map(playerIds.map((id) => [id, now]));
+    }
+    if (!this.connection.available) throw this.connection.busy(SHARED_PRESENCE);
+    try {
+      return await this.sharedLastSeen(gameIndex, playerIds);
+    } catch (err) {
+      throw this.connection.busy(SHARED_PRESENCE, err);
+    }
+  }
+
+  async markOnline(gameIndex: number, playerId: number, since: number): Promise<void> {
+    const key = this.localKey(gameIndex, playerId);
+    this.local.set(key, { gameIndex, playerId, since });
+    this.offlineBacklog.delete(key);
+    // Not written now: the reconnection writes every local player back.
+    if (!this.connection.available) return this.connection.warn(SHARED_PRESENCE);
+    await this.redis
+      .set(this.onlineKey(gameIndex, playerId), `${since}|${this.connection.instanceId}`, 'EX', DAY_SECONDS)
+      .catch((err) => this.missed(SHARED_PRESENCE, err));
+  }
+
+  async markOffline(gameIndex: number, playerId: number, at: number): Promise<void> {
+    const mark = { gameIndex, playerId, at };
+    this.local.delete(this.localKey(gameIndex, playerId));
+    if (!this.connection.available) {
+      this.keepOffline(mark);
+      return this.connection.warn(SHARED_PRESENCE);
+    }
+    await this.sendOffline(mark).catch((err) => {
+      this.keepOffline(mark);
+      this.missed(SHARED_PRESENCE, err);
+    });
+  }
+
+  released(gameIndex: number, playerId: number, since: number): void {
+    const key = this.localKey(gameIndex, playerId);
+    if (this.local.get(key)?.since === since) this.local.delete(key);
+  }
+
+  private sendOffline({ gameIndex, playerId, at }: OfflineMark): Promise<unknown> {
+    return this.redis.eval(
+      MARK_OFFLINE,
+      2,
+      this.onlineKey(gameIndex, playerId),
+      this.seenKey(gameIndex, playerId),
+      `|${this.connection.instanceId}`,
+      String(at),
+      String(SEEN_SECONDS),
+    );
+  }
+
+  /** Remembers a disconnect for Redis, unless the player connected here again since. */
+  private keepOffline(mark: OfflineMark): void {
+    const key = this.localKey(mark.gameIndex, mark.playerId);
+    if (this.local.has(key) || (this.offlineBacklog.get(key)?.at ?? -1) > mark.at) return;
+    this.offlineBacklog.delete(key);
+    if (this.offlineBacklog.size >= MAX_OFFLINE_BACKLOG) this.offlineBacklog.delete(this.offlineBacklog.keys().next().value!);
+    this.offlineBacklog.set(key, mark);
+  }
+
+  private missed(what: string, err: unknown): void {
+    this.dirty = true;
+    this.connection.warn(what, err);
+  }
+
+  private async sharedConnectedSince(gameIndex: number, playerIds: number[]): Promise<Map<number, number | null>> {
     const entries = await this.entries(gameIndex, playerIds);
     const alive = await this.aliveInstances(entries.map((e) => e?.instance));
     return new Map(playerIds.map((id, i) => [id, entries[i] && alive.has(entries[i].instance) ? entries[i].since : null]));
   }
 
-  async lastSeen(gameIndex: number, playerIds: number[]): Promise<Map<number, number | null>> {
+  private async sharedLastSeen(gameIndex: number, playerIds: number[]): Promise<Map<number, number | null>> {
     if (playerIds.length === 0) return new Map();
     const [entries, seen] = await Promise.all([
       this.entries(gameIndex, playerIds),
@@ -96,22 +271,6 @@ export class RedisPresenceService extends PresenceService implements OnModuleIni
     );
   }
 
-  async markOnline(gameIndex: number, playerId: number, since: number): Promise<void> {
-    await this.redis.set(this.onlineKey(gameIndex, playerId), `${since}|${this.connection.instanceId}`, 'EX', DAY_SECONDS);
-  }
-
-  async markOffline(gameIndex: number, playerId: number, at: number): Promise<void> {
-    await this.redis.eval(
-      MARK_OFFLINE,
-      2,
-      this.onlineKey(gameIndex, playerId),
-      this.seenKey(gameIndex, playerId),
-      `|${this.connection.instanceId}`,
-      String(at),
-      String(30 * DAY_SECONDS),
-    );
-  }
-
   private async entries(gameIndex: number, playerIds: number[]): Promise<({ since: number; instance: string } | null)[]> {
     if (playerIds.length === 0) return [];
     const values = await this.redis.mget(playerIds.map((id) => this.onlineKey(gameIndex, id)));
@@ -129,6 +288,9 @@ export class RedisPresenceService extends PresenceService implements OnModuleIni
     return new Set(ids.filter((_, i) => values[i] !== null));
   }
 
+  private localKey(gameIndex: number, playerId: number): string {
+    return `${gameIndex}:${playerId}`;
+  }
   private onlineKey(gameIndex: number, playerId: number): string {
     return this.connection.key(`presence:${gameIndex}:${playerId}`);
   }

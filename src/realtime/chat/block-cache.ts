@@ -57,7 +57,7 @@ export class BlockCache {
     this.version++;
   }
 
-  /** Forgets everything (tests that empty the database behind the events' back). */
+  /** Forgets everything (events missed while Redis was unreachable; tests that empty the database behind the events' back). */
   clear(): void {
     for (const key of this.lists.keys()) this.generations.set(key, (this.generations.get(key) ?? 0) + 1);
     this.lists.clear();

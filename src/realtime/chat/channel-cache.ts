@@ -68,7 +68,7 @@ export class ChannelCache {
     this.entries.delete(key);
   }
 
-  /** Forgets everything (tests that empty the database behind the events' back). */
+  /** Forgets everything (events missed while Redis was unreachable; tests that empty the database behind the events' back). */
   clear(): void {
     for (const key of this.entries.keys()) this.bump(key);
     for (const key of this.loads.keys()) this.bump(key);

@@ -22,9 +22,11 @@ export class ReconnectHandler implements PacketHandler<ConnectDto> {
   async handle(session: Session, body: ConnectDto) {
     const identity = await this.auth.authenticate(session, body.token);
     const { gameIndex, playerId } = identity;
+    // Before the session opens: when the memory is out of reach (busy), the RECONNECT fails whole and the socket closes.
+    const remembered = await this.memory.recall(gameIndex, playerId);
     await this.lifecycle.open(session, identity, body.languageCode ?? null);
     const failChannelIds: string[] = [];
-    for (const channelId of await this.memory.recall(gameIndex, playerId)) {
+    for (const channelId of remembered) {
       try {
         await this.channels.enter(gameIndex, channelId, playerId);
       } catch (err) {

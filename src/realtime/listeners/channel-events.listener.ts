@@ -38,7 +38,12 @@ export class ChannelEventsListener implements OnModuleInit {
     });
     this.events.subscribe('channel.updated', (e) => this.apply({ k: 'channel', g: e.gameIndex, c: e.channelId, op: 'updated' }, true));
     this.events.subscribe('block.changed', (e) => this.apply({ k: 'blocks', g: e.gameIndex, p: e.playerId }, true));
-    this.bus.onMessage((m) => this.apply(m, false));
+    this.bus.onMessage((m) => {
+      if (m.k !== 'resync') return this.apply(m, false);
+      // Changes announced while Redis was unreachable never arrived: start again from the database.
+      this.channels.clear();
+      this.blocks.clear();
+    });
   }
 
   /** Applies a cache change here and, for a local event, on every other instance. */

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ChannelService } from '../../channel/channel.service.js';
+import { DomainError, ErrorCode } from '../../common/errors/domain-error.js';
 import type { PlayerIdentity } from '../../player/player-identity.js';
 import { PresenceService } from '../../presence/presence.service.js';
 import { RealtimeBus } from '../delivery/realtime-bus.js';
@@ -8,10 +9,15 @@ import { ReconnectMemory } from './reconnect-memory.js';
 import { SessionRegistry } from './session-registry.js';
 import type { Session } from './session.js';
 
+/** Login claims per bus message when they are restated. */
+const CLAIMS_PER_MESSAGE = 500;
+
 /**
  * What happens when a player's connection starts and ends: one connection per player (a newer
  * login anywhere closes older ones, `duplicated`), presence, NOTIFY_PRESENCE, and leaving the
- * PUBLIC channels on close (remembered for RECONNECT).
+ * PUBLIC channels on close (remembered for RECONNECT). None of it waits for Redis: while Redis is
+ * unreachable, presence and reconnect memory are written when it returns, and the claims of
+ * every local session are restated then, so a login made meanwhile still closes older ones.
  */
 @Injectable()
 export class SessionLifecycle implements OnModuleInit {
@@ -28,9 +34,9 @@ export class SessionLifecycle implements OnModuleInit {
 
   onModuleInit(): void {
     this.bus.onMessage((m) => {
-      if (m.k !== 'claim') return;
-      const local = this.registry.get(m.g, m.p);
-      if (local && isOlder(local, m.since, m.sid)) this.supersede(local);
+      if (m.k === 'claim') this.claimed(m.g, m.p, m.sid, m.since);
+      else if (m.k === 'claims') for (const [g, p, sid, since] of m.c) this.claimed(g, p, sid, since);
+      else if (m.k === 'resync') this.restateClaims();
     });
   }
 
@@ -44,10 +50,10 @@ export class SessionLifecycle implements OnModuleInit {
     if (previous) this.supersede(previous);
     let wasOnline: boolean;
     try {
-      wasOnline = previous !== undefined || (await this.presence.isOnline(gameIndex, playerId));
+      wasOnline = previous !== undefined || (await this.presence.isOnline(gameIndex, playerId).catch(unknownIsOffline));
       await this.presence.markOnline(gameIndex, playerId, session.connectedAt);
     } catch (err) {
-      // Not connected after all (e.g. Redis unreachable): the router answers 500 and closes the socket.
+      // Not connected after all: the router answers with the error and closes the socket.
       this.registry.unregister(session);
       session.identity = null;
       throw err;
@@ -75,11 +81,37 @@ export class SessionLifecycle implements OnModuleInit {
     }
   }
 
+  private claimed(gameIndex: number, playerId: number, sessionId: string, since: number): void {
+    const local = this.registry.get(gameIndex, playerId);
+    if (local && isOlder(local, since, sessionId)) this.supersede(local);
+  }
+
+  /** Tells every instance again which players are connected here (claims published while Redis was away were lost). */
+  private restateClaims(): void {
+    let batch: [number, number, string, number][] = [];
+    for (const session of this.registry.connected()) {
+      const { gameIndex, playerId } = session.player;
+      batch.push([gameIndex, playerId, session.id, session.connectedAt]);
+      if (batch.length === CLAIMS_PER_MESSAGE) {
+        this.bus.publish({ k: 'claims', c: batch });
+        batch = [];
+      }
+    }
+    if (batch.length) this.bus.publish({ k: 'claims', c: batch });
+  }
+
   private supersede(session: Session): void {
     session.superseded = true;
     this.registry.unregister(session);
+    if (session.identity) this.presence.released(session.identity.gameIndex, session.identity.playerId, session.connectedAt);
     session.disconnect('duplicated');
   }
+}
+
+/** Whether the player is connected elsewhere is unknown while Redis is unreachable: announce it as coming online. */
+function unknownIsOffline(err: unknown): false {
+  if (err instanceof DomainError && err.code === ErrorCode.Busy) return false;
+  throw err;
 }
 
 /** Whether the local session lost to a login elsewhere: the later login wins, ties by session id. */

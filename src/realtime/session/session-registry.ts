@@ -53,6 +53,11 @@ export class SessionRegistry {
     return true;
   }
 
+  /** Every connected session (one per player). */
+  connected(): Iterable<Session> {
+    return this.byPlayer.values();
+  }
+
   inGame(gameIndex: number): Iterable<Session> {
     return this.byGame.get(gameIndex) ?? [];
   }
