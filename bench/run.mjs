@@ -1,6 +1,6 @@
 // `npm run bench`: every scenario of issue 6, ours and its baseline alternately, on the real
 // PostgreSQL (and Redis for scale-out), load generators in separate processes on loopback only.
-// Writes bench/results/latest.json, latest.md and fanout.png. Everything it starts is killed on
+// Writes bench/results/latest.json (not committed), latest.md and fanout.svg. Everything it starts is killed on
 // the way out, whatever happens (see lib/proc.mjs). Sizes and durations: lib/config.mjs.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -126,7 +126,7 @@ function allBySize(results) {
 function write(results) {
   writeFileSync(`${RESULTS_DIR}/latest.json`, `${JSON.stringify(results, null, 2)}\n`);
   const bySize = allBySize(results);
-  if (bySize?.length) writeFileSync(`${RESULTS_DIR}/fanout.png`, fanoutChart(bySize, `${results.startedAt} ${results.quick ? '(quick run)' : ''}`));
+  if (bySize?.length) writeFileSync(`${RESULTS_DIR}/fanout.svg`, fanoutChart(bySize, `${results.startedAt} ${results.quick ? '(quick run)' : ''}`));
   writeFileSync(`${RESULTS_DIR}/latest.md`, markdown(results, bySize));
 }
 

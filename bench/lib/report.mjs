@@ -96,7 +96,7 @@ export function markdown(results, bySize = []) {
     lines.push('');
   }
   if (bySize.length) {
-    lines.push('## Fan-out by channel size', '', '![deliveries/s and p99 vs channel size](fanout.png)', '');
+    lines.push('## Fan-out by channel size', '', '![deliveries/s and p99 vs channel size](fanout.svg)', '');
     lines.push(
       '| members | ours deliveries/s (messages/s) | baseline deliveries/s (messages/s) | ratio | ours p99 ms (half load) | baseline p99 ms | ours, history on: deliveries/s (messages/s), p99 ms |',
       '|---|---|---|---|---|---|---|',
@@ -127,7 +127,7 @@ export function markdown(results, bySize = []) {
     'Notes: ratios are ours ÷ baseline (for memory per connection and p99 lower is better). Baselines (`bench/baselines/`): a bare `ws` relay ' +
       '(parses each frame, one serialisation, writes it to the room; HS256 check on CONNECT) and a bare `node:http` + `pg` server running the same ' +
       'SQL statements as our party join/leave, channel enter/exit, list and search. The 100,000-row data sets are bulk-inserted with SQL; every ' +
-      'measured operation goes through the public HTTP/WebSocket protocols. Raw figures, every round: `latest.json`.',
+      'measured operation goes through the public HTTP/WebSocket protocols. Raw figures, every round: `latest.json` (written beside this file by each run, not committed).',
     '',
   );
   return lines.join('\n');
