@@ -1,4 +1,4 @@
-// Channel list on 100,000 channels (issue 3): `GET /api/v1/games/1/channels` with a name filter
+// Channel list on 100,000 channels: `GET /api/v1/games/1/channels` with a name filter
 // and a sort, against the built app on a real PostgreSQL, one request at a time; median and p99
 // per query. The figure quoted in the README comes from here.
 //

@@ -1,4 +1,4 @@
-// Party name search on 100,000 parties (issue 5): `GET /api/table/services/parties?query=...&limit=50`
+// Party name search on 100,000 parties: `GET /api/table/services/parties?query=...&limit=50`
 // against the built app on a real PostgreSQL, one request at a time, median and p99 per query.
 //
 //   npm run build && node bench/party-search.mjs

@@ -1,4 +1,4 @@
-// `npm run bench`: every scenario of issue 6, ours and its baseline alternately, on the real
+// `npm run bench`: every scenario, ours and its baseline alternately, on the real
 // PostgreSQL (and Redis for scale-out), load generators in separate processes on loopback only.
 // Writes bench/results/latest.json (not committed), latest.md and fanout.svg. Everything it starts is killed on
 // the way out, whatever happens (see lib/proc.mjs). Sizes and durations: lib/config.mjs.

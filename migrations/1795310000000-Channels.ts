@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Chat channels (SPEC 3). Invariants live here: one channel id per game (PK), one membership per
+ * Chat channels (docs/chat-api.md). Invariants live here: one channel id per game (PK), one membership per
  * player and channel (PK), one ONE_ON_ONE channel per unordered pair (partial unique index), and
  * `member_count` never negative. Capacity and the per-player limits are enforced by row locks
  * (channel row, `channel_players` row) in ChannelService.

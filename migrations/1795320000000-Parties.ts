@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Parties and memberships (SPEC 2). Capacity is an exact counter on the party row, changed only
+ * Parties and memberships (docs/party-api.md). Capacity is an exact counter on the party row, changed only
  * under that row's lock and backed by a CHECK; one membership per (party, player) by a unique
  * constraint; name search through a trigram index on lower(name).
  */

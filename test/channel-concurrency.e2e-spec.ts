@@ -5,7 +5,7 @@ import { hive } from './support/http.js';
 const base = '/api/v1/games/1';
 
 /**
- * The limits of SPEC 3.2 under load: many requests fired at once, then the rows counted. Each
+ * The channel limits of docs/chat-api.md under load: many requests fired at once, then the rows counted. Each
  * invariant is held by the database (row locks on the channel and the player's row, unique keys).
  */
 describe('chat channels: limits hold under concurrency', () => {

@@ -14,7 +14,7 @@ const NO_KEY = fail(101, 'Authorization header must be "Bearer <server key>"');
 type EventName = keyof DomainEventMap;
 const WATCHED: EventName[] = ['channel.entered', 'channel.exited', 'channel.deleted', 'channel.updated', 'notice.channel', 'notice.user', 'custom.channel', 'custom.user', 'block.changed'];
 
-describe('chat channels: the Hive server API (SPEC 3.3, 3.4)', () => {
+describe('chat channels: the Hive server API', () => {
   let t: TestApp;
   let events: { name: EventName; payload: unknown }[];
 

@@ -5,7 +5,7 @@ import { SERVER_KEY, type TestApp, startTestApp, truncateAll } from './support/t
 import { playerToken } from './support/http.js';
 
 /** Settings that change behaviour, and the answer to an unexpected failure in each API family. */
-describe('configuration and unexpected errors (SPEC 1, 2.1, 3.1)', () => {
+describe('configuration and unexpected errors', () => {
   let t: TestApp;
 
   beforeAll(async () => {

@@ -3,7 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { SERVER_KEY, SERVER_KEY_2, type TestApp, startTestApp, truncateAll } from './support/test-app.js';
 import { asPlayer, playerToken } from './support/http.js';
 
-describe('identity: tokens, guest login, users (SPEC 1, 2.4)', () => {
+describe('identity: tokens, guest login, users', () => {
   let t: TestApp;
 
   beforeAll(async () => {

@@ -7,7 +7,7 @@ const P = '/api/table/services/parties';
 const ROUNDS = 3;
 
 /**
- * Capacity under concurrency (SPEC 2.3 rules): requests fired at the same moment, rows counted
+ * Capacity under concurrency (the party rules of docs/party-api.md): requests fired at the same moment, rows counted
  * afterwards. Runs on the embedded database and, with DATABASE_URL, on PostgreSQL.
  */
 describe('parties: capacity under concurrency', () => {

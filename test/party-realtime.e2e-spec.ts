@@ -4,7 +4,7 @@ import { WsClient, connectAll } from './support/ws-client.js';
 
 const P = '/api/table/services/parties';
 
-/** Party chat and party live events over the real WebSocket gateway (SPEC 2.3, 4). */
+/** Party chat and party live events over the real WebSocket gateway (docs/party-api.md, docs/realtime.md). */
 describe('parties over the realtime gateway', () => {
   let t: TestApp;
   let clients: WsClient[] = [];

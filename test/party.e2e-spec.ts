@@ -6,7 +6,7 @@ import { asPlayer, hive, playerToken } from './support/http.js';
 const P = '/api/table/services/parties';
 type PartyEvent = DomainEventMap['party.event'];
 
-describe('parties: DynamicPixels Party Web API (SPEC 2)', () => {
+describe('parties: DynamicPixels Party Web API', () => {
   let t: TestApp;
   let events: PartyEvent[];
   const tokens = new Map<number, string>();

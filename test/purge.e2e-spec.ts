@@ -23,7 +23,7 @@ async function seedEmptyOwned(t: TestApp, prefix: string, n: number): Promise<vo
   );
 }
 
-describe('purge job (SPEC 3.5)', () => {
+describe('purge job', () => {
   describe('scheduled every PURGE_INTERVAL', () => {
     let t: TestApp;
     beforeAll(async () => {

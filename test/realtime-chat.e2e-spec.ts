@@ -5,7 +5,7 @@ import { hive } from './support/http.js';
 import { type TestApp, startTestApp, truncateAll } from './support/test-app.js';
 import { WsClient, connectAll, resetRealtimeCaches, closeClients, optionalRedisEnvironment, cleanOptionalRedis } from './support/ws-client.js';
 
-describe('realtime: chat, channels, blocks, notices (SPEC 3.4, 4)', () => {
+describe('realtime: chat, channels, blocks, notices', () => {
   let t: TestApp;
   // Single-instance mode, or Redis mode on CI's second pass (TEST_REDIS_URL).
   const redisEnv = optionalRedisEnvironment();

@@ -8,7 +8,7 @@ import { WsClient, deleteRedisKeys, redisTestEnvironment, resetRealtimeCaches, c
 
 /**
  * Two app instances in one process, sharing one Redis (TEST_REDIS_URL, else the local one).
- * With DATABASE_URL they also share the PostgreSQL database: the deployment of SPEC 5. On the
+ * With DATABASE_URL they also share the PostgreSQL database: the multi-instance deployment of docs/operations.md. On the
  * embedded database an in-memory PGlite cannot be shared, so each instance gets its own and the
  * test writes the same channels into both; everything that crosses instances (delivery,
  * presence, one connection per player, notices) goes through Redis either way.
@@ -34,7 +34,7 @@ const redisUp = Boolean(process.env.TEST_REDIS_URL) || (await redisReachable(red
 if (!redisUp) console.warn(`realtime-cluster: no Redis at ${redisUrl}; the two-instance suite is not run`);
 const suite = redisUp ? describe : describe.skip;
 
-suite(`realtime: two instances, one Redis${sharedDatabase ? ', one PostgreSQL' : ' (own embedded databases)'} (SPEC 4, 5)`, () => {
+suite(`realtime: two instances, one Redis${sharedDatabase ? ', one PostgreSQL' : ' (own embedded databases)'}`, () => {
   let a: TestApp;
   let b: TestApp;
   const env = { ...redisTestEnvironment(redisUrl), PRESENCE_TTL: '2' };

@@ -7,7 +7,7 @@ const MEMBERS = 500;
 const SENDERS = [1, 137, 250, 499, 500];
 const MESSAGES_PER_SENDER = 2;
 
-describe('realtime: a 500-member GROUP channel (SPEC 3.2, 4)', () => {
+describe('realtime: a 500-member GROUP channel', () => {
   let t: TestApp;
   let clients: WsClient[] = [];
 

@@ -3,7 +3,7 @@ import { hive, playerToken } from './support/http.js';
 import { type TestApp, startTestApp, truncateAll } from './support/test-app.js';
 import { WsClient, resetRealtimeCaches, closeClients, optionalRedisEnvironment, cleanOptionalRedis } from './support/ws-client.js';
 
-describe('realtime: session rules (SPEC 4)', () => {
+describe('realtime: session rules', () => {
   let t: TestApp;
   // Single-instance mode, or Redis mode on CI's second pass (TEST_REDIS_URL).
   const redisEnv = optionalRedisEnvironment();

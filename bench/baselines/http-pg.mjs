@@ -44,7 +44,7 @@ async function inTx(work) {
   }
 }
 
-// ---------------------------------------------------------------- party (SPEC 2) --------------
+// ---------------------------------------------------------------- party ---------------------
 const PARTY_COLS = `"p"."id" AS "p_id", "p"."game_index" AS "p_game_index", "p"."name" AS "p_name", "p"."desc" AS "p_desc",
   "p"."image" AS "p_image", "p"."max_member_count" AS "p_max_member_count", "p"."member_count" AS "p_member_count",
   "p"."is_private" AS "p_is_private", "p"."teams" AS "p_teams", "p"."channels" AS "p_channels", "p"."data" AS "p_data",
@@ -198,7 +198,7 @@ async function partySearch(gameIndex, query, skip, limit) {
   return denseSearch(match, params, skip, limit);
 }
 
-// ---------------------------------------------------------------- channels (SPEC 3) -----------
+// ---------------------------------------------------------------- channels ------------------
 const CHANNEL_COLUMNS = `game_index, channel_id, type, owner_id, channel_name, max_member_count, password_hash,
   chat_history_allowed, member_count, pair_low, pair_high, created_at`;
 const hive = (data) => ({ code: 0, message: 'Success.', data });

@@ -1,5 +1,5 @@
 // Baseline for the realtime scenarios: a bare `ws` relay doing only the irreducible work of the
-// Hive protocol (SPEC 4). CONNECT checks the HS256 token; ENTER_CHANNEL adds the socket to an
+// Hive protocol (docs/realtime.md). CONNECT checks the HS256 token; ENTER_CHANNEL adds the socket to an
 // in-memory room; CHANNEL_CHAT parses the frame, serialises ONE NOTIFY_CHANNEL_CHAT and writes
 // that buffer to every other socket of the room, then answers the sender. No database.
 // With REDIS_URL (scale-out) each message is also published ONCE to the room's Redis channel and

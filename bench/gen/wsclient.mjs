@@ -1,4 +1,4 @@
-// A minimal Hive-framing WebSocket client for the generators (SPEC 4): requests with a
+// A minimal Hive-framing WebSocket client for the generators (docs/realtime.md): requests with a
 // correlationId resolve with their RESPONSE_*; every other frame goes to `onPush` raw (a Buffer),
 // so that the hot path (thousands of NOTIFY frames a second) parses nothing it does not need.
 import WebSocket from 'ws';

@@ -1,4 +1,4 @@
-// Setup calls the bench makes through the service's public HTTP API (SPEC 1-3).
+// Setup calls the bench makes through the service's public HTTP API (docs/party-api.md, docs/chat-api.md).
 export async function call(baseUrl, method, path, { bearer, body, ok = [200, 201] } = {}) {
   const res = await fetch(baseUrl + path, {
     method,

@@ -1,4 +1,4 @@
-// Connections (issue 6): how many authenticated idle WebSockets one instance holds, the memory
+// Connections: how many authenticated idle WebSockets one instance holds, the memory
 // per connection and CONNECT handshakes per second. The clients come from several generator
 // processes (each under its own 20,000-file limit), each from its own 127.x.y.z source address.
 import { fileURLToPath } from 'node:url';

@@ -1,4 +1,4 @@
-// Fan-out (issue 6): one channel, every member connected over WebSocket, a few senders.
+// Fan-out: one channel, every member connected over WebSocket, a few senders.
 // Deliveries/s at saturation and p50/p99 send→receive latency at half that message rate, for our
 // service with history off and on, and for the bare ws relay; alternated, medians quoted.
 // Also the chart's sweep over channel sizes (10/100/500/2000).

@@ -1,4 +1,4 @@
-// Purge (issue 6): 100,000 empty player-owned channels purged by the scheduled job of a running
+// Purge: 100,000 empty player-owned channels purged by the scheduled job of a running
 // instance (PURGE_INTERVAL=1), while steady API traffic (enter→exit cycles at a fixed rate) runs
 // against that same instance: the time the purge takes, and the API's p99 during it vs at rest.
 import { fileURLToPath } from 'node:url';

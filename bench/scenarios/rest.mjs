@@ -1,4 +1,4 @@
-// Party REST and Channel REST (issue 6): join→leave / enter→exit cycles per second with 50
+// Party REST and Channel REST: join→leave / enter→exit cycles per second with 50
 // concurrent players, and party search / channel list with filters on 100,000 rows; ours and the
 // node:http + pg baseline (same SQL) alternate on the same database.
 import { fileURLToPath } from 'node:url';

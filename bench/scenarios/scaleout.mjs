@@ -1,4 +1,4 @@
-// Scale-out (issue 6): the fan-out scenario with two instances of our service behind Redis
+// Scale-out: the fan-out scenario with two instances of our service behind Redis
 // (members split across them, senders on both), vs two bare ws relays bridged by Redis the same
 // way; then Redis publishes per message, counted with MONITOR during a separate fixed burst (MONITOR
 // slows Redis, so it never runs while throughput is measured).

@@ -1,4 +1,4 @@
-// Start-up (issue 6): time from spawning the process to a ready answer (/health/ready: the
+// Start-up: time from spawning the process to a ready answer (/health/ready: the
 // database answers) and the resident memory a second later, idle. Embedded PGlite on a fresh data
 // folder (first start: initdb + migrations) and on the same folder again (restart), and a real
 // PostgreSQL on a fresh database (first start runs the migrations) and again (restart).

@@ -14,7 +14,7 @@ export interface BlockView {
   blockedTimeMillis: number;
 }
 
-/** Block lists (SPEC 3.4): at most 100 entries, kept under the player's lock row. */
+/** Block lists (docs/chat-api.md): at most 100 entries, kept under the player's lock row. */
 @Injectable()
 export class BlockService {
   constructor(

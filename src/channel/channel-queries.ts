@@ -11,7 +11,7 @@ const SORT_COLUMNS = { channelId: 'channel_id', channelName: 'channel_name', reg
 export class ChannelQueries {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** SPEC 3.3 list: never ONE_ON_ONE; served by the partial list indexes and the trigram index. */
+  /** The Hive channel list: never ONE_ON_ONE; served by the partial list indexes and the trigram index. */
   async list(gameIndex: number, q: ListChannelsQuery): Promise<ChannelPage> {
     const size = q.size ?? 10;
     const page = q.page ?? 1;

@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import type { ChannelRow } from './dto/channel.dto.js';
 
-/** Per-player limits (SPEC 3.2). */
+/** Per-player limits (docs/chat-api.md). */
 export const GROUP_CHANNEL_LIMIT = 10;
 export const ONE_ON_ONE_LIMIT = 200;
 

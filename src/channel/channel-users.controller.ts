@@ -8,7 +8,7 @@ import { ChannelService } from './channel.service.js';
 import type { ChannelView } from './dto/channel.dto.js';
 import { PlayerIdPipe } from './player-id.pipe.js';
 
-/** Hive "user" section (SPEC 3.4): a player's channels and block list. */
+/** Hive "user" section (docs/chat-api.md): a player's channels and block list. */
 @ApiTags('Hive server API: users')
 @ApiBearerAuth()
 @UseGuards(ServerKeyGuard)

@@ -5,7 +5,7 @@ export type ChannelType = 'PUBLIC' | 'GROUP' | 'PRIVATE' | 'ONE_ON_ONE';
 export const CREATABLE_TYPES = ['PUBLIC', 'GROUP', 'PRIVATE'] as const;
 export type CreatableType = (typeof CREATABLE_TYPES)[number];
 
-/** Capacity ceiling of each type (SPEC 3.2). */
+/** Capacity ceiling of each type (docs/chat-api.md). */
 export const TYPE_CAPACITY: Record<ChannelType, number> = { PUBLIC: 5000, GROUP: 500, PRIVATE: 500, ONE_ON_ONE: 2 };
 
 /** A chat channel of one game. `ownerId` null = owner "SYSTEM". Written through SQL in ChannelService. */

@@ -12,7 +12,7 @@ import { PurgeJob } from './purge.job.js';
 import { PurgeService } from './purge.service.js';
 
 /**
- * Chat channels (SPEC 3): the Hive server API, the limits, history and the purge job.
+ * Chat channels (docs/chat-api.md): the Hive server API, the limits, history and the purge job.
  * Publishes channel/notice/custom/block domain events; never imports the realtime gateway.
  */
 @Module({

@@ -58,7 +58,7 @@ export interface ActingAs {
 }
 
 
-/** Chat channels (SPEC 3): lifecycle, membership and the limits that hold under concurrency. */
+/** Chat channels (docs/chat-api.md): lifecycle, membership and the limits that hold under concurrency. */
 @Injectable()
 export class ChannelService {
   constructor(
@@ -138,7 +138,7 @@ export class ChannelService {
       assertCapacity(type, max);
       const hash = passwordHash ?? channel.password_hash;
       if (type === 'PRIVATE' && !hash) throw new DomainError(ErrorCode.Validation, 'password is required for a PRIVATE channel');
-      // Lowering the capacity below the member count removes nobody (SPEC 3.3).
+      // Lowering the capacity below the member count removes nobody (docs/chat-api.md).
       await t.manager.query(
         `UPDATE channels SET channel_name = $3, max_member_count = $4, type = $5, password_hash = $6, chat_history_allowed = $7
           WHERE game_index = $1 AND channel_id = $2`,

@@ -17,7 +17,7 @@ import {
   UpdateChannelDto,
 } from './dto/channel.dto.js';
 
-/** The seed's nine channel endpoints (SPEC 3.3), for trusted game servers. */
+/** Hive's nine channel endpoints (docs/chat-api.md), for trusted game servers. */
 @ApiTags('Hive server API: channels')
 @ApiBearerAuth()
 @UseGuards(ServerKeyGuard)

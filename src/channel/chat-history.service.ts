@@ -53,7 +53,7 @@ interface MessageRow {
 const CHUNK = 2_000;
 const MAX_SIZE = 50;
 
-/** Channel message history (SPEC 3.4 v2). Only channels with chatHistoryAllowed keep history. */
+/** Channel message history (docs/chat-api.md). Only channels with chatHistoryAllowed keep history. */
 @Injectable()
 export class ChatHistoryService {
   constructor(

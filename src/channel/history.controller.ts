@@ -6,7 +6,7 @@ import { ServerKeyGuard } from '../player/server-key.guard.js';
 import { ChatHistoryService, type HistoryPage } from './chat-history.service.js';
 import { HistoryQuery } from './dto/channel.dto.js';
 
-/** Hive history v2 (SPEC 3.4). */
+/** Hive history v2 (docs/chat-api.md). */
 @ApiTags('Hive server API: messages')
 @ApiBearerAuth()
 @UseGuards(ServerKeyGuard)

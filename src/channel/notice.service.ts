@@ -9,7 +9,7 @@ export const NOTICE_MAX_CHARS = 200;
 export const CUSTOM_MAX_BYTES = 8_000;
 
 /**
- * Notices and custom messages from the game server (SPEC 3.4): validated here, then published
+ * Notices and custom messages from the game server (docs/chat-api.md): validated here, then published
  * as domain events; the realtime gateway delivers them to connected players.
  */
 @Injectable()

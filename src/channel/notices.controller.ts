@@ -6,7 +6,7 @@ import { ServerKeyGuard } from '../player/server-key.guard.js';
 import { ChannelCustomDto, ChannelNoticeDto, UserCustomDto, UserNoticeDto } from './dto/message.dto.js';
 import { NoticeService } from './notice.service.js';
 
-/** Hive "message" section (SPEC 3.4): notices and custom messages pushed over the WebSocket. */
+/** Hive "message" section (docs/chat-api.md): notices and custom messages pushed over the WebSocket. */
 @ApiTags('Hive server API: messages')
 @ApiBearerAuth()
 @UseGuards(ServerKeyGuard)

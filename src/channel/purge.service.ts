@@ -18,7 +18,7 @@ export interface PurgeResult {
 type Batch = (work: (m: EntityManager) => Promise<number>) => Promise<number>;
 
 /**
- * Deletes player-owned channels nobody is in, and history past HISTORY_RETENTION_DAYS (SPEC 3.5),
+ * Deletes player-owned channels nobody is in, and history past HISTORY_RETENTION_DAYS (docs/chat-api.md),
  * in batches of PURGE_BATCH_SIZE so that no statement sweeps a whole table. On PostgreSQL only
  * the instance that wins `pg_try_advisory_lock` works a tick; the lock is held on one dedicated
  * connection, which also runs the batches. The embedded database belongs to one process and has

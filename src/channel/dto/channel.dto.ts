@@ -9,7 +9,7 @@ export const CHANNEL_ID_PATTERN = /^[A-Za-z0-9\-._~:]{1,100}$/;
 export const CHANNEL_ID_RULE = '1-100 characters of A-Z a-z 0-9 - . _ ~ :';
 const TYPE_RULE = { message: 'type must be one of PUBLIC, GROUP, PRIVATE' };
 
-/** Hive channel object (SPEC 3.3); `memberCount` only on reads. */
+/** Hive channel object (docs/chat-api.md); `memberCount` only on reads. */
 export interface ChannelView {
   channelId: string;
   type: ChannelType;

@@ -1,6 +1,6 @@
 import { ErrorCode } from './domain-error.js';
 
-/** Hive `{code, message, data}`: [HTTP status, result code] (SPEC 3.1). */
+/** Hive `{code, message, data}`: [HTTP status, result code] (docs/chat-api.md). */
 export const HIVE_CODES: Record<ErrorCode, readonly [number, number]> = {
   [ErrorCode.Validation]: [400, 100],
   [ErrorCode.InvalidToken]: [401, 101],

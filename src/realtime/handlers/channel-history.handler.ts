@@ -6,7 +6,7 @@ import { ChannelHistoryDto } from '../dto/channel.dto.js';
 import { Packet, type PacketHandler } from '../protocol/packet-handler.js';
 import type { Session } from '../session/session.js';
 
-/** The HTTP history (SPEC 3.4) for a member of the channel. */
+/** The HTTP history (docs/chat-api.md) for a member of the channel. */
 @Packet({ type: 'CHANNEL_HISTORY', body: ChannelHistoryDto })
 @Injectable()
 export class ChannelHistoryHandler implements PacketHandler<ChannelHistoryDto> {

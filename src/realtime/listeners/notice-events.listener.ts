@@ -3,7 +3,7 @@ import { DomainEvents } from '../../common/events/domain-events.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
 import { notifyFrame, stamp } from '../protocol/notify-packets.js';
 
-/** Notices and custom messages of the server API (SPEC 3.4) to connected players. */
+/** Notices and custom messages of the server API (docs/chat-api.md) to connected players. */
 @Injectable()
 export class NoticeEventsListener implements OnModuleInit {
   constructor(

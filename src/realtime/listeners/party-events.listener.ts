@@ -3,7 +3,7 @@ import { DomainEvents } from '../../common/events/domain-events.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
 import { notifyFrame } from '../protocol/notify-packets.js';
 
-/** Party live events (SPEC 2.3): `{packetType: type, body}` to each connected recipient. */
+/** Party live events (docs/party-api.md): `{packetType: type, body}` to each connected recipient. */
 @Injectable()
 export class PartyEventsListener implements OnModuleInit {
   constructor(
