@@ -12,30 +12,59 @@
 /** Deepest nesting accepted; real bodies of both APIs stay under 5 levels. */
 export const MAX_JSON_DEPTH = 32;
 
-const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype'];
+const isPrototypeKey = (key: string) => key === '__proto__' || key === 'constructor' || key === 'prototype';
 
 /** Returns what is wrong with the input (a sentence naming the field), or null; strips prototype keys in place. */
 export function inspectJson(value: unknown, what: string): string | null {
-  const stack: { value: unknown; path: string; depth: number }[] = [{ value, path: '', depth: 0 }];
-  while (stack.length > 0) {
-    const { value: current, path, depth } = stack.pop()!;
+  // Hot path (every packet body): a walk that builds no paths; only a refused input is walked
+  // again to name the field.
+  const values: unknown[] = [value];
+  const depths: number[] = [0];
+  while (values.length > 0) {
+    const current = values.pop();
+    const depth = depths.pop()!;
     if (typeof current === 'string') {
-      if (current.includes('\u0000')) return `${path || what} must not contain the NUL character (U+0000)`;
+      if (current.includes('\u0000')) return describe(value, what);
       continue;
     }
     if (current === null || typeof current !== 'object') continue;
     if (depth >= MAX_JSON_DEPTH) return `${what} is nested too deeply (at most ${MAX_JSON_DEPTH} levels)`;
     if (Array.isArray(current)) {
-      current.forEach((item, index) => stack.push({ value: item, path: `${path || what}[${index}]`, depth: depth + 1 }));
+      for (const item of current) {
+        values.push(item);
+        depths.push(depth + 1);
+      }
       continue;
     }
     const record = current as Record<string, unknown>;
-    for (const key of PROTOTYPE_KEYS) if (Object.prototype.hasOwnProperty.call(record, key)) delete record[key];
     for (const key of Object.keys(record)) {
-      const field = path ? `${path}.${key}` : key;
-      if (key.includes('\u0000')) return `${path || what} must not have a key containing the NUL character (U+0000)`;
-      stack.push({ value: record[key], path: field, depth: depth + 1 });
+      if (isPrototypeKey(key)) {
+        delete record[key];
+        continue;
+      }
+      if (key.includes('\u0000')) return describe(value, what);
+      values.push(record[key]);
+      depths.push(depth + 1);
     }
   }
   return null;
+}
+
+/** The sentence for an input known to hold a NUL character: which field (or key) holds it. */
+function describe(value: unknown, what: string): string {
+  const stack: { value: unknown; path: string }[] = [{ value, path: '' }];
+  while (stack.length > 0) {
+    const { value: current, path } = stack.pop()!;
+    if (typeof current === 'string') {
+      if (current.includes('\u0000')) return `${path || what} must not contain the NUL character (U+0000)`;
+    } else if (Array.isArray(current)) {
+      current.forEach((item, index) => stack.push({ value: item, path: `${path || what}[${index}]` }));
+    } else if (current !== null && typeof current === 'object') {
+      for (const [key, item] of Object.entries(current)) {
+        if (key.includes('\u0000')) return `${path || what} must not have a key containing the NUL character (U+0000)`;
+        stack.push({ value: item, path: path ? `${path}.${key}` : key });
+      }
+    }
+  }
+  return `${what} must not contain the NUL character (U+0000)`;
 }
