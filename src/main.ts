@@ -18,13 +18,25 @@ async function bootstrap(): Promise<void> {
   const app = configureApp(await NestFactory.create(AppModule, { bufferLogs: false }));
   await app.listen(settings.port, settings.host);
   const database = settings.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${settings.dataDir}`;
-  logger.log(`listening on ${await app.getUrl()} — database: ${database}; redis: ${settings.redisUrl ?? 'off (single instance)'}`);
+  const redis = settings.redisUrl ? withoutPassword(settings.redisUrl) : 'off (single instance)';
+  logger.log(`listening on ${await app.getUrl()} — database: ${database}; redis: ${redis}`);
   if (settings.developmentDefaults) {
     logger.warn('*****************************************************************************');
     logger.warn('DEVELOPMENT MODE: JWT_SECRET and/or SERVER_KEYS are not set.');
     logger.warn(`Using server key "dev-server-key" for game ${settings.defaultGameIndex} and a public JWT secret.`);
     logger.warn('Set both before exposing this service to anyone.');
     logger.warn('*****************************************************************************');
+  }
+}
+
+/** A URL fit for a log line: any password replaced by `***`. */
+function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.href;
+  } catch {
+    return '(unparsable URL)';
   }
 }
 

@@ -88,7 +88,7 @@ suite('PostgreSQL outage: 503 while down, recovery without restart', () => {
     expect(channel.body).toEqual({ code: 108, message: expect.stringContaining('service unavailable'), data: null });
     const parties = await asPlayer(t, token).get('/api/table/services/parties').expect(503);
     expect(parties.body).toMatchObject({ msg: 'service unavailable', status: false, detail: expect.stringContaining('retry later') });
-    await request(t.url).get('/health/ready').expect(503);
+    expect((await request(t.url).get('/health/ready').expect(503)).body).toEqual({ status: 'error', database: 'unreachable' });
     await request(t.url).get('/health').expect(200);
 
     // A stored chat message needs the database: 503/108, and the socket stays open.

@@ -1,4 +1,4 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, Logger, NotFoundException } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger, NotFoundException } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { DomainError, ErrorCode } from './domain-error.js';
@@ -40,6 +40,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
       error = new DomainError(ErrorCode.Internal, `internal error (request id ${request.id ?? '-'})`);
     }
     const family = apiFamilyOf(request.originalUrl ?? request.url);
+    if (family === 'plain' && exception instanceof HttpException && !(exception instanceof NotFoundException) && typeof exception.getResponse() === 'object') {
+      // Outside both APIs (health routes): the body the controller built, as it built it.
+      if (!response.headersSent) response.status(exception.getStatus()).json(exception.getResponse());
+      return;
+    }
     const reply = family === 'hive' ? hiveErrorReply(error) : family === 'dp' ? dpErrorReply(error) : plainErrorReply(error);
     if (response.headersSent) return;
     response.status(reply.status).json(reply.body);
