@@ -31,9 +31,11 @@ export function databaseOptions(settings: Pick<AppSettings, 'databaseUrl' | 'dat
   };
   if (settings.databaseUrl) {
     return {
-      // A connection attempt that hangs (server unreachable) fails after 3 s instead of holding
-      // the request forever; the error is answered 503 like any other "database down".
-      options: { ...common, url: settings.databaseUrl, extra: { max: settings.dbPoolSize, connectionTimeoutMillis: 3000 } },
+      // A request that gets no connection within 10 s (a server that does not answer, or a pool
+      // that stays exhausted that long) fails instead of waiting forever, and is answered 503
+      // (busy). pg-pool counts the wait for a free pooled connection in this time too, so it must
+      // stay well above what a burst of queued requests waits on a loaded machine.
+      options: { ...common, url: settings.databaseUrl, extra: { max: settings.dbPoolSize, connectionTimeoutMillis: 10_000 } },
       pglite: null,
     };
   }
