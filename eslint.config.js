@@ -13,6 +13,12 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
+    rules: {
+      // A leading underscore marks a parameter or binding left unused on purpose (framework signatures).
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      // In-memory implementations of interfaces whose Redis twins are asynchronous stay `async`.
+      '@typescript-eslint/require-await': 'off',
+    },
   },
   {
     // e2e tests read response bodies, which supertest and the WebSocket client type as `any`.
@@ -28,11 +34,12 @@ export default tseslint.config(
   },
   {
     files: ['**/*.mjs', '**/*.js'],
+    rules: { 'no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }] },
     languageOptions: {
       globals: {
         process: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly',
         setInterval: 'readonly', clearInterval: 'readonly', setImmediate: 'readonly', URL: 'readonly', fetch: 'readonly',
-        performance: 'readonly', AbortController: 'readonly', queueMicrotask: 'readonly', structuredClone: 'readonly',
+        performance: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', queueMicrotask: 'readonly', structuredClone: 'readonly',
       },
     },
   },
