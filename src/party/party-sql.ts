@@ -107,7 +107,7 @@ export const INSERT_JOIN_REQUEST = `WITH ins AS (
  * Removal in ONE statement (party row already locked): deletes the player's membership, lowers
  * member_count when it was Accepted unless $3 is false (the last member: the party itself is then
  * deleted), and reads the Accepted members that remain. No row: no such membership.
- * $1 party, $2 player, $3 lower member_count, $4 status Accepted.
+ * $1 party, $2 player, $3 whether an Accepted removal lowers member_count, $4 status Accepted.
  */
 export const DELETE_MEMBER = `WITH del AS (DELETE FROM party_members WHERE party_id = $1 AND player_id = $2 RETURNING *),
    upd AS (UPDATE parties SET member_count = member_count - 1 WHERE id = $1 AND $3 AND EXISTS (SELECT 1 FROM del WHERE status = $4))
