@@ -11,8 +11,9 @@ import { PartyService } from './party.service.js';
 const PartyId = () => PathId({ field: 'partyId' });
 
 /**
- * DynamicPixels Party Web API, party-level routes (SPEC 2.3 #1-7, #15). Bodies are read by hand
- * (dto/party-input.ts) because the SDKs send several shapes of the same fields.
+ * DynamicPixels Party Web API, party-level routes: create, search, mine, read, edit, join, leave,
+ * disband. Bodies are read by hand (dto/party-input.ts) because the SDKs send several shapes of
+ * the same fields.
  */
 @ApiTags('DynamicPixels parties')
 @ApiBearerAuth()

@@ -5,7 +5,7 @@ import type { Tx } from '../infra/database/transaction.js';
 import type { Party } from './party.entity.js';
 
 /**
- * Party chat (SPEC 2.3): each party channel name is a GROUP chat channel `party:{partyId}:{name}`
+ * Party chat: each party channel name is a GROUP chat channel `party:{partyId}:{name}`
  * owned by SYSTEM. Everything goes through ChannelService inside the party's transaction, so the
  * party change and its chat membership commit (and notify) together.
  */

@@ -2,7 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { DomainEvents, type PartyEventBody, type PartyNotifyType } from '../common/events/domain-events.js';
 import type { Tx } from '../infra/database/transaction.js';
 
-/** Publishes NOTIFY_PARTY_* (SPEC 2.3) through the domain-event seam, once the transaction commits. */
+/**
+ * Publishes NOTIFY_PARTY_* through the domain-event seam, and only once the transaction commits:
+ * a change that rolls back (or is run again after a deadlock) must not be announced.
+ */
 @Injectable()
 export class PartyEvents {
   constructor(private readonly events: DomainEvents) {}

@@ -11,7 +11,7 @@ const PartyId = () => PathId({ field: 'partyId' });
 const MembershipId = () => PathId({ field: 'membershipId' });
 const PlayerId = () => PathId({ field: 'playerId', max: MAX_PLAYER_ID });
 
-/** DynamicPixels Party Web API, member routes (SPEC 2.3 #8-14). */
+/** DynamicPixels Party Web API, member routes: members, waiting list, accept/reject, own edit, roles, kicks. */
 @ApiTags('DynamicPixels parties')
 @ApiBearerAuth()
 @UseGuards(PlayerTokenGuard)

@@ -6,13 +6,14 @@ import { PartyEvents } from './party-events.js';
 import { PartyMembersController } from './party-members.controller.js';
 import { PartyMembershipService } from './party-membership.service.js';
 import { PartyPresenceAudience } from './party-presence.js';
+import { PartyRepository } from './party.repository.js';
 import { PartyService } from './party.service.js';
 
 /** Parties (DynamicPixels Party Web API): memberships, waiting lists, roles, party chat, live events. */
 @Module({
   imports: [ChannelModule],
   controllers: [PartiesController, PartyMembersController],
-  providers: [PartyService, PartyMembershipService, PartyChatService, PartyEvents, PartyPresenceAudience],
+  providers: [PartyRepository, PartyService, PartyMembershipService, PartyChatService, PartyEvents, PartyPresenceAudience],
   exports: [PartyService],
 })
 export class PartyModule {}

@@ -5,7 +5,7 @@ import type { Party } from '../party.entity.js';
 import type { PartyMember } from '../party-member.entity.js';
 
 /**
- * DynamicPixels response shapes (SPEC 2.1/2.2). teams/channels travel as JSON-array strings,
+ * DynamicPixels response shapes, as the original clients parse them. teams/channels travel as JSON-array strings,
  * as the original does; variables as an object; role/status as integers.
  */
 export class PartyDto {
