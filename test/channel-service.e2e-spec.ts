@@ -44,8 +44,8 @@ describe('ChannelService: the contract for the realtime and party modules', () =
   it('joins the caller\'s transaction: a rollback undoes create and enter, and no event is published', async () => {
     await expect(
       inTransaction(t.app.get(DataSource), async (tx) => {
-        await channels.create(1, { channelId: 'party:1:main', channelName: 'main', maxMemberCount: 2, type: 'GROUP' }, tx);
-        await channels.enter(1, 'party:1:main', 5, { skipPlayerLimit: true }, tx);
+        await channels.create(1, { channelId: 'party:1:main', channelName: 'main', maxMemberCount: 2, type: 'GROUP' }, { tx });
+        await channels.enter(1, 'party:1:main', 5, { skipPlayerLimit: true, tx });
         throw new Error('party refused');
       }),
     ).rejects.toThrow('party refused');
@@ -57,7 +57,7 @@ describe('ChannelService: the contract for the realtime and party modules', () =
   it('publishes after the outer transaction commits', async () => {
     await group('g');
     await inTransaction(t.app.get(DataSource), async (tx) => {
-      await channels.enter(1, 'g', 5, {}, tx);
+      await channels.enter(1, 'g', 5, { tx });
       await flush();
       expect(events).toEqual([]);
     });

@@ -44,7 +44,15 @@ export interface ChannelPatch {
   chatHistoryAllowed?: boolean;
 }
 
-export interface EnterOptions {
+/** How a call runs: inside the caller's transaction (`tx`), and on whose behalf (`actingAs`). */
+export interface CallOptions {
+  /** Joins this transaction instead of opening one (the caller commits; events follow its commit). */
+  tx?: Tx;
+  /** Extension of the Hive API: a call made on behalf of a player must come from the owner (403/308). */
+  actingAs?: ActingAs;
+}
+
+export interface EnterOptions extends Pick<CallOptions, 'tx'> {
   password?: string;
   skipPassword?: boolean;
   skipConnectedCheck?: boolean;
@@ -52,11 +60,9 @@ export interface EnterOptions {
   skipPlayerLimit?: boolean;
 }
 
-/** Extension of the Hive API: a call made on behalf of a player must come from the owner (403/308). */
 export interface ActingAs {
   playerId?: number;
 }
-
 
 /** Chat channels (docs/chat-api.md): lifecycle, membership and the limits that hold under concurrency. */
 @Injectable()
@@ -69,7 +75,7 @@ export class ChannelService {
     private readonly queries: ChannelQueries,
   ) {}
 
-  async create(gameIndex: number, input: CreateChannelInput, tx?: Tx): Promise<ChannelView> {
+  async create(gameIndex: number, input: CreateChannelInput, { tx }: Pick<CallOptions, 'tx'> = {}): Promise<ChannelView> {
     if (!CHANNEL_ID_PATTERN.test(input.channelId)) {
       throw new DomainError(ErrorCode.Validation, `channelId must be ${CHANNEL_ID_RULE}`);
     }
@@ -127,12 +133,12 @@ export class ChannelService {
     });
   }
 
-  async update(gameIndex: number, channelId: string, patch: ChannelPatch, tx?: Tx, acting: ActingAs = {}): Promise<void> {
+  async update(gameIndex: number, channelId: string, patch: ChannelPatch, { tx, actingAs = {} }: CallOptions = {}): Promise<void> {
     const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
     await this.run(async (t) => {
       const channel = await requireChannel(t.manager, gameIndex, channelId, true);
       if (channel.type === 'ONE_ON_ONE') throw new DomainError(ErrorCode.Validation, `ONE_ON_ONE channel "${channelId}" cannot be updated`);
-      this.assertOwner(channel, acting);
+      this.assertOwner(channel, actingAs);
       const type = patch.type ?? channel.type;
       const max = patch.maxMemberCount ?? channel.max_member_count;
       assertCapacity(type, max);
@@ -149,11 +155,11 @@ export class ChannelService {
   }
 
   /** Deletes the channel, its memberships and its history; members get channel.deleted. */
-  async delete(gameIndex: number, channelId: string, tx?: Tx, acting: ActingAs = {}): Promise<void> {
+  async delete(gameIndex: number, channelId: string, { tx, actingAs = {} }: CallOptions = {}): Promise<void> {
     await this.run(async (t) => {
       const m = t.manager;
       const channel = await requireChannel(m, gameIndex, channelId, true);
-      this.assertOwner(channel, acting);
+      this.assertOwner(channel, actingAs);
       const memberIds = await memberIdsOf(m, gameIndex, channelId);
       await m.query(`DELETE FROM channels WHERE game_index = $1 AND channel_id = $2`, [gameIndex, channelId]);
       await m.query(`DELETE FROM chat_messages WHERE game_index = $1 AND channel_id = $2`, [gameIndex, channelId]);
@@ -161,7 +167,8 @@ export class ChannelService {
     }, tx);
   }
 
-  async enter(gameIndex: number, channelId: string, playerId: number, options: EnterOptions = {}, tx?: Tx): Promise<void> {
+  async enter(gameIndex: number, channelId: string, playerId: number, options: EnterOptions = {}): Promise<void> {
+    const { tx } = options;
     // The password (scrypt, slow) is never checked while the locks are held: a channel found to
     // need one ends the attempt (rolled back, nothing written), the check runs, and the enter
     // starts again with that hash verified. Joined to a caller's transaction it runs in place.
@@ -199,7 +206,7 @@ export class ChannelService {
     }
   }
 
-  async exit(gameIndex: number, channelId: string, playerId: number, tx?: Tx): Promise<void> {
+  async exit(gameIndex: number, channelId: string, playerId: number, { tx }: Pick<CallOptions, 'tx'> = {}): Promise<void> {
     await this.run(async (t) => {
       await requireChannel(t.manager, gameIndex, channelId, true);
       if (!(await this.removeMember(t, gameIndex, channelId, playerId))) {

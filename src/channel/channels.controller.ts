@@ -44,7 +44,7 @@ export class ChannelsController {
     @Body() body: UpdateChannelDto,
   ): Promise<HiveEmptyEnvelope> {
     const { playerId, ...patch } = body;
-    await this.channels.update(gameIndex, channelId, patch, undefined, { playerId });
+    await this.channels.update(gameIndex, channelId, patch, { actingAs: { playerId } });
     return hiveOk();
   }
 
@@ -54,7 +54,7 @@ export class ChannelsController {
     @Param('channelId') channelId: string,
     @Query() query: ActingPlayerQuery,
   ): Promise<HiveEmptyEnvelope> {
-    await this.channels.delete(gameIndex, channelId, undefined, { playerId: query.playerId });
+    await this.channels.delete(gameIndex, channelId, { actingAs: { playerId: query.playerId } });
     return hiveOk();
   }
 

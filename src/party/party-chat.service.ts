@@ -34,7 +34,7 @@ export class PartyChatService {
           type: 'GROUP',
           chatHistoryAllowed: true,
         },
-        tx,
+        { tx },
       );
     }
   }
@@ -42,7 +42,7 @@ export class PartyChatService {
   async deleteChannels(party: Party, names: string[], tx: Tx): Promise<void> {
     for (const name of names) {
       await this.tolerate([ErrorCode.ChannelNotFound], () =>
-        this.channels.delete(party.gameIndex, PartyChatService.channelId(party.id, name), tx),
+        this.channels.delete(party.gameIndex, PartyChatService.channelId(party.id, name), { tx }),
       );
     }
   }
@@ -53,7 +53,7 @@ export class PartyChatService {
         party.gameIndex,
         PartyChatService.channelId(party.id, name),
         { maxMemberCount: PartyChatService.capacity(party.maxMemberCount) },
-        tx,
+        { tx },
       );
     }
   }
@@ -66,8 +66,7 @@ export class PartyChatService {
           party.gameIndex,
           PartyChatService.channelId(party.id, name),
           playerId,
-          { skipPassword: true, skipConnectedCheck: true, skipPlayerLimit: true },
-          tx,
+          { skipPassword: true, skipConnectedCheck: true, skipPlayerLimit: true, tx },
         ),
       );
     }
@@ -76,7 +75,7 @@ export class PartyChatService {
   async exit(party: Party, playerId: number, names: string[], tx: Tx): Promise<void> {
     for (const name of names) {
       await this.tolerate([ErrorCode.NotInChannel, ErrorCode.ChannelNotFound], () =>
-        this.channels.exit(party.gameIndex, PartyChatService.channelId(party.id, name), playerId, tx),
+        this.channels.exit(party.gameIndex, PartyChatService.channelId(party.id, name), playerId, { tx }),
       );
     }
   }
