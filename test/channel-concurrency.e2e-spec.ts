@@ -1,5 +1,5 @@
 import { PresenceService } from '../src/presence/presence.service.js';
-import { type TestApp, startTestApp, truncateAll } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 import { hive } from './support/http.js';
 
 const base = '/api/v1/games/1';
@@ -9,17 +9,8 @@ const base = '/api/v1/games/1';
  * invariant is held by the database (row locks on the channel and the player's row, unique keys).
  */
 describe('chat channels: limits hold under concurrency', () => {
-  let t: TestApp;
+  const t = useTestApp();
 
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-  beforeEach(async () => {
-    await truncateAll(t.dataSource);
-  });
 
   const count = async (sql: string, params: unknown[] = []) => Number((await t.dataSource.query(sql, params))[0].n);
   const codes = (responses: { status: number; body: { code: number } }[]) => {

@@ -4,27 +4,22 @@ import { DomainEvents, type DomainEventMap } from '../src/common/events/domain-e
 import { DomainError, ErrorCode } from '../src/common/errors/domain-error.js';
 import { inTransaction } from '../src/infra/database/transaction.js';
 import { PresenceService } from '../src/presence/presence.service.js';
-import { type TestApp, startTestApp, truncateAll } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 
 /** The ChannelService contract other modules (realtime, party) call directly. */
 describe('ChannelService: the contract for the realtime and party modules', () => {
-  let t: TestApp;
   let channels: ChannelService;
   let events: { name: string; payload: unknown }[];
-
-  beforeAll(async () => {
-    t = await startTestApp();
-    channels = t.app.get(ChannelService);
-    const bus = t.app.get(DomainEvents);
-    for (const name of ['channel.entered', 'channel.exited', 'channel.deleted'] as const) {
-      bus.subscribe(name, (payload: DomainEventMap[typeof name]) => void events.push({ name, payload }));
-    }
+  const t = useTestApp({
+    ready: (app) => {
+      channels = app.app.get(ChannelService);
+      const bus = app.app.get(DomainEvents);
+      for (const name of ['channel.entered', 'channel.exited', 'channel.deleted'] as const) {
+        bus.subscribe(name, (payload: DomainEventMap[typeof name]) => void events.push({ name, payload }));
+      }
+    },
   });
-  afterAll(async () => {
-    await t.close();
-  });
-  beforeEach(async () => {
-    await truncateAll(t.dataSource);
+  beforeEach(() => {
     events = [];
   });
 

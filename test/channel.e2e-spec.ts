@@ -2,7 +2,7 @@ import request from 'supertest';
 import { ChatHistoryService, type StoredMessage } from '../src/channel/chat-history.service.js';
 import { DomainEvents, type DomainEventMap } from '../src/common/events/domain-events.js';
 import { PresenceService } from '../src/presence/presence.service.js';
-import { type TestApp, SERVER_KEY_2, startTestApp, truncateAll } from './support/test-app.js';
+import { SERVER_KEY_2, useTestApp } from './support/test-app.js';
 import { hive } from './support/http.js';
 
 const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -15,19 +15,14 @@ type EventName = keyof DomainEventMap;
 const WATCHED: EventName[] = ['channel.entered', 'channel.exited', 'channel.deleted', 'channel.updated', 'notice.channel', 'notice.user', 'custom.channel', 'custom.user', 'block.changed'];
 
 describe('chat channels: the Hive server API', () => {
-  let t: TestApp;
   let events: { name: EventName; payload: unknown }[];
-
-  beforeAll(async () => {
-    t = await startTestApp();
-    const bus = t.app.get(DomainEvents);
-    for (const name of WATCHED) bus.subscribe(name, (payload) => void events.push({ name, payload }));
+  const t = useTestApp({
+    ready: (app) => {
+      const bus = app.app.get(DomainEvents);
+      for (const name of WATCHED) bus.subscribe(name, (payload) => void events.push({ name, payload }));
+    },
   });
-  afterAll(async () => {
-    await t.close();
-  });
-  beforeEach(async () => {
-    await truncateAll(t.dataSource);
+  beforeEach(() => {
     events = [];
   });
 

@@ -1,23 +1,13 @@
 import { jest } from '@jest/globals';
 import request from 'supertest';
 import { PlayerService } from '../src/player/player.service.js';
-import { SERVER_KEY, type TestApp, startTestApp, truncateAll } from './support/test-app.js';
+import { SERVER_KEY, useTestApp } from './support/test-app.js';
 import { playerToken } from './support/http.js';
 
 /** Settings that change behaviour, and the answer to an unexpected failure in each API family. */
 describe('configuration and unexpected errors', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await startTestApp({ ALLOW_GUESTS: 'false', TOKEN_TTL: '120' });
-  });
-  afterAll(async () => {
-    await t.close();
-    delete process.env.ALLOW_GUESTS;
-    delete process.env.TOKEN_TTL;
-  });
-  beforeEach(async () => {
-    await truncateAll(t.dataSource);
+  const t = useTestApp({ env: { ALLOW_GUESTS: 'false', TOKEN_TTL: '120' } });
+  beforeEach(() => {
     jest.restoreAllMocks();
   });
 

@@ -1,6 +1,6 @@
 import { getMetadataStorage } from 'class-validator';
 import { PacketRouter } from '../src/realtime/protocol/packet-router.js';
-import { SERVER_KEY, type TestApp, startTestApp, truncateAll } from './support/test-app.js';
+import { SERVER_KEY, useTestApp } from './support/test-app.js';
 import { asPlayer, hive, playerToken } from './support/http.js';
 import { type Packet, WsClient } from './support/ws-client.js';
 
@@ -100,23 +100,19 @@ function expectShape(op: Operation, status: number, body: any, what: string): vo
 }
 
 describe('fuzz: no route or packet answers 500, every answer has its family shape', () => {
-  let t: TestApp;
   let token: string;
   let operations: Operation[];
-
-  beforeAll(async () => {
-    t = await startTestApp({ RATE_LIMITS: 'off' });
-    const doc = (await (await fetch(`${t.url}/docs-json`)).json()) as { paths: Record<string, Record<string, unknown>> };
-    operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
-      Object.keys(methods).map((method) => ({ method: method.toUpperCase(), path, family: familyOf(path) })),
-    );
-  });
-  afterAll(async () => {
-    await t.close();
+  const t = useTestApp({
+    env: { RATE_LIMITS: 'off' },
+    ready: async (app) => {
+      const doc = (await (await fetch(`${app.url}/docs-json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+      operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
+        Object.keys(methods).map((method) => ({ method: method.toUpperCase(), path, family: familyOf(path) })),
+      );
+    },
   });
 
   beforeEach(async () => {
-    await truncateAll(t.dataSource);
     token = await playerToken(t, 1);
     await playerToken(t, 2);
     await hive(t).post('/api/v1/games/1/channel').send({ channelId: 'room', channelName: 'Room', maxMemberCount: 10, type: 'GROUP', chatHistoryAllowed: true }).expect(200);

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { SERVER_KEY_2, type TestApp, startTestApp, truncateAll } from './support/test-app.js';
+import { SERVER_KEY_2, useTestApp } from './support/test-app.js';
 import { playerToken } from './support/http.js';
 
 /**
@@ -7,18 +7,7 @@ import { playerToken } from './support/http.js';
  * numeric `/game/{gameIndex}` form beside it, and the `message` copy of `msg` in error bodies.
  */
 describe('game prefixes: client ids and game indexes', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await startTestApp({ GAME_CLIENT_IDS: 'im49q2:1,abc123:2' });
-  });
-  afterAll(async () => {
-    await t.close();
-    delete process.env.GAME_CLIENT_IDS;
-  });
-  beforeEach(async () => {
-    await truncateAll(t.dataSource);
-  });
+  const t = useTestApp({ env: { GAME_CLIENT_IDS: 'im49q2:1,abc123:2' } });
 
   const dpError = (msg: string, detail: string) => ({ msg, status: false, detail, message: msg });
   const get = (path: string, token?: string) => {

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { type TestApp, startTestApp, truncateAll } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 import { asPlayer, hive, playerToken } from './support/http.js';
 import { WsClient } from './support/ws-client.js';
 
@@ -17,17 +17,10 @@ function nested(levels: number): string {
 }
 
 describe('bad input never answers 500; Hive and DynamicPixels details', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let token: string;
 
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
   beforeEach(async () => {
-    await truncateAll(t.dataSource);
     token = await playerToken(t, 1);
     await hive(t).post(`${V1}/channel`).send({ channelId: 'room', channelName: 'Room', maxMemberCount: 10, type: 'GROUP', chatHistoryAllowed: true }).expect(200);
     await hive(t).post(`${V1}/channels/room/enter`).send({ playerId: 1 }).expect(200);

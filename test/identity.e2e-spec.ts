@@ -1,20 +1,11 @@
 import request from 'supertest';
 import { JwtService } from '@nestjs/jwt';
-import { SERVER_KEY, SERVER_KEY_2, type TestApp, startTestApp, truncateAll } from './support/test-app.js';
+import { SERVER_KEY, SERVER_KEY_2, useTestApp } from './support/test-app.js';
 import { asPlayer, playerToken } from './support/http.js';
 
 describe('identity: tokens, guest login, users', () => {
-  let t: TestApp;
+  const t = useTestApp();
 
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-  beforeEach(async () => {
-    await truncateAll(t.dataSource);
-  });
 
   describe('POST /api/v1/games/{gameIndex}/users/token', () => {
     it('issues a token and upserts the profile', async () => {

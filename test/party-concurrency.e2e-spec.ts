@@ -1,6 +1,6 @@
 import { ChannelService } from '../src/channel/channel.service.js';
 import { TokenService } from '../src/player/token.service.js';
-import { type TestApp, startTestApp, truncateAll } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 import { asPlayer } from './support/http.js';
 
 const P = '/api/table/services/parties';
@@ -11,19 +11,12 @@ const ROUNDS = 3;
  * afterwards. Runs on the embedded database and, with DATABASE_URL, on PostgreSQL.
  */
 describe('parties: capacity under concurrency', () => {
-  let t: TestApp;
   let token: (playerId: number) => string;
-
-  beforeAll(async () => {
-    t = await startTestApp();
-    const tokens = t.app.get(TokenService);
-    token = (playerId) => tokens.issue({ gameIndex: 1, playerId }).token;
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-  beforeEach(async () => {
-    await truncateAll(t.dataSource);
+  const t = useTestApp({
+    ready: (app) => {
+      const tokens = app.app.get(TokenService);
+      token = (playerId) => tokens.issue({ gameIndex: 1, playerId }).token;
+    },
   });
 
   async function counts(partyId: number) {

@@ -1,4 +1,4 @@
-import { type TestApp, startTestApp, truncateAll } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 import { asPlayer, playerToken } from './support/http.js';
 import { WsClient, connectAll } from './support/ws-client.js';
 
@@ -6,19 +6,12 @@ const P = '/api/table/services/parties';
 
 /** Party chat and party live events over the real WebSocket gateway (docs/party-api.md, docs/realtime.md). */
 describe('parties over the realtime gateway', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let clients: WsClient[] = [];
   const tokens = new Map<number, string>();
   const as = (id: number) => asPlayer(t, tokens.get(id)!);
 
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
   beforeEach(async () => {
-    await truncateAll(t.dataSource);
     for (const id of [1, 2, 3]) tokens.set(id, await playerToken(t, id));
   });
   afterEach(async () => {

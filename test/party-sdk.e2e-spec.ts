@@ -1,22 +1,13 @@
 import request from 'supertest';
-import { type TestApp, startTestApp, truncateAll } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 
 /**
  * Replays the request sequence of the DynamicPixels TypeScript SDK (reference section 8) with its
  * own body shapes and its lower-case `bearer` scheme, and checks the fields the SDK reads.
  */
 describe('parties: the DynamicPixels TypeScript SDK request sequence', () => {
-  let t: TestApp;
+  const t = useTestApp();
 
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-  beforeEach(async () => {
-    await truncateAll(t.dataSource);
-  });
 
   /** `Auth.LoginAsGuest({device_info: {device_id}})`: no Authorization header, reads token and user. */
   async function loginAsGuest(deviceId: string) {

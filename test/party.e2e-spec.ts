@@ -1,28 +1,24 @@
 import request from 'supertest';
 import { DomainEvents, type DomainEventMap } from '../src/common/events/domain-events.js';
-import { SERVER_KEY_2, type TestApp, startTestApp, truncateAll } from './support/test-app.js';
+import { SERVER_KEY_2, useTestApp } from './support/test-app.js';
 import { asPlayer, hive, playerToken } from './support/http.js';
 
 const P = '/api/table/services/parties';
 type PartyEvent = DomainEventMap['party.event'];
 
 describe('parties: DynamicPixels Party Web API', () => {
-  let t: TestApp;
   let events: PartyEvent[];
   const tokens = new Map<number, string>();
+  const t = useTestApp({
+    ready: (app) => {
+      app.app.get(DomainEvents).subscribe('party.event', (e) => {
+        events.push(e);
+      });
+    },
+  });
   const as = (id: number) => asPlayer(t, tokens.get(id)!);
 
-  beforeAll(async () => {
-    t = await startTestApp();
-    t.app.get(DomainEvents).subscribe('party.event', (e) => {
-      events.push(e);
-    });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
   beforeEach(async () => {
-    await truncateAll(t.dataSource);
     tokens.clear();
     events = [];
     for (const id of [1, 2, 3, 4, 5]) tokens.set(id, await playerToken(t, id));

@@ -1,6 +1,6 @@
 import { PURGE_LOCK_KEY, PurgeService } from '../src/channel/purge.service.js';
 import { DomainEvents, type DomainEventMap } from '../src/common/events/domain-events.js';
-import { type TestApp, startTestApp, truncateAll } from './support/test-app.js';
+import { type TestApp, startTestApp, useTestApp } from './support/test-app.js';
 import { hive } from './support/http.js';
 
 const base = '/api/v1/games/1';
@@ -25,17 +25,9 @@ async function seedEmptyOwned(t: TestApp, prefix: string, n: number): Promise<vo
 
 describe('purge job', () => {
   describe('scheduled every PURGE_INTERVAL', () => {
-    let t: TestApp;
-    beforeAll(async () => {
-      t = await startTestApp({ PURGE_INTERVAL: '1' });
-    });
-    afterAll(async () => {
-      await t.close();
-      process.env.PURGE_INTERVAL = '0';
-    });
+    const t = useTestApp({ env: { PURGE_INTERVAL: '1' } });
 
     it('removes an empty player-owned channel within one interval; SYSTEM and occupied channels stay', async () => {
-      await truncateAll(t.dataSource);
       await hive(t).post(`${base}/channel`).send({ channelId: 'sys', channelName: 'sys', maxMemberCount: 5, type: 'GROUP' }).expect(200);
       await hive(t).post(`${base}/channel`).send({ channelId: 'busy', channelName: 'busy', maxMemberCount: 5, type: 'GROUP', playerId: 2 }).expect(200);
       await hive(t).post(`${base}/channel`).send({ channelId: 'mine', channelName: 'mine', maxMemberCount: 5, type: 'GROUP', playerId: 1 }).expect(200);
@@ -53,17 +45,7 @@ describe('purge job', () => {
   });
 
   describe('runOnce', () => {
-    let t: TestApp;
-    beforeAll(async () => {
-      t = await startTestApp({ PURGE_INTERVAL: '0', PURGE_BATCH_SIZE: '10' });
-    });
-    afterAll(async () => {
-      await t.close();
-      delete process.env.PURGE_BATCH_SIZE;
-    });
-    beforeEach(async () => {
-      await truncateAll(t.dataSource);
-    });
+    const t = useTestApp({ env: { PURGE_INTERVAL: '0', PURGE_BATCH_SIZE: '10' } });
 
     it('works in batches: empty player-owned channels (with their history) and history older than 30 days', async () => {
       const seen = deletedEvents(t);

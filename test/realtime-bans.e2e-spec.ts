@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { asPlayer, hive, playerToken } from './support/http.js';
-import { SERVER_KEY, type TestApp, startTestApp, truncateAll } from './support/test-app.js';
+import { SERVER_KEY, useTestApp } from './support/test-app.js';
 import { WsClient, cleanOptionalRedis, closeClients, optionalRedisEnvironment, resetRealtimeCaches } from './support/ws-client.js';
 
 const BAN = (playerId: number) => `/api/v1/games/1/users/${playerId}/ban`;
@@ -15,9 +15,9 @@ const CLOSE_WITHIN_MS = 1_000;
  * not announce anything.
  */
 describe('player bans take effect at once', () => {
-  let t: TestApp;
   // Single-instance mode, or Redis mode on CI's second pass (TEST_REDIS_URL).
   const redisEnv = optionalRedisEnvironment();
+  const t = useTestApp({ env: redisEnv, cleanup: () => cleanOptionalRedis(redisEnv) });
   const open: WsClient[] = [];
   const track = <T extends WsClient>(c: T): T => {
     open.push(c);
@@ -30,15 +30,7 @@ describe('player bans take effect at once', () => {
     return { res: await c.request(packetType, { token }), client: c };
   };
 
-  beforeAll(async () => {
-    t = await startTestApp(redisEnv);
-  });
-  afterAll(async () => {
-    await t.close();
-    await cleanOptionalRedis(redisEnv);
-  });
   beforeEach(async () => {
-    await truncateAll(t.dataSource);
     await resetRealtimeCaches(t);
   });
   afterEach(async () => {

@@ -2,13 +2,13 @@ import { DomainEvents } from '../src/common/events/domain-events.js';
 import { ChatWriter } from '../src/realtime/chat/chat-writer.js';
 import { decodeMessageId } from '../src/realtime/chat/message-id.js';
 import { hive } from './support/http.js';
-import { type TestApp, startTestApp, truncateAll } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 import { WsClient, connectAll, resetRealtimeCaches, closeClients, optionalRedisEnvironment, cleanOptionalRedis } from './support/ws-client.js';
 
 describe('realtime: chat, channels, blocks, notices', () => {
-  let t: TestApp;
   // Single-instance mode, or Redis mode on CI's second pass (TEST_REDIS_URL).
   const redisEnv = optionalRedisEnvironment();
+  const t = useTestApp({ env: redisEnv, cleanup: () => cleanOptionalRedis(redisEnv) });
   const open: WsClient[] = [];
   const connect = async (playerId: number, options?: { languageCode?: string }) => {
     const c = await WsClient.connect(t, playerId, options);
@@ -19,15 +19,7 @@ describe('realtime: chat, channels, blocks, notices', () => {
     hive(t).post('/api/v1/games/1/channel').send({ channelId, channelName: channelId, maxMemberCount: 50, type, ...extra }).expect(200);
   const enterHttp = (channelId: string, playerId: number) => hive(t).post(`/api/v1/games/1/channels/${channelId}/enter`).send({ playerId }).expect(200);
 
-  beforeAll(async () => {
-    t = await startTestApp(redisEnv);
-  });
-  afterAll(async () => {
-    await t.close();
-    await cleanOptionalRedis(redisEnv);
-  });
   beforeEach(async () => {
-    await truncateAll(t.dataSource);
     await resetRealtimeCaches(t);
   });
   afterEach(async () => {

@@ -1,6 +1,6 @@
 import { ChannelService } from '../src/channel/channel.service.js';
 import { TokenService } from '../src/player/token.service.js';
-import { type TestApp, startTestApp } from './support/test-app.js';
+import { type TestApp, startTestApp, truncateAll } from './support/test-app.js';
 import { WsClient } from './support/ws-client.js';
 
 const MEMBERS = 500;
@@ -13,6 +13,8 @@ describe('realtime: a 500-member GROUP channel', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
+    // A shared PostgreSQL may hold players of earlier files (some banned): start from empty tables.
+    await truncateAll(t.dataSource);
     const channels = t.app.get(ChannelService);
     const tokens = t.app.get(TokenService);
     await channels.create(1, { channelId: 'raid', channelName: 'Raid', maxMemberCount: MEMBERS, type: 'GROUP', chatHistoryAllowed: true });

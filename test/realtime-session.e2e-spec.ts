@@ -1,27 +1,19 @@
 import WebSocket from 'ws';
 import { hive, playerToken } from './support/http.js';
-import { type TestApp, startTestApp, truncateAll } from './support/test-app.js';
+import { type TestApp, startTestApp, useTestApp } from './support/test-app.js';
 import { WsClient, resetRealtimeCaches, closeClients, optionalRedisEnvironment, cleanOptionalRedis } from './support/ws-client.js';
 
 describe('realtime: session rules', () => {
-  let t: TestApp;
   // Single-instance mode, or Redis mode on CI's second pass (TEST_REDIS_URL).
   const redisEnv = optionalRedisEnvironment();
+  const t = useTestApp({ env: redisEnv, cleanup: () => cleanOptionalRedis(redisEnv) });
   const open: WsClient[] = [];
   const track = <T extends WsClient>(c: T): T => {
     open.push(c);
     return c;
   };
 
-  beforeAll(async () => {
-    t = await startTestApp(redisEnv);
-  });
-  afterAll(async () => {
-    await t.close();
-    await cleanOptionalRedis(redisEnv);
-  });
   beforeEach(async () => {
-    await truncateAll(t.dataSource);
     await resetRealtimeCaches(t);
   });
   afterEach(async () => {

@@ -1,18 +1,12 @@
 import request from 'supertest';
-import { SERVER_KEY, SERVER_KEY_2, type TestApp, startTestApp, truncateAll } from './support/test-app.js';
+import { SERVER_KEY, SERVER_KEY_2, useTestApp } from './support/test-app.js';
 import { asPlayer } from './support/http.js';
 
 /** `POST /api/table/services/users/find`, as the TypeScript SDK's FindUsers calls it. */
 describe('users/find', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let token: string;
 
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
 
   const FIND = '/api/table/services/users/find';
   const dpError = (msg: string, detail: string) => ({ msg, status: false, detail, message: msg });
@@ -35,7 +29,6 @@ describe('users/find', () => {
   };
 
   beforeEach(async () => {
-    await truncateAll(t.dataSource);
     // Created one after the other: a later id is a newer user.
     token = await issue(1, 101, { name: 'Ann Archer', username: 'ann', label: 'gold', tags: '["pvp","eu"]' });
     await issue(1, 102, { name: 'Bob', username: 'bobby', label: 'Gold-Elite', tags: '["pve"]' });

@@ -58,3 +58,56 @@ export async function truncateAll(dataSource: DataSource): Promise<void> {
   if (rows.length === 0) return;
   await dataSource.query(`TRUNCATE ${rows.map((r) => `"${r.tablename}"`).join(', ')} RESTART IDENTITY CASCADE`);
 }
+
+export interface UseTestAppOptions {
+  /** Extra environment of this file's app; restored when the file's tests are done. */
+  env?: Record<string, string>;
+  /** Empty every table before each test (default true). */
+  truncate?: boolean;
+  /** Runs once the app is up (subscribe to events, read providers). */
+  ready?: (t: TestApp) => void | Promise<void>;
+  /** Runs after the app has closed (e.g. remove Redis keys). */
+  cleanup?: () => Promise<void>;
+}
+
+/**
+ * The lifecycle every e2e file shares: one app for the whole file (real migrations once), every
+ * table emptied before each test (registered first, so a file's own beforeEach seeds after it),
+ * the app closed and the environment restored at the end. Returns a TestApp whose fields read
+ * the running app, so tests keep writing `t.url`, `t.app`, `t.dataSource`.
+ */
+export function useTestApp(options: UseTestAppOptions = {}): TestApp {
+  let current: TestApp | null = null;
+  const running = (): TestApp => {
+    if (!current) throw new Error('the test app runs only inside tests and hooks');
+    return current;
+  };
+  const saved = new Map<string, string | undefined>();
+  beforeAll(async () => {
+    for (const key of Object.keys(options.env ?? {})) saved.set(key, process.env[key]);
+    current = await startTestApp(options.env);
+    await options.ready?.(current);
+  });
+  afterAll(async () => {
+    await current?.close();
+    current = null;
+    for (const [key, value] of saved) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+    await options.cleanup?.();
+  });
+  if (options.truncate !== false) beforeEach(() => truncateAll(running().dataSource));
+  return {
+    get app() {
+      return running().app;
+    },
+    get dataSource() {
+      return running().dataSource;
+    },
+    get url() {
+      return running().url;
+    },
+    close: () => running().close(),
+  };
+}
