@@ -4,6 +4,7 @@ import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/configure-app.js';
+import { withResettableCaches } from './realtime-caches.js';
 
 export const SERVER_KEY = 'test-server-key-1';
 export const SERVER_KEY_2 = 'test-server-key-2';
@@ -29,13 +30,16 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Boots the real AppModule (real migrations) and listens on a free port. */
+/**
+ * Boots the real AppModule (real migrations) and listens on a free port. The realtime caches are
+ * ones that `resetRealtimeCaches` can empty (see realtime-caches.ts).
+ */
 export async function startTestApp(
   env: Record<string, string> = {},
   customize?: (builder: TestingModuleBuilder) => TestingModuleBuilder,
 ): Promise<TestApp> {
   testEnvironment(env);
-  let builder = Test.createTestingModule({ imports: [AppModule] });
+  let builder = withResettableCaches(Test.createTestingModule({ imports: [AppModule] }));
   if (customize) builder = customize(builder);
   const moduleRef = await builder.compile();
   const app = configureApp(moduleRef.createNestApplication({ logger: ['error', 'warn'] }));
