@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
+import { BatchLoader } from '../common/batch-loader.js';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
+import { Versions } from '../common/versions.js';
 import { containsPattern } from '../infra/database/like.js';
 import { DomainEvents } from '../common/events/domain-events.js';
 import { type BanState, NO_BAN, banDetail, banState, isBanned } from './ban.js';
@@ -60,8 +62,9 @@ type BanEntry = BanState & { expires: number };
 export class PlayerService {
   private readonly banCache = new Map<string, BanEntry>();
   private readonly banLoads = new Map<string, Promise<BanEntry>>();
-  /** Ban reads waiting for the next batched statement: game → player → callers. */
-  private banBatch = new Map<number, Map<number, { resolve: (ban: BanState) => void; reject: (err: unknown) => void }[]>>();
+  /** Dropped entries: a read that started before the drop must not store what it read. */
+  private readonly banVersions = new Versions<string>();
+  private readonly banReads = new BatchLoader<BanState>((gameIndex, ids) => this.readBans(gameIndex, ids), NO_BAN);
 
   constructor(
     @InjectRepository(Player) private readonly players: Repository<Player>,
@@ -123,7 +126,7 @@ export class PlayerService {
        RETURNING id`,
       [gameIndex, id, ...values],
     );
-    this.forgetBan(`${gameIndex}:${id}`);
+    this.forgetBan(`${gameIndex}:${id}`, gameIndex, id);
     return this.get(gameIndex, Number((rows[0] as unknown as { id: string }).id));
   }
 
@@ -179,12 +182,14 @@ export class PlayerService {
 
   /** The player's ban changed, here or on another instance: the next check reads the database. */
   banChanged(gameIndex: number, id: number): void {
-    this.forgetBan(`${gameIndex}:${id}`);
+    this.forgetBan(`${gameIndex}:${id}`, gameIndex, id);
   }
 
-  private forgetBan(key: string): void {
+  private forgetBan(key: string, gameIndex: number, id: number): void {
+    this.banVersions.bump(key);
     this.banCache.delete(key);
     this.banLoads.delete(key);
+    this.banReads.forget(gameIndex, id);
   }
 
   /**
@@ -219,61 +224,35 @@ export class PlayerService {
   private loadBan(key: string, identity: PlayerIdentity): Promise<BanEntry> {
     const pending = this.banLoads.get(key);
     if (pending) return pending;
-    const startedAt = Date.now();
-    const run = async (): Promise<BanEntry> => {
-      await null; // `load` is assigned before anything below runs
-      try {
-        const ban = await this.readBan(identity.gameIndex, identity.playerId);
-        const entry = { ...ban, expires: startedAt + BAN_CACHE_MS };
-        if (this.banLoads.get(key) === load) {
-          if (this.banCache.size > 100_000) this.banCache.clear();
-          this.banCache.set(key, entry);
-        }
-        return entry;
-      } finally {
-        if (this.banLoads.get(key) === load) this.banLoads.delete(key);
-      }
-    };
-    const load = run();
+    const load: Promise<BanEntry> = this.readBanEntry(key, identity).finally(() => {
+      if (this.banLoads.get(key) === load) this.banLoads.delete(key);
+    });
     this.banLoads.set(key, load);
     return load;
   }
 
-  /**
-   * The ban of one player (none without a profile row). The reads asked for in one turn of the
-   * event loop (a burst of WebSocket CONNECTs) go out as one `id = ANY($2)` statement per game.
-   */
-  private readBan(gameIndex: number, id: number): Promise<BanState> {
-    return new Promise((resolve, reject) => {
-      let game = this.banBatch.get(gameIndex);
-      if (!game) this.banBatch.set(gameIndex, (game = new Map()));
-      let waiters = game.get(id);
-      if (!waiters) game.set(id, (waiters = []));
-      waiters.push({ resolve, reject });
-      if (this.banBatch.size === 1 && game.size === 1 && waiters.length === 1) setImmediate(() => this.flushBanReads());
-    });
+  private async readBanEntry(key: string, identity: PlayerIdentity): Promise<BanEntry> {
+    const version = this.banVersions.current();
+    const startedAt = Date.now();
+    const ban = await this.banReads.get(identity.gameIndex, identity.playerId);
+    const entry = { ...ban, expires: startedAt + BAN_CACHE_MS };
+    if (this.banVersions.isCurrent(key, version)) {
+      if (this.banCache.size > 100_000) this.banCache.clear();
+      this.banCache.set(key, entry);
+    }
+    return entry;
   }
 
-  private flushBanReads(): void {
-    const batch = this.banBatch;
-    this.banBatch = new Map();
-    for (const [gameIndex, waiting] of batch) {
-      const ids = [...waiting.keys()];
-      this.players
-        .query(
-          `SELECT id, is_ban, floor(extract(epoch FROM ban_until) * 1000)::float8 AS ban_until_ms, ban_reason
-             FROM players WHERE game_index = $1 AND id = ANY($2::bigint[])`,
-          [gameIndex, ids],
-        )
-        .then(
-          (rows: { id: string; is_ban: boolean; ban_until_ms: number | null; ban_reason: string | null }[]) => {
-            const found = new Map(rows.map((r) => [Number(r.id), banState(r.is_ban, r.ban_until_ms, r.ban_reason)]));
-            for (const [id, list] of waiting) for (const w of list) w.resolve(found.get(id) ?? NO_BAN);
-          },
-          (err: unknown) => {
-            for (const list of waiting.values()) for (const w of list) w.reject(err);
-          },
-        );
-    }
+  /**
+   * The bans of one game's players (none without a profile row), for banReads: the reads asked
+   * for in one turn of the event loop (a burst of WebSocket CONNECTs) go out as one statement.
+   */
+  private async readBans(gameIndex: number, ids: number[]): Promise<Map<number, BanState>> {
+    const rows: { id: string; is_ban: boolean; ban_until_ms: number | null; ban_reason: string | null }[] = await this.players.query(
+      `SELECT id, is_ban, floor(extract(epoch FROM ban_until) * 1000)::float8 AS ban_until_ms, ban_reason
+         FROM players WHERE game_index = $1 AND id = ANY($2::bigint[])`,
+      [gameIndex, ids],
+    );
+    return new Map(rows.map((r) => [Number(r.id), banState(r.is_ban, r.ban_until_ms, r.ban_reason)]));
   }
 }

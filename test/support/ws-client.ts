@@ -2,6 +2,8 @@ import WebSocket from 'ws';
 import { playerToken } from './http.js';
 import type { TestApp } from './test-app.js';
 
+export { resetRealtimeCaches } from './realtime-caches.js';
+
 /** Any frame the server sends. */
 export interface Packet {
   packetType: string;
@@ -258,17 +260,6 @@ export async function deleteRedisKeys(url: string, prefix: string): Promise<void
   } finally {
     redis.disconnect();
   }
-}
-
-/**
- * Call after truncateAll: the gateway caches channel members and block lists, kept right by
- * domain events, and a TRUNCATE publishes none (a recreated channel id would look like the old one).
- */
-export async function resetRealtimeCaches(t: TestApp): Promise<void> {
-  const { ChannelCache } = await import('../../src/realtime/chat/channel-cache.js');
-  const { BlockCache } = await import('../../src/realtime/chat/block-cache.js');
-  t.app.get(ChannelCache, { strict: false }).clear();
-  t.app.get(BlockCache, { strict: false }).clear();
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ChannelService } from '../../channel/channel.service.js';
+import { Versions } from '../../common/versions.js';
 
 const MAX_ENTRIES = 200_000;
 /** Players whose lists one bulk statement reads. */
@@ -7,12 +8,13 @@ const LOAD_BATCH = 1000;
 
 /**
  * Block lists in memory for delivery filtering (a message skips blocks both ways). Dropped on
- * block.changed from any instance; loaded once per player otherwise.
+ * block.changed from any instance; loaded once per player otherwise. A read that a drop overtook
+ * does not store what it read.
  */
 @Injectable()
 export class BlockCache {
   private readonly lists = new Map<string, Set<number>>();
-  private readonly generations = new Map<string, number>();
+  private readonly versions = new Versions<string>();
   /** Bumped whenever a cached list is dropped (derived recipient lists check it). */
   version = 0;
 
@@ -34,11 +36,11 @@ export class BlockCache {
     }
     for (let i = 0; i < missing.length; i += LOAD_BATCH) {
       const slice = missing.slice(i, i + LOAD_BATCH);
-      const generations = slice.map((id) => this.generations.get(`${gameIndex}:${id}`) ?? 0);
+      const version = this.versions.current();
       const loaded = await this.channels.blockedIdsOfMany(gameIndex, slice);
-      slice.forEach((id, j) => {
+      slice.forEach((id) => {
         const list = new Set(loaded.get(id) ?? []);
-        this.store(`${gameIndex}:${id}`, generations[j], list);
+        this.store(`${gameIndex}:${id}`, version, list);
         result.set(id, list);
       });
     }
@@ -52,29 +54,32 @@ export class BlockCache {
 
   drop(gameIndex: number, playerId: number): void {
     const key = `${gameIndex}:${playerId}`;
-    this.generations.set(key, (this.generations.get(key) ?? 0) + 1);
+    this.versions.bump(key);
     this.lists.delete(key);
     this.version++;
   }
 
-  /** Forgets everything (events missed while Redis was unreachable; tests that empty the database behind the events' back). */
+  /**
+   * Forgets everything: after Redis comes back (block changes announced by other instances may
+   * have been missed), and in tests that empty the database behind the events' back.
+   */
   clear(): void {
-    for (const key of this.lists.keys()) this.generations.set(key, (this.generations.get(key) ?? 0) + 1);
+    this.versions.bumpAll();
     this.lists.clear();
     this.version++;
   }
 
   private async load(gameIndex: number, playerId: number): Promise<Set<number>> {
     const key = `${gameIndex}:${playerId}`;
-    const generation = this.generations.get(key) ?? 0;
+    const version = this.versions.current();
     const list = new Set((await this.channels.blocks(gameIndex, playerId)).map((b) => b.playerId));
-    this.store(key, generation, list);
+    this.store(key, version, list);
     return list;
   }
 
   /** Keeps a loaded list unless a change overtook the read. */
-  private store(key: string, generation: number, list: Set<number>): void {
-    if ((this.generations.get(key) ?? 0) !== generation) return;
+  private store(key: string, version: number, list: Set<number>): void {
+    if (!this.versions.isCurrent(key, version)) return;
     if (this.lists.size >= MAX_ENTRIES) this.lists.clear();
     this.lists.set(key, list);
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ChannelService, type ChannelView } from '../../channel/channel.service.js';
+import { Versions } from '../../common/versions.js';
 
 export interface CachedChannel {
   info: ChannelView;
@@ -18,14 +19,14 @@ const MAX_ENTRIES = 50_000;
 /**
  * Channel settings and member sets for the chat hot path, so a message costs no database read.
  * Kept right by the channel.* events (of every instance, via the bus): membership changes are
- * applied in place, deletes and updates drop the entry. A generation counter stops a load that
- * raced with a change from storing what it read before the change.
+ * applied in place, deletes and updates drop the entry. Every change bumps the channel's version,
+ * which stops a load that raced with it from storing what it read before the change.
  */
 @Injectable()
 export class ChannelCache {
   private readonly entries = new Map<string, CachedChannel>();
+  private readonly versions = new Versions<string>();
   private readonly loads = new Map<string, Promise<CachedChannel>>();
-  private readonly generations = new Map<string, number>();
 
   constructor(private readonly channels: ChannelService) {}
 
@@ -68,27 +69,29 @@ export class ChannelCache {
     this.entries.delete(key);
   }
 
-  /** Forgets everything (events missed while Redis was unreachable; tests that empty the database behind the events' back). */
+  /**
+   * Forgets everything: after Redis comes back (membership changes announced by other instances
+   * may have been missed), and in tests that empty the database behind the events' back.
+   */
   clear(): void {
-    for (const key of this.entries.keys()) this.bump(key);
-    for (const key of this.loads.keys()) this.bump(key);
+    this.versions.bumpAll();
     this.entries.clear();
   }
 
   private bump(key: string): string {
-    this.generations.set(key, (this.generations.get(key) ?? 0) + 1);
+    this.versions.bump(key);
     return key;
   }
 
   private load(gameIndex: number, channelId: string, key: string): Promise<CachedChannel> {
-    const generation = this.generations.get(key) ?? 0;
+    const version = this.versions.current();
     // eslint-disable-next-line prefer-const
     let promise: Promise<CachedChannel>;
     promise = (async () => {
       try {
         const [info, memberIds] = await Promise.all([this.channels.get(gameIndex, channelId), this.channels.memberIds(gameIndex, channelId)]);
         const entry: CachedChannel = { info, members: new Set(memberIds), loadedAt: Date.now(), version: 0 };
-        if ((this.generations.get(key) ?? 0) === generation) {
+        if (this.versions.isCurrent(key, version)) {
           if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
           this.entries.set(key, entry);
         }

@@ -17,8 +17,6 @@ interface Pending {
 export class ChatWriter {
   private queue: Pending[] = [];
   private flushing = false;
-  /** Statements and rows written (tests and benchmarks read them). */
-  readonly stats = { batches: 0, messages: 0 };
 
   constructor(private readonly history: ChatHistoryService) {}
 
@@ -35,8 +33,6 @@ export class ChatWriter {
       const batch = this.queue.splice(0, MAX_BATCH);
       try {
         await this.history.append(batch.map((p) => p.message));
-        this.stats.batches++;
-        this.stats.messages += batch.length;
         for (const p of batch) p.resolve();
       } catch (err) {
         for (const p of batch) p.reject(err);

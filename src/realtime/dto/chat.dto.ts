@@ -3,10 +3,14 @@ import { CHANNEL_ID_PATTERN, CHANNEL_ID_RULE } from '../../channel/dto/channel.d
 import { MessageIdField, Optional, PlayerIdField, isMessageId } from '../../common/validation/decorators.js';
 import { MAX_PLAYER_ID } from '../../player/player-identity.js';
 
-/** Longest extraData, in UTF-8 bytes (SPEC 4). The 200-character message limit is checked by the handlers (code 204). */
+/** Longest extraData, in UTF-8 bytes. The 200-character message limit is checked by the handlers (code 204). */
 export const MAX_EXTRA_DATA_BYTES = 256;
 
-/** Any character that class-validator's length counts (it skips U+FE0E/U+FE0F variation selectors). */
+/**
+ * A character that surely makes class-validator's length at least 1. Its length leaves out a
+ * U+FE0E/U+FE0F variation selector that follows a character, so a message of selectors only is
+ * left to class-validator (fast-body.spec.ts has the cases).
+ */
 const COUNTED_CHARACTER = /[^\uFE0E\uFE0F]/;
 
 function ExtraDataField() {

@@ -1,11 +1,9 @@
 import { Logger } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
 import { DomainError, ErrorCode } from '../../common/errors/domain-error.js';
 import { unavailableError } from '../../common/errors/error-bodies.js';
-import { describeValidationErrors } from '../../common/errors/validation.js';
 import { inspectJson } from '../../common/validation/json-guard.js';
 import { MAX_PENDING_PACKETS, type Session } from '../session/session.js';
+import { validateBody } from './packet-body.js';
 import { PACKET_HANDLER, type PacketHandler, type PacketHandlerOptions } from './packet-handler.js';
 import { type CorrelationId, errorFrame, okFrame, tooManyFrame } from './response.js';
 
@@ -96,12 +94,7 @@ export class PacketRouter {
     if (typeof plain !== 'object' || Array.isArray(plain)) throw new DomainError(ErrorCode.Validation, 'body must be an object');
     const problem = inspectJson(plain, 'body');
     if (problem) throw new DomainError(ErrorCode.Validation, problem);
-    const fast = options.fastBody?.(plain as Record<string, unknown>);
-    if (fast) return fast;
-    const instance = plainToInstance(options.body, plain);
-    const errors = validateSync(instance, { whitelist: true, forbidUnknownValues: false, validationError: { target: false, value: false } });
-    if (errors.length) throw new DomainError(ErrorCode.Validation, describeValidationErrors(errors));
-    return instance;
+    return options.fastBody?.(plain as Record<string, unknown>) ?? validateBody(options.body, plain);
   }
 
   private unexpected(type: string, err: unknown): DomainError {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ChannelService } from '../../channel/channel.service.js';
-import { BatchLoader } from './batch-loader.js';
+import { BatchLoader } from '../../common/batch-loader.js';
 
 /**
  * "Every channel the player is in" for CONNECT/RECONNECT answers and the presence audience,
