@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { ChannelQueries } from '../src/channel/channel-queries.js';
 import { ChannelService } from '../src/channel/channel.service.js';
 import { DomainEvents, type DomainEventMap } from '../src/common/events/domain-events.js';
 import { DomainError, ErrorCode } from '../src/common/errors/domain-error.js';
@@ -9,10 +10,12 @@ import { useTestApp } from './support/test-app.js';
 /** The ChannelService contract other modules (realtime, party) call directly. */
 describe('ChannelService: the contract for the realtime and party modules', () => {
   let channels: ChannelService;
+  let queries: ChannelQueries;
   let events: { name: string; payload: unknown }[];
   const t = useTestApp({
     ready: (app) => {
       channels = app.app.get(ChannelService);
+      queries = app.app.get(ChannelQueries);
       const bus = app.app.get(DomainEvents);
       for (const name of ['channel.entered', 'channel.exited', 'channel.deleted'] as const) {
         bus.subscribe(name, (payload: DomainEventMap[typeof name]) => void events.push({ name, payload }));
@@ -68,7 +71,7 @@ describe('ChannelService: the contract for the realtime and party modules', () =
     await channels.exit(1, 'own-1', 3);
     await group('eleventh');
     await channels.enter(1, 'eleventh', 3);
-    expect((await channels.channelIdsOf(1, 3)).length).toBe(11);
+    expect((await queries.channelIdsOf(1, 3)).length).toBe(11);
   });
 
   it('skipPassword and skipConnectedCheck', async () => {
@@ -91,9 +94,9 @@ describe('ChannelService: the contract for the realtime and party modules', () =
     await channels.getOrCreateOneOnOne(1, 7, 8);
     events = [];
     expect((await channels.exitAllPublic(1, 7)).sort()).toEqual(['pub-a', 'pub-b']);
-    expect(await channels.channelIdsOf(1, 7, { types: ['PUBLIC'] })).toEqual([]);
-    expect((await channels.channelIdsOf(1, 7)).length).toBe(2);
-    expect(await channels.channelIdsOf(1, 7, { types: ['ONE_ON_ONE'] })).toHaveLength(1);
+    expect(await queries.channelIdsOf(1, 7, ['PUBLIC'])).toEqual([]);
+    expect((await queries.channelIdsOf(1, 7)).length).toBe(2);
+    expect(await queries.channelIdsOf(1, 7, ['ONE_ON_ONE'])).toHaveLength(1);
     await flush();
     expect(events.map((e) => (e.payload as { channelId: string; memberIds: number[] }))).toEqual([
       expect.objectContaining({ channelId: 'pub-a', playerId: 7, memberIds: [] }),

@@ -4,7 +4,8 @@ import { GameIndexPipe } from '../common/http/game-index.pipe.js';
 import { type HiveEmptyEnvelope, type HiveEnvelope, hiveOk } from '../common/http/hive-envelope.js';
 import { ServerKeyGuard } from '../player/server-key.guard.js';
 import type { BlockView } from './block.service.js';
-import { ChannelService } from './channel.service.js';
+import { BlockService } from './block.service.js';
+import { ChannelQueries } from './channel-queries.js';
 import type { ChannelView } from './dto/channel.dto.js';
 import { PlayerIdPipe } from './player-id.pipe.js';
 
@@ -14,14 +15,17 @@ import { PlayerIdPipe } from './player-id.pipe.js';
 @UseGuards(ServerKeyGuard)
 @Controller('api/v1/games/:gameIndex/users/:playerId')
 export class ChannelUsersController {
-  constructor(private readonly channels: ChannelService) {}
+  constructor(
+    private readonly queries: ChannelQueries,
+    private readonly blockList: BlockService,
+  ) {}
 
   @Get('channels')
   async channelsOf(
     @Param('gameIndex', GameIndexPipe) gameIndex: number,
     @Param('playerId', new PlayerIdPipe('playerId')) playerId: number,
   ): Promise<HiveEnvelope<{ gameIndex: number; playerId: number; channels: ChannelView[] }>> {
-    return hiveOk({ gameIndex, playerId, channels: await this.channels.channelsOf(gameIndex, playerId) });
+    return hiveOk({ gameIndex, playerId, channels: await this.queries.channelsOf(gameIndex, playerId) });
   }
 
   @Get('blocks')
@@ -29,7 +33,7 @@ export class ChannelUsersController {
     @Param('gameIndex', GameIndexPipe) gameIndex: number,
     @Param('playerId', new PlayerIdPipe('playerId')) playerId: number,
   ): Promise<HiveEnvelope<{ blocks: BlockView[] }>> {
-    return hiveOk({ blocks: await this.channels.blocks(gameIndex, playerId) });
+    return hiveOk({ blocks: await this.blockList.list(gameIndex, playerId) });
   }
 
   @Post('blocks/:blockPlayerId')
@@ -39,7 +43,7 @@ export class ChannelUsersController {
     @Param('playerId', new PlayerIdPipe('playerId')) playerId: number,
     @Param('blockPlayerId', new PlayerIdPipe('blockPlayerId')) blockPlayerId: number,
   ): Promise<HiveEmptyEnvelope> {
-    await this.channels.block(gameIndex, playerId, blockPlayerId);
+    await this.blockList.block(gameIndex, playerId, blockPlayerId);
     return hiveOk();
   }
 
@@ -49,7 +53,7 @@ export class ChannelUsersController {
     @Param('playerId', new PlayerIdPipe('playerId')) playerId: number,
     @Param('blockPlayerId', new PlayerIdPipe('blockPlayerId')) blockPlayerId: number,
   ): Promise<HiveEmptyEnvelope> {
-    await this.channels.unblock(gameIndex, playerId, blockPlayerId);
+    await this.blockList.unblock(gameIndex, playerId, blockPlayerId);
     return hiveOk();
   }
 }

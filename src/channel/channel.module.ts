@@ -18,6 +18,6 @@ import { PurgeService } from './purge.service.js';
 @Module({
   controllers: [ChannelsController, ChannelUsersController, NoticesController, HistoryController],
   providers: [ChannelService, ChannelQueries, BlockService, ChatHistoryService, NoticeService, PurgeService, PurgeJob],
-  exports: [ChannelService, ChatHistoryService, PurgeService],
+  exports: [ChannelService, ChannelQueries, BlockService, ChatHistoryService, PurgeService],
 })
 export class ChannelModule {}

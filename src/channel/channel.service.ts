@@ -1,12 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { DomainEvents } from '../common/events/domain-events.js';
 import { type Tx, inTransaction } from '../infra/database/transaction.js';
 import { PresenceService } from '../presence/presence.service.js';
-import { BlockService, type BlockView } from './block.service.js';
-import { TYPE_CAPACITY, type ChannelType, type CreatableType } from './channel.entity.js';
+import { type ChannelType, type CreatableType } from './channel.entity.js';
 import {
   CHANNEL_COLUMNS,
   addMember,
@@ -19,10 +17,11 @@ import {
   removeMemberReturningIds,
   requireChannel,
 } from './channel-sql.js';
-import { ChannelQueries } from './channel-queries.js';
-import { CHANNEL_ID_PATTERN, CHANNEL_ID_RULE, type ChannelPage, type ChannelRow, type ChannelView, type MemberView, mapChannel } from './dto/channel.dto.js';
-import type { ListChannelsQuery } from './dto/channel.dto.js';
-import { hashPassword, verifyPassword } from './password.js';
+import { CHANNEL_ID_PATTERN, CHANNEL_ID_RULE, type ChannelRow, type ChannelView, type MemberView, mapChannel } from './dto/channel.dto.js';
+import { hashPassword } from './password.js';
+import { type ActingAs, PasswordCheckFirst, alreadyIn, assertCapacity, assertOwner, checkPassword, randomChannelId } from './channel-rules.js';
+
+export type { ActingAs };
 
 export type { ChannelType, ChannelView };
 
@@ -60,9 +59,6 @@ export interface EnterOptions extends Pick<CallOptions, 'tx'> {
   skipPlayerLimit?: boolean;
 }
 
-export interface ActingAs {
-  playerId?: number;
-}
 
 /** Chat channels (docs/chat-api.md): lifecycle, membership and the limits that hold under concurrency. */
 @Injectable()
@@ -71,8 +67,6 @@ export class ChannelService {
     private readonly dataSource: DataSource,
     private readonly events: DomainEvents,
     private readonly presence: PresenceService,
-    private readonly blocksService: BlockService,
-    private readonly queries: ChannelQueries,
   ) {}
 
   async create(gameIndex: number, input: CreateChannelInput, { tx }: Pick<CallOptions, 'tx'> = {}): Promise<ChannelView> {
@@ -138,7 +132,7 @@ export class ChannelService {
     await this.run(async (t) => {
       const channel = await requireChannel(t.manager, gameIndex, channelId, true);
       if (channel.type === 'ONE_ON_ONE') throw new DomainError(ErrorCode.Validation, `ONE_ON_ONE channel "${channelId}" cannot be updated`);
-      this.assertOwner(channel, actingAs);
+      assertOwner(channel, actingAs);
       const type = patch.type ?? channel.type;
       const max = patch.maxMemberCount ?? channel.max_member_count;
       assertCapacity(type, max);
@@ -159,7 +153,7 @@ export class ChannelService {
     await this.run(async (t) => {
       const m = t.manager;
       const channel = await requireChannel(m, gameIndex, channelId, true);
-      this.assertOwner(channel, actingAs);
+      assertOwner(channel, actingAs);
       const memberIds = await memberIdsOf(m, gameIndex, channelId);
       await m.query(`DELETE FROM channels WHERE game_index = $1 AND channel_id = $2`, [gameIndex, channelId]);
       await m.query(`DELETE FROM chat_messages WHERE game_index = $1 AND channel_id = $2`, [gameIndex, channelId]);
@@ -182,7 +176,7 @@ export class ChannelService {
           if (isMember) throw alreadyIn(playerId, channelId);
           if (channel.type === 'PRIVATE' && !options.skipPassword && channel.password_hash !== verifiedHash) {
             if (!tx && attempt < 3) throw new PasswordCheckFirst(channel);
-            await this.checkPassword(channel, options.password);
+            await checkPassword(channel, options.password);
           }
           if (channel.type === 'PUBLIC' && !options.skipConnectedCheck) await this.assertConnected(gameIndex, playerId);
           if (channel.type === 'ONE_ON_ONE' && Number(channel.pair_low) !== playerId && Number(channel.pair_high) !== playerId) {
@@ -201,7 +195,7 @@ export class ChannelService {
         return;
       } catch (err) {
         if (!(err instanceof PasswordCheckFirst)) throw err;
-        verifiedHash = await this.checkPassword(err.channel, options.password);
+        verifiedHash = await checkPassword(err.channel, options.password);
       }
     }
   }
@@ -251,46 +245,12 @@ export class ChannelService {
     return ids.map((playerId) => ({ playerId, connectedTimeMillis: since.get(playerId) ?? null }));
   }
 
-  list(gameIndex: number, q: ListChannelsQuery): Promise<ChannelPage> {
-    return this.queries.list(gameIndex, q);
-  }
-
-  channelsOf(gameIndex: number, playerId: number): Promise<ChannelView[]> {
-    return this.queries.channelsOf(gameIndex, playerId);
-  }
-
-  channelIdsOf(gameIndex: number, playerId: number, options: { types?: ChannelType[] } = {}): Promise<string[]> {
-    return this.queries.channelIdsOf(gameIndex, playerId, options.types);
-  }
-
   memberIds(gameIndex: number, channelId: string): Promise<number[]> {
     return memberIdsOf(this.dataSource.manager, gameIndex, channelId);
   }
 
   isMember(gameIndex: number, channelId: string, playerId: number): Promise<boolean> {
     return this.isMemberVia(this.dataSource.manager, gameIndex, channelId, playerId);
-  }
-
-  block(gameIndex: number, playerId: number, blockedId: number): Promise<void> {
-    return this.blocksService.block(gameIndex, playerId, blockedId);
-  }
-
-  unblock(gameIndex: number, playerId: number, blockedId: number): Promise<void> {
-    return this.blocksService.unblock(gameIndex, playerId, blockedId);
-  }
-
-  blocks(gameIndex: number, playerId: number): Promise<BlockView[]> {
-    return this.blocksService.list(gameIndex, playerId);
-  }
-
-  /** Blocked ids of many players, one statement (the gateway's block cache loads a channel at once). */
-  blockedIdsOfMany(gameIndex: number, playerIds: number[]): Promise<Map<number, number[]>> {
-    return this.blocksService.blockedIdsOfMany(gameIndex, playerIds);
-  }
-
-  /** channelIdsOf for many players, one statement (the gateway batches concurrent CONNECTs). */
-  channelIdsOfMany(gameIndex: number, playerIds: number[]): Promise<Map<number, string[]>> {
-    return this.queries.channelIdsOfMany(gameIndex, playerIds);
   }
 
   /** Runs `work` in a transaction, or in the caller's (deadlock victims are retried by inTransaction). */
@@ -339,50 +299,13 @@ export class ChannelService {
     return rows.length > 0;
   }
 
-  private async checkPassword(channel: ChannelRow, password: string | undefined): Promise<string | null> {
-    if (!password) throw new DomainError(ErrorCode.WrongPassword, `password is required to enter PRIVATE channel "${channel.channel_id}"`);
-    if (!channel.password_hash || !(await verifyPassword(password, channel.password_hash))) {
-      throw new DomainError(ErrorCode.WrongPassword, `wrong password for channel "${channel.channel_id}"`);
-    }
-    return channel.password_hash;
-  }
-
   private async assertConnected(gameIndex: number, playerId: number): Promise<void> {
     if (!(await this.presence.isOnline(gameIndex, playerId))) {
       throw new DomainError(ErrorCode.UserNotConnected, `player ${playerId} is not connected; only connected players may enter PUBLIC channels`);
     }
   }
 
-  private assertOwner(channel: ChannelRow, acting: ActingAs): void {
-    if (acting.playerId !== undefined && Number(channel.owner_id) !== acting.playerId) {
-      throw new DomainError(ErrorCode.NotChannelOwner, `player ${acting.playerId} is not the owner of channel "${channel.channel_id}"`);
-    }
-  }
-
   private announceEntered(t: Tx, gameIndex: number, channelId: string, playerId: number, at: Date, memberIds: number[]): void {
     t.afterCommit(() => this.events.publish('channel.entered', { gameIndex, channelId, playerId, at, memberIds }));
   }
-}
-
-function assertCapacity(type: ChannelType, max: number): void {
-  const cap = TYPE_CAPACITY[type];
-  if (max < 2 || max > cap) throw new DomainError(ErrorCode.Validation, `maxMemberCount must be between 2 and ${cap} for a ${type} channel, got ${max}`);
-}
-
-/** Ends an enter attempt (rolled back) so the password is checked with no lock held. */
-class PasswordCheckFirst extends Error {
-  constructor(readonly channel: ChannelRow) {
-    super('password check first');
-  }
-}
-
-function alreadyIn(playerId: number, channelId: string): DomainError {
-  return new DomainError(ErrorCode.AlreadyInChannel, `player ${playerId} is already in channel "${channelId}"`);
-}
-
-const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-
-/** A 15-character id like Hive's ("V0FQBKSa9bWC33v"). */
-function randomChannelId(): string {
-  return [...randomBytes(15)].map((b) => ID_ALPHABET[b % ID_ALPHABET.length]).join('');
 }

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { GameIndexPipe } from '../common/http/game-index.pipe.js';
 import { type HiveEmptyEnvelope, type HiveEnvelope, hiveOk } from '../common/http/hive-envelope.js';
 import { ServerKeyGuard } from '../player/server-key.guard.js';
+import { ChannelQueries } from './channel-queries.js';
 import { ChannelService } from './channel.service.js';
 import {
   ActingPlayerQuery,
@@ -23,7 +24,10 @@ import {
 @UseGuards(ServerKeyGuard)
 @Controller('api/v1/games/:gameIndex')
 export class ChannelsController {
-  constructor(private readonly channels: ChannelService) {}
+  constructor(
+    private readonly channels: ChannelService,
+    private readonly queries: ChannelQueries,
+  ) {}
 
   @Post('channel')
   @HttpCode(200)
@@ -60,7 +64,7 @@ export class ChannelsController {
 
   @Get('channels')
   async list(@Param('gameIndex', GameIndexPipe) gameIndex: number, @Query() query: ListChannelsQuery): Promise<HiveEnvelope<ChannelPage>> {
-    return hiveOk(await this.channels.list(gameIndex, query));
+    return hiveOk(await this.queries.list(gameIndex, query));
   }
 
   @Get('channels/:channelId')

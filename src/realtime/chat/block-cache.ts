@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ChannelService } from '../../channel/channel.service.js';
+import { BlockService } from '../../channel/block.service.js';
 import { Versions } from '../../common/versions.js';
 
 const MAX_ENTRIES = 200_000;
@@ -18,7 +18,7 @@ export class BlockCache {
   /** Bumped whenever a cached list is dropped (derived recipient lists check it). */
   version = 0;
 
-  constructor(private readonly channels: ChannelService) {}
+  constructor(private readonly blocks: BlockService) {}
 
   async of(gameIndex: number, playerId: number): Promise<Set<number>> {
     const cached = this.lists.get(`${gameIndex}:${playerId}`);
@@ -37,7 +37,7 @@ export class BlockCache {
     for (let i = 0; i < missing.length; i += LOAD_BATCH) {
       const slice = missing.slice(i, i + LOAD_BATCH);
       const version = this.versions.current();
-      const loaded = await this.channels.blockedIdsOfMany(gameIndex, slice);
+      const loaded = await this.blocks.blockedIdsOfMany(gameIndex, slice);
       slice.forEach((id) => {
         const list = new Set(loaded.get(id) ?? []);
         this.store(`${gameIndex}:${id}`, version, list);
@@ -72,7 +72,7 @@ export class BlockCache {
   private async load(gameIndex: number, playerId: number): Promise<Set<number>> {
     const key = `${gameIndex}:${playerId}`;
     const version = this.versions.current();
-    const list = new Set((await this.channels.blocks(gameIndex, playerId)).map((b) => b.playerId));
+    const list = new Set((await this.blocks.list(gameIndex, playerId)).map((b) => b.playerId));
     this.store(key, version, list);
     return list;
   }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ChannelQueries } from '../../channel/channel-queries.js';
 import { ChannelService } from '../../channel/channel.service.js';
 import { DomainError, ErrorCode } from '../../common/errors/domain-error.js';
 import { ConnectDto, fastConnectBody } from '../dto/session.dto.js';
@@ -16,6 +17,7 @@ export class ReconnectHandler implements PacketHandler<ConnectDto> {
     private readonly auth: SessionAuthenticator,
     private readonly lifecycle: SessionLifecycle,
     private readonly channels: ChannelService,
+    private readonly queries: ChannelQueries,
     private readonly memory: ReconnectMemory,
   ) {}
 
@@ -34,7 +36,7 @@ export class ReconnectHandler implements PacketHandler<ConnectDto> {
         if (!alreadyIn) failChannelIds.push(channelId);
       }
     }
-    const channelIds = await this.channels.channelIdsOf(gameIndex, playerId);
+    const channelIds = await this.queries.channelIdsOf(gameIndex, playerId);
     return { playerId, gameIndex, channelIds, failChannelIds };
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ChannelService } from '../../channel/channel.service.js';
+import { BlockService } from '../../channel/block.service.js';
 import { PlayerRefDto } from '../dto/player.dto.js';
 import { Packet, type PacketHandler } from '../protocol/packet-handler.js';
 import type { Session } from '../session/session.js';
@@ -7,11 +7,11 @@ import type { Session } from '../session/session.js';
 @Packet({ type: 'UNBLOCK_MEMBER', body: PlayerRefDto })
 @Injectable()
 export class UnblockMemberHandler implements PacketHandler<PlayerRefDto> {
-  constructor(private readonly channels: ChannelService) {}
+  constructor(private readonly blocks: BlockService) {}
 
   async handle(session: Session, body: PlayerRefDto) {
     const { gameIndex, playerId } = session.player;
-    await this.channels.unblock(gameIndex, playerId, body.playerId);
+    await this.blocks.unblock(gameIndex, playerId, body.playerId);
     return { playerId: body.playerId };
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ChannelService } from '../../channel/channel.service.js';
+import { ChannelQueries } from '../../channel/channel-queries.js';
 import { BatchLoader } from '../../common/batch-loader.js';
 
 /**
@@ -10,7 +10,7 @@ import { BatchLoader } from '../../common/batch-loader.js';
 export class ChannelIdsLoader {
   private readonly loader: BatchLoader<string[]>;
 
-  constructor(channels: ChannelService) {
+  constructor(channels: ChannelQueries) {
     this.loader = new BatchLoader((gameIndex, ids) => channels.channelIdsOfMany(gameIndex, ids), []);
   }
 
