@@ -48,9 +48,7 @@ export class Channels1795310000000 implements MigrationInterface {
     // channelName "contains" (case-insensitive) filter.
     await q.query(`CREATE INDEX "IDX_channels_name_trgm" ON "channels" USING gin ("channel_name" gin_trgm_ops)`);
     // The purge: player-owned channels nobody is in.
-    await q.query(
-      `CREATE INDEX "IDX_channels_purgeable" ON "channels" ("created_at") WHERE "owner_id" IS NOT NULL AND "member_count" = 0`,
-    );
+    await q.query(`CREATE INDEX "IDX_channels_purgeable" ON "channels" ("created_at") WHERE "owner_id" IS NOT NULL AND "member_count" = 0`);
 
     await q.query(`
       CREATE TABLE "channel_members" (
@@ -65,9 +63,7 @@ export class Channels1795310000000 implements MigrationInterface {
           REFERENCES "channels" ("game_index", "channel_id") ON DELETE CASCADE
       )`);
     // "Channels of a player" and the per-player limit counts.
-    await q.query(
-      `CREATE INDEX "IDX_channel_members_player" ON "channel_members" ("game_index", "player_id", "one_on_one", "counted")`,
-    );
+    await q.query(`CREATE INDEX "IDX_channel_members_player" ON "channel_members" ("game_index", "player_id", "one_on_one", "counted")`);
 
     // One row per player that ever entered a channel or blocked someone: the row that serialises
     // that player's limit checks (SELECT ... FOR UPDATE).

@@ -7,4 +7,9 @@ import { PlayerBanUntil1796011525154 } from './1796011525154-PlayerBanUntil.js';
  * Every migration, in order. Listed explicitly (not globbed) so that the same list works from
  * compiled JavaScript, from ts-jest and from the TypeORM CLI. Add each generated migration here.
  */
-export const MIGRATIONS: Function[] = [Players1795300000000, Channels1795310000000, Parties1795320000000, PlayerBanUntil1796011525154];
+export const MIGRATIONS: (new () => unknown)[] = [
+  Players1795300000000,
+  Channels1795310000000,
+  Parties1795320000000,
+  PlayerBanUntil1796011525154,
+];

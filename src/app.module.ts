@@ -32,4 +32,3 @@ import { RealtimeModule } from './realtime/realtime.module.js';
   ],
 })
 export class AppModule {}
-

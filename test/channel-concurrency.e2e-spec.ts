@@ -11,7 +11,6 @@ const base = '/api/v1/games/1';
 describe('chat channels: limits hold under concurrency', () => {
   const t = useTestApp();
 
-
   const count = async (sql: string, params: unknown[] = []) => Number((await t.dataSource.query(sql, params))[0].n);
   const codes = (responses: { status: number; body: { code: number } }[]) => {
     const tally: Record<string, number> = {};
@@ -19,7 +18,9 @@ describe('chat channels: limits hold under concurrency', () => {
     return tally;
   };
   const create = (channelId: string, extra: Record<string, unknown> = {}) =>
-    hive(t).post(`${base}/channel`).send({ channelId, channelName: channelId, maxMemberCount: 50, type: 'GROUP', ...extra });
+    hive(t)
+      .post(`${base}/channel`)
+      .send({ channelId, channelName: channelId, maxMemberCount: 50, type: 'GROUP', ...extra });
   const range = (n: number, from = 1) => Array.from({ length: n }, (_, i) => from + i);
   const assertCountsExact = async () => {
     const drift = await count(
@@ -73,8 +74,12 @@ describe('chat channels: limits hold under concurrency', () => {
       `INSERT INTO channels (game_index, channel_id, type, owner_id, channel_name, max_member_count, member_count, pair_low, pair_high)
        SELECT 1, 'pair-' || i, 'ONE_ON_ONE', 5, '5&x', 2, 1, 5, 100000 + i FROM generate_series(1, 170) AS i`,
     );
-    await t.dataSource.query(`INSERT INTO channel_members (game_index, channel_id, player_id, one_on_one) SELECT 1, 'pair-' || i, 5, true FROM generate_series(1, 170) AS i`);
-    const responses = await Promise.all(range(60, 1000).map((other) => hive(t).post(`${base}/channels/1on1`).send({ playerId: other, otherPlayerId: 5 })));
+    await t.dataSource.query(
+      `INSERT INTO channel_members (game_index, channel_id, player_id, one_on_one) SELECT 1, 'pair-' || i, 5, true FROM generate_series(1, 170) AS i`,
+    );
+    const responses = await Promise.all(
+      range(60, 1000).map((other) => hive(t).post(`${base}/channels/1on1`).send({ playerId: other, otherPlayerId: 5 })),
+    );
     expect(codes(responses)).toEqual({ '200/0': 30, '400/307': 30 });
     expect(await count(`SELECT count(*) AS n FROM channel_members WHERE player_id = 5`)).toBe(200);
     expect(await count(`SELECT count(*) AS n FROM channels WHERE type = 'ONE_ON_ONE'`)).toBe(200);
@@ -105,7 +110,9 @@ describe('chat channels: limits hold under concurrency', () => {
   });
 
   it('a block list never exceeds 100: 60 blocks at once from 80', async () => {
-    await t.dataSource.query(`INSERT INTO channel_blocks (game_index, player_id, blocked_id) SELECT 1, 3, 10000 + i FROM generate_series(1, 80) AS i`);
+    await t.dataSource.query(
+      `INSERT INTO channel_blocks (game_index, player_id, blocked_id) SELECT 1, 3, 10000 + i FROM generate_series(1, 80) AS i`,
+    );
     const responses = await Promise.all(range(60, 500).map((b) => hive(t).post(`${base}/users/3/blocks/${b}`)));
     expect(codes(responses)).toEqual({ '200/0': 20, '400/304': 40 });
     expect(await count(`SELECT count(*) AS n FROM channel_blocks WHERE player_id = 3`)).toBe(100);

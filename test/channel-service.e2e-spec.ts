@@ -39,7 +39,7 @@ describe('ChannelService: the contract for the realtime and party modules', () =
     }
   };
 
-  it('joins the caller\'s transaction: a rollback undoes create and enter, and no event is published', async () => {
+  it("joins the caller's transaction: a rollback undoes create and enter, and no event is published", async () => {
     await expect(
       inTransaction(t.app.get(DataSource), async (tx) => {
         await channels.create(1, { channelId: 'party:1:main', channelName: 'main', maxMemberCount: 2, type: 'GROUP' }, { tx });
@@ -60,7 +60,9 @@ describe('ChannelService: the contract for the realtime and party modules', () =
       expect(events).toEqual([]);
     });
     await flush();
-    expect(events).toEqual([{ name: 'channel.entered', payload: expect.objectContaining({ channelId: 'g', playerId: 5, memberIds: [5] }) }]);
+    expect(events).toEqual([
+      { name: 'channel.entered', payload: expect.objectContaining({ channelId: 'g', playerId: 5, memberIds: [5] }) },
+    ]);
   });
 
   it('skipPlayerLimit: party chat neither obeys nor uses up the 10-channel rule', async () => {
@@ -88,7 +90,8 @@ describe('ChannelService: the contract for the realtime and party modules', () =
     const presence = t.app.get(PresenceService);
     await presence.markOnline(1, 7, Date.now());
     await presence.markOnline(1, 8, Date.now());
-    for (const id of ['pub-a', 'pub-b']) await channels.create(1, { channelId: id, channelName: id, maxMemberCount: 5, type: 'PUBLIC', playerId: 7 });
+    for (const id of ['pub-a', 'pub-b'])
+      await channels.create(1, { channelId: id, channelName: id, maxMemberCount: 5, type: 'PUBLIC', playerId: 7 });
     await channels.enter(1, 'pub-b', 8);
     await group('guild', { playerId: 7 });
     await channels.getOrCreateOneOnOne(1, 7, 8);
@@ -98,7 +101,7 @@ describe('ChannelService: the contract for the realtime and party modules', () =
     expect((await queries.channelIdsOf(1, 7)).length).toBe(2);
     expect(await queries.channelIdsOf(1, 7, ['ONE_ON_ONE'])).toHaveLength(1);
     await flush();
-    expect(events.map((e) => (e.payload as { channelId: string; memberIds: number[] }))).toEqual([
+    expect(events.map((e) => e.payload as { channelId: string; memberIds: number[] })).toEqual([
       expect.objectContaining({ channelId: 'pub-a', playerId: 7, memberIds: [] }),
       expect.objectContaining({ channelId: 'pub-b', playerId: 7, memberIds: [8] }),
     ]);

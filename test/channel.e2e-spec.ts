@@ -12,7 +12,17 @@ const fail = (code: number, message: string) => ({ code, message, data: null });
 const NO_KEY = fail(101, 'Authorization header must be "Bearer <server key>"');
 
 type EventName = keyof DomainEventMap;
-const WATCHED: EventName[] = ['channel.entered', 'channel.exited', 'channel.deleted', 'channel.updated', 'notice.channel', 'notice.user', 'custom.channel', 'custom.user', 'block.changed'];
+const WATCHED: EventName[] = [
+  'channel.entered',
+  'channel.exited',
+  'channel.deleted',
+  'channel.updated',
+  'notice.channel',
+  'notice.user',
+  'custom.channel',
+  'custom.user',
+  'block.changed',
+];
 
 describe('chat channels: the Hive server API', () => {
   let events: { name: EventName; payload: unknown }[];
@@ -26,15 +36,20 @@ describe('chat channels: the Hive server API', () => {
     events = [];
   });
 
-  const online = (playerId: number, gameIndex = 1) => t.app.get(PresenceService).markOnline(gameIndex, playerId, 1_700_000_000_000 + playerId);
+  const online = (playerId: number, gameIndex = 1) =>
+    t.app.get(PresenceService).markOnline(gameIndex, playerId, 1_700_000_000_000 + playerId);
   const offline = (playerId: number, gameIndex = 1) => t.app.get(PresenceService).markOffline(gameIndex, playerId, Date.now());
   /** Handlers run in microtasks queued after the response; one macrotask later they have all run. */
   const flush = () => new Promise((resolve) => setImmediate(resolve));
   const anon = () => request(t.url);
   const create = (channelId: string, extra: Record<string, unknown> = {}) =>
-    hive(t).post(`${base}/channel`).send({ channelId, channelName: `name of ${channelId}`, maxMemberCount: 50, type: 'GROUP', ...extra });
+    hive(t)
+      .post(`${base}/channel`)
+      .send({ channelId, channelName: `name of ${channelId}`, maxMemberCount: 50, type: 'GROUP', ...extra });
   const enter = (channelId: string, playerId: number, extra: Record<string, unknown> = {}) =>
-    hive(t).post(`${base}/channels/${channelId}/enter`).send({ playerId, ...extra });
+    hive(t)
+      .post(`${base}/channels/${channelId}/enter`)
+      .send({ playerId, ...extra });
   const exit = (channelId: string, playerId: number) => hive(t).post(`${base}/channels/${channelId}/exit`).send({ playerId });
   const count = async (sql: string, params: unknown[] = []) => Number((await t.dataSource.query(sql, params))[0].n);
   /** Puts a player straight into `n` channels of a kind (fast setup for the limit tests). */
@@ -83,7 +98,10 @@ describe('chat channels: the Hive server API', () => {
       expect(members.body.data).toEqual({ members: [{ playerId: 1001, connectedTimeMillis: null }] });
       await flush();
       expect(events).toEqual([
-        { name: 'channel.entered', payload: { gameIndex: 1, channelId: 'guild:1', playerId: 1001, at: expect.any(Date), memberIds: [1001] } },
+        {
+          name: 'channel.entered',
+          payload: { gameIndex: 1, channelId: 'guild:1', playerId: 1001, at: expect.any(Date), memberIds: [1001] },
+        },
       ]);
     });
 
@@ -114,7 +132,10 @@ describe('chat channels: the Hive server API', () => {
         [{ maxMemberCount: 1 }, 'maxMemberCount must be between 2 and 5000'],
         [{ maxMemberCount: 5001, type: 'PUBLIC' }, 'maxMemberCount must be between 2 and 5000'],
         [{ maxMemberCount: 501 }, 'maxMemberCount must be between 2 and 500 for a GROUP channel, got 501'],
-        [{ maxMemberCount: 501, type: 'PRIVATE', password: 'pw' }, 'maxMemberCount must be between 2 and 500 for a PRIVATE channel, got 501'],
+        [
+          { maxMemberCount: 501, type: 'PRIVATE', password: 'pw' },
+          'maxMemberCount must be between 2 and 500 for a PRIVATE channel, got 501',
+        ],
         [{ maxMemberCount: 'ten' }, 'maxMemberCount must be an integer'],
         [{ type: 'ONE_ON_ONE' }, 'type must be one of PUBLIC, GROUP, PRIVATE'],
         [{ type: 'PRIVATE' }, 'password is required for a PRIVATE channel'],
@@ -146,7 +167,10 @@ describe('chat channels: the Hive server API', () => {
 
     it('keeps games apart: the same id in another game is another channel', async () => {
       await create('same').expect(200);
-      await hive(t, SERVER_KEY_2).post('/api/v1/games/2/channel').send({ channelId: 'same', channelName: 'g2', maxMemberCount: 2, type: 'GROUP' }).expect(200);
+      await hive(t, SERVER_KEY_2)
+        .post('/api/v1/games/2/channel')
+        .send({ channelId: 'same', channelName: 'g2', maxMemberCount: 2, type: 'GROUP' })
+        .expect(200);
       const g2 = await hive(t, SERVER_KEY_2).get('/api/v1/games/2/channels/same').expect(200);
       expect(g2.body.data.info).toMatchObject({ gameIndex: 2, channelName: 'g2' });
     });
@@ -161,7 +185,10 @@ describe('chat channels: the Hive server API', () => {
 
   describe('POST /channels/1on1 and /channel/1on1', () => {
     it('creates the seed sample as written, then returns the same channel for the pair', async () => {
-      const res = await hive(t).post(`${base}/channel/1on1`).send({ playerId: 1000, otherPlayerId: 2000, chatHistoryAllowed: false }).expect(200);
+      const res = await hive(t)
+        .post(`${base}/channel/1on1`)
+        .send({ playerId: 1000, otherPlayerId: 2000, chatHistoryAllowed: false })
+        .expect(200);
       expect(res.body).toEqual({
         code: 0,
         message: 'Success.',
@@ -197,7 +224,9 @@ describe('chat channels: the Hive server API', () => {
       expect((await hive(t).post(`${base}/channels/1on1`).send({ playerId: 3, otherPlayerId: 3 }).expect(400)).body).toEqual(
         fail(100, 'otherPlayerId must differ from playerId'),
       );
-      expect((await hive(t).post(`${base}/channels/1on1`).send({ playerId: 3 }).expect(400)).body).toEqual(fail(100, 'otherPlayerId must be an integer'));
+      expect((await hive(t).post(`${base}/channels/1on1`).send({ playerId: 3 }).expect(400)).body).toEqual(
+        fail(100, 'otherPlayerId must be an integer'),
+      );
     });
 
     it('refuses past 200 ONE_ON_ONE channels with 400/307 and creates nothing', async () => {
@@ -232,7 +261,12 @@ describe('chat channels: the Hive server API', () => {
         .expect(200);
       expect(res.body).toEqual(OK);
       const got = await hive(t).get(`${base}/channels/testchannel`).expect(200);
-      expect(got.body.data.info).toMatchObject({ channelName: 'Open Chat Room', maxMemberCount: 100, type: 'PUBLIC', chatHistoryAllowed: true });
+      expect(got.body.data.info).toMatchObject({
+        channelName: 'Open Chat Room',
+        maxMemberCount: 100,
+        type: 'PUBLIC',
+        chatHistoryAllowed: true,
+      });
       await flush();
       expect(events).toContainEqual({ name: 'channel.updated', payload: { gameIndex: 1, channelId: 'testchannel' } });
     });
@@ -261,8 +295,12 @@ describe('chat channels: the Hive server API', () => {
       expect((await hive(t).patch(`${base}/channels/p`).send({ type: 'GROUP' }).expect(400)).body).toEqual(
         fail(100, 'maxMemberCount must be between 2 and 500 for a GROUP channel, got 1000'),
       );
-      expect((await hive(t).patch(`${base}/channels/p`).send({ channelName: '' }).expect(400)).body).toEqual(fail(100, 'channelName must be 1-50 characters'));
-      expect((await hive(t).patch(`${base}/channels/p`).send({ type: 'ONE_ON_ONE' }).expect(400)).body).toEqual(fail(100, 'type must be one of PUBLIC, GROUP, PRIVATE'));
+      expect((await hive(t).patch(`${base}/channels/p`).send({ channelName: '' }).expect(400)).body).toEqual(
+        fail(100, 'channelName must be 1-50 characters'),
+      );
+      expect((await hive(t).patch(`${base}/channels/p`).send({ type: 'ONE_ON_ONE' }).expect(400)).body).toEqual(
+        fail(100, 'type must be one of PUBLIC, GROUP, PRIVATE'),
+      );
       const { body } = await hive(t).post(`${base}/channels/1on1`).send({ playerId: 1, otherPlayerId: 2 }).expect(200);
       expect((await hive(t).patch(`${base}/channels/${body.data.channelId}`).send({ channelName: 'x' }).expect(400)).body).toEqual(
         fail(100, `ONE_ON_ONE channel "${body.data.channelId}" cannot be updated`),
@@ -294,15 +332,21 @@ describe('chat channels: the Hive server API', () => {
       expect((await hive(t).delete(`${base}/channels/open:12345`).expect(200)).body).toEqual(OK);
       await flush();
       expect(events).toEqual([{ name: 'channel.deleted', payload: { gameIndex: 1, channelId: 'open:12345', memberIds: [1, 2] } }]);
-      expect((await hive(t).get(`${base}/channels/open:12345`).expect(400)).body).toEqual(fail(201, 'channel "open:12345" does not exist or was deleted'));
+      expect((await hive(t).get(`${base}/channels/open:12345`).expect(400)).body).toEqual(
+        fail(201, 'channel "open:12345" does not exist or was deleted'),
+      );
       expect(await count(`SELECT count(*) AS n FROM channel_members`)).toBe(0);
       await create('open:12345').expect(200);
     });
 
     it('400/201 for a missing channel; 403/308 on behalf of a non-owner (extension)', async () => {
-      expect((await hive(t).delete(`${base}/channels/ghost`).expect(400)).body).toEqual(fail(201, 'channel "ghost" does not exist or was deleted'));
+      expect((await hive(t).delete(`${base}/channels/ghost`).expect(400)).body).toEqual(
+        fail(201, 'channel "ghost" does not exist or was deleted'),
+      );
       await create('owned', { playerId: 10 }).expect(200);
-      expect((await hive(t).delete(`${base}/channels/owned?playerId=11`).expect(403)).body).toEqual(fail(308, 'player 11 is not the owner of channel "owned"'));
+      expect((await hive(t).delete(`${base}/channels/owned?playerId=11`).expect(403)).body).toEqual(
+        fail(308, 'player 11 is not the owner of channel "owned"'),
+      );
       await hive(t).delete(`${base}/channels/owned?playerId=10`).expect(200);
     });
 
@@ -347,19 +391,27 @@ describe('chat channels: the Hive server API', () => {
         },
       });
       const all = await hive(t).get(`${base}/channels`).expect(200);
-      expect(all.body.data.content.map((c: { channelId: string }) => c.channelId)).toEqual(['priv', 'guild_x', 'guild:2', 'guild:1', 'open:12345']);
+      expect(all.body.data.content.map((c: { channelId: string }) => c.channelId)).toEqual([
+        'priv',
+        'guild_x',
+        'guild:2',
+        'guild:1',
+        'open:12345',
+      ]);
       expect(all.body.data.content.find((c: { channelId: string }) => c.channelId === 'guild:1').memberCount).toBe(1);
     });
 
     it('filters by channelId prefix (wildcards literal) and by name (contains, case-insensitive), sorts, pages', async () => {
       await seedList();
       const ids = async (query: string) => (await hive(t).get(`${base}/channels?${query}`).expect(200)).body.data;
-      expect((await ids('channelId=guild:&sort=channelId&order=ASC')).content.map((c: { channelId: string }) => c.channelId)).toEqual(['guild:1', 'guild:2']);
-      expect((await ids('channelId=guild_')).content.map((c: { channelId: string }) => c.channelId)).toEqual(['guild_x']);
-      expect((await ids('channelName=OPEN&sort=channelName&order=asc')).content.map((c: { channelName: string }) => c.channelName)).toEqual([
-        'Open Chat Room',
-        'open guild',
+      expect((await ids('channelId=guild:&sort=channelId&order=ASC')).content.map((c: { channelId: string }) => c.channelId)).toEqual([
+        'guild:1',
+        'guild:2',
       ]);
+      expect((await ids('channelId=guild_')).content.map((c: { channelId: string }) => c.channelId)).toEqual(['guild_x']);
+      expect((await ids('channelName=OPEN&sort=channelName&order=asc')).content.map((c: { channelName: string }) => c.channelName)).toEqual(
+        ['Open Chat Room', 'open guild'],
+      );
       expect((await ids('channelName=%25')).content).toEqual([]);
       const page2 = await ids('sort=channelId&order=ASC&size=2&page=2');
       expect(page2.content.map((c: { channelId: string }) => c.channelId)).toEqual(['guild_x', 'open:12345']);
@@ -424,8 +476,12 @@ describe('chat channels: the Hive server API', () => {
     });
 
     it('400/201 for a missing channel, 401 without a key', async () => {
-      expect((await hive(t).get(`${base}/channels/ghost`).expect(400)).body).toEqual(fail(201, 'channel "ghost" does not exist or was deleted'));
-      expect((await hive(t).get(`${base}/channels/ghost/members`).expect(400)).body).toEqual(fail(201, 'channel "ghost" does not exist or was deleted'));
+      expect((await hive(t).get(`${base}/channels/ghost`).expect(400)).body).toEqual(
+        fail(201, 'channel "ghost" does not exist or was deleted'),
+      );
+      expect((await hive(t).get(`${base}/channels/ghost/members`).expect(400)).body).toEqual(
+        fail(201, 'channel "ghost" does not exist or was deleted'),
+      );
       expect((await anon().get(`${base}/channels/x`).expect(401)).body).toEqual(NO_KEY);
       expect((await anon().get(`${base}/channels/x/members`).expect(401)).body).toEqual(NO_KEY);
     });
@@ -452,19 +508,25 @@ describe('chat channels: the Hive server API', () => {
       expect((await enter('duo', 1).expect(400)).body).toEqual(fail(302, 'player 1 is already in channel "duo"'));
       await enter('duo', 2).expect(200);
       expect((await enter('duo', 3).expect(400)).body).toEqual(fail(202, 'channel "duo" is full (2/2 members)'));
-      expect((await hive(t).post(`${base}/channels/duo/enter`).send({}).expect(400)).body).toEqual(fail(100, 'playerId must be an integer'));
+      expect((await hive(t).post(`${base}/channels/duo/enter`).send({}).expect(400)).body).toEqual(
+        fail(100, 'playerId must be an integer'),
+      );
     });
 
     it('PRIVATE needs the right password (400/203)', async () => {
       await create('priv', { type: 'PRIVATE', password: 'guildPass123' }).expect(200);
       expect((await enter('priv', 1).expect(400)).body).toEqual(fail(203, 'password is required to enter PRIVATE channel "priv"'));
-      expect((await enter('priv', 1, { password: 'guildPass124' }).expect(400)).body).toEqual(fail(203, 'wrong password for channel "priv"'));
+      expect((await enter('priv', 1, { password: 'guildPass124' }).expect(400)).body).toEqual(
+        fail(203, 'wrong password for channel "priv"'),
+      );
       await enter('priv', 1, { password: 'guildPass123' }).expect(200);
     });
 
     it('PUBLIC needs the player connected (400/300)', async () => {
       await create('pub', { type: 'PUBLIC' }).expect(200);
-      expect((await enter('pub', 4).expect(400)).body).toEqual(fail(300, 'player 4 is not connected; only connected players may enter PUBLIC channels'));
+      expect((await enter('pub', 4).expect(400)).body).toEqual(
+        fail(300, 'player 4 is not connected; only connected players may enter PUBLIC channels'),
+      );
       await online(4);
       await enter('pub', 4).expect(200);
     });
@@ -472,7 +534,9 @@ describe('chat channels: the Hive server API', () => {
     it('an 11th PUBLIC/GROUP/PRIVATE channel is refused with 400/307', async () => {
       await seedMemberships(6, 10, false);
       await create('more').expect(200);
-      expect((await enter('more', 6).expect(400)).body).toEqual(fail(307, 'player 6 is already in 10 PUBLIC/GROUP/PRIVATE channels (at most 10)'));
+      expect((await enter('more', 6).expect(400)).body).toEqual(
+        fail(307, 'player 6 is already in 10 PUBLIC/GROUP/PRIVATE channels (at most 10)'),
+      );
       await exit('seed-6-1', 6).expect(200);
       await enter('more', 6).expect(200);
     });
@@ -491,7 +555,10 @@ describe('chat channels: the Hive server API', () => {
       expect(res.body).toEqual(OK);
       await flush();
       expect(events).toEqual([
-        { name: 'channel.exited', payload: { gameIndex: 1, channelId: 'guild:12345', playerId: 1001, at: expect.any(Date), memberIds: [2] } },
+        {
+          name: 'channel.exited',
+          payload: { gameIndex: 1, channelId: 'guild:12345', playerId: 1001, at: expect.any(Date), memberIds: [2] },
+        },
       ]);
       const got = await hive(t).get(`${base}/channels/guild:12345`).expect(200);
       expect(got.body.data.info).toMatchObject({ owner: '1001', memberCount: 1 });
@@ -541,7 +608,9 @@ describe('chat channels: the Hive server API', () => {
         ],
       });
       expect((await hive(t).delete(`${base}/users/1/blocks/2`).expect(200)).body).toEqual(OK);
-      expect((await hive(t).get(`${base}/users/1/blocks`).expect(200)).body.data.blocks.map((b: { playerId: number }) => b.playerId)).toEqual([3]);
+      expect(
+        (await hive(t).get(`${base}/users/1/blocks`).expect(200)).body.data.blocks.map((b: { playerId: number }) => b.playerId),
+      ).toEqual([3]);
       await flush();
       expect(events.filter((e) => e.name === 'block.changed').map((e) => e.payload)).toEqual([
         { gameIndex: 1, playerId: 1, blockedId: 2, blocked: true },
@@ -552,12 +621,22 @@ describe('chat channels: the Hive server API', () => {
 
     it('refuses: already blocked 303, full 304, not blocked 305, self 100, 401', async () => {
       await hive(t).post(`${base}/users/1/blocks/2`).expect(200);
-      expect((await hive(t).post(`${base}/users/1/blocks/2`).expect(400)).body).toEqual(fail(303, 'player 2 is already blocked by player 1'));
-      await t.dataSource.query(`INSERT INTO channel_blocks (game_index, player_id, blocked_id) SELECT 1, 1, 100 + i FROM generate_series(1, 99) AS i`);
-      expect((await hive(t).post(`${base}/users/1/blocks/5`).expect(400)).body).toEqual(fail(304, 'the block list of player 1 is full (at most 100)'));
-      expect((await hive(t).delete(`${base}/users/1/blocks/5`).expect(400)).body).toEqual(fail(305, 'player 5 is not in the block list of player 1'));
+      expect((await hive(t).post(`${base}/users/1/blocks/2`).expect(400)).body).toEqual(
+        fail(303, 'player 2 is already blocked by player 1'),
+      );
+      await t.dataSource.query(
+        `INSERT INTO channel_blocks (game_index, player_id, blocked_id) SELECT 1, 1, 100 + i FROM generate_series(1, 99) AS i`,
+      );
+      expect((await hive(t).post(`${base}/users/1/blocks/5`).expect(400)).body).toEqual(
+        fail(304, 'the block list of player 1 is full (at most 100)'),
+      );
+      expect((await hive(t).delete(`${base}/users/1/blocks/5`).expect(400)).body).toEqual(
+        fail(305, 'player 5 is not in the block list of player 1'),
+      );
       expect((await hive(t).post(`${base}/users/7/blocks/7`).expect(400)).body).toEqual(fail(100, 'a player cannot block itself'));
-      expect((await hive(t).post(`${base}/users/7/blocks/x`).expect(400)).body).toEqual(fail(100, 'blockPlayerId must be a positive integer'));
+      expect((await hive(t).post(`${base}/users/7/blocks/x`).expect(400)).body).toEqual(
+        fail(100, 'blockPlayerId must be a positive integer'),
+      );
       expect((await anon().get(`${base}/users/1/blocks`).expect(401)).body).toEqual(NO_KEY);
       expect((await anon().post(`${base}/users/1/blocks/2`).expect(401)).body).toEqual(NO_KEY);
       expect((await anon().delete(`${base}/users/1/blocks/2`).expect(401)).body).toEqual(NO_KEY);
@@ -569,7 +648,9 @@ describe('chat channels: the Hive server API', () => {
       await create('c').expect(200);
       await enter('c', 1).expect(200);
       events = [];
-      expect((await hive(t).post(`${base}/notices/channel`).send({ channelId: 'c', message: 'maintenance at 5' }).expect(200)).body).toEqual(OK);
+      expect(
+        (await hive(t).post(`${base}/notices/channel`).send({ channelId: 'c', message: 'maintenance at 5' }).expect(200)).body,
+      ).toEqual(OK);
       await hive(t).post(`${base}/notices/channel`).send({ langCode: 'ko', message: 'hello' }).expect(200);
       await flush();
       expect(events.map((e) => e.payload)).toEqual([
@@ -579,14 +660,21 @@ describe('chat channels: the Hive server API', () => {
       expect((await hive(t).post(`${base}/notices/channel`).send({ channelId: 'ghost', message: 'x' }).expect(400)).body).toEqual(
         fail(201, 'channel "ghost" does not exist or was deleted'),
       );
-      expect((await hive(t).post(`${base}/notices/channel`).send({ message: 'x'.repeat(201) }).expect(400)).body).toEqual(
-        fail(204, 'message is 201 characters; at most 200 are allowed'),
-      );
+      expect(
+        (
+          await hive(t)
+            .post(`${base}/notices/channel`)
+            .send({ message: 'x'.repeat(201) })
+            .expect(400)
+        ).body,
+      ).toEqual(fail(204, 'message is 201 characters; at most 200 are allowed'));
       expect((await hive(t).post(`${base}/notices/channel`).send({}).expect(400)).body).toEqual(fail(100, 'message must be a string'));
     });
 
     it('user notice: to a connected player (else 400/300)', async () => {
-      expect((await hive(t).post(`${base}/notices/user`).send({ playerId: 44, message: 'hi' }).expect(400)).body).toEqual(fail(300, 'player 44 is not connected'));
+      expect((await hive(t).post(`${base}/notices/user`).send({ playerId: 44, message: 'hi' }).expect(400)).body).toEqual(
+        fail(300, 'player 44 is not connected'),
+      );
       await online(44);
       await hive(t).post(`${base}/notices/user`).send({ playerId: 44, message: 'hi' }).expect(200);
       await flush();
@@ -598,14 +686,23 @@ describe('chat channels: the Hive server API', () => {
       await enter('c', 1).expect(200);
       await online(1);
       events = [];
-      await hive(t).post(`${base}/custom/channel`).send({ channelId: 'c', data: 'x'.repeat(8000) }).expect(200);
+      await hive(t)
+        .post(`${base}/custom/channel`)
+        .send({ channelId: 'c', data: 'x'.repeat(8000) })
+        .expect(200);
       await hive(t).post(`${base}/custom/user`).send({ playerId: 1, data: '{"k":1}' }).expect(200);
       await flush();
       expect(events.map((e) => e.name)).toEqual(['custom.channel', 'custom.user']);
       expect(events[0].payload).toMatchObject({ gameIndex: 1, channelId: 'c', memberIds: [1] });
-      const big = await hive(t).post(`${base}/custom/channel`).send({ channelId: 'c', data: 'é'.repeat(4001) }).expect(400);
+      const big = await hive(t)
+        .post(`${base}/custom/channel`)
+        .send({ channelId: 'c', data: 'é'.repeat(4001) })
+        .expect(400);
       expect(big.body).toEqual(fail(400, 'Custom message size exceeded. The maximum size is 8,000 bytes (data is 8,002 bytes of UTF-8).'));
-      await hive(t).post(`${base}/custom/user`).send({ playerId: 1, data: 'x'.repeat(8001) }).expect(400);
+      await hive(t)
+        .post(`${base}/custom/user`)
+        .send({ playerId: 1, data: 'x'.repeat(8001) })
+        .expect(400);
       expect((await hive(t).post(`${base}/custom/channel`).send({ channelId: 'ghost', data: 'x' }).expect(400)).body.code).toBe(201);
       expect((await hive(t).post(`${base}/custom/user`).send({ playerId: 2, data: 'x' }).expect(400)).body.code).toBe(300);
     });
@@ -634,10 +731,12 @@ describe('chat channels: the Hive server API', () => {
 
     it('pages around a message id, oldest first, cursor left out', async () => {
       await create('h', { chatHistoryAllowed: true }).expect(200);
-      await t.app.get(ChatHistoryService).append([
-        ...Array.from({ length: 10 }, (_, i) => message(i + 1)),
-        message(11, { extraData: '{"a":1}', replyMessageId: '1000001', mentionedPlayerIds: [8, 9] }),
-      ]);
+      await t.app
+        .get(ChatHistoryService)
+        .append([
+          ...Array.from({ length: 10 }, (_, i) => message(i + 1)),
+          message(11, { extraData: '{"a":1}', replyMessageId: '1000001', mentionedPlayerIds: [8, 9] }),
+        ]);
       const ids = (body: { data: { content: { message: string }[] } }) => body.data.content.map((m) => m.message);
       const around = await hive(t).get(`${v2}/h/messages?messageId=1000005&prevSize=2&nextSize=3`).expect(200);
       expect(ids(around.body)).toEqual(['m3', 'm4', 'm6', 'm7', 'm8']);
@@ -648,8 +747,28 @@ describe('chat channels: the Hive server API', () => {
         message: 'Success.',
         data: {
           content: [
-            { channelId: 'h', messageId: '1000010', from: 7, message: 'm10', extraData: null, replyMessageId: null, mentionedPlayerIds: [], timestamp: expect.stringMatching(ISO_MS), timestampMillis: expect.any(Number) },
-            { channelId: 'h', messageId: '1000011', from: 7, message: 'm11', extraData: '{"a":1}', replyMessageId: '1000001', mentionedPlayerIds: [8, 9], timestamp: expect.stringMatching(ISO_MS), timestampMillis: expect.any(Number) },
+            {
+              channelId: 'h',
+              messageId: '1000010',
+              from: 7,
+              message: 'm10',
+              extraData: null,
+              replyMessageId: null,
+              mentionedPlayerIds: [],
+              timestamp: expect.stringMatching(ISO_MS),
+              timestampMillis: expect.any(Number),
+            },
+            {
+              channelId: 'h',
+              messageId: '1000011',
+              from: 7,
+              message: 'm11',
+              extraData: '{"a":1}',
+              replyMessageId: '1000001',
+              mentionedPlayerIds: [8, 9],
+              timestamp: expect.stringMatching(ISO_MS),
+              timestampMillis: expect.any(Number),
+            },
           ],
           hasPrev: true,
           hasNext: false,
@@ -663,11 +782,9 @@ describe('chat channels: the Hive server API', () => {
     it('keeps only 30 days and only channels that allow history', async () => {
       await create('h', { chatHistoryAllowed: true }).expect(200);
       await create('nohist').expect(200);
-      await t.app.get(ChatHistoryService).append([
-        message(1, { timestampMillis: Date.now() - 31 * 86_400_000 }),
-        message(2),
-        message(3, { channelId: 'nohist' }),
-      ]);
+      await t.app
+        .get(ChatHistoryService)
+        .append([message(1, { timestampMillis: Date.now() - 31 * 86_400_000 }), message(2), message(3, { channelId: 'nohist' })]);
       const res = await hive(t).get(`${v2}/h/messages?prevSize=50`).expect(200);
       expect(res.body.data.content.map((m: { message: string }) => m.message)).toEqual(['m2']);
       expect(await count(`SELECT count(*) AS n FROM chat_messages WHERE channel_id = 'nohist'`)).toBe(0);
@@ -675,9 +792,15 @@ describe('chat channels: the Hive server API', () => {
 
     it('refuses: history off 403/102, missing 201, bad sizes 100, 401', async () => {
       await create('nohist').expect(200);
-      expect((await hive(t).get(`${v2}/nohist/messages`).expect(403)).body).toEqual(fail(102, 'channel "nohist" does not allow chat history'));
-      expect((await hive(t).get(`${v2}/ghost/messages`).expect(400)).body).toEqual(fail(201, 'channel "ghost" does not exist or was deleted'));
-      expect((await hive(t).get(`${v2}/nohist/messages?prevSize=51`).expect(400)).body).toEqual(fail(100, 'prevSize must be between 0 and 50'));
+      expect((await hive(t).get(`${v2}/nohist/messages`).expect(403)).body).toEqual(
+        fail(102, 'channel "nohist" does not allow chat history'),
+      );
+      expect((await hive(t).get(`${v2}/ghost/messages`).expect(400)).body).toEqual(
+        fail(201, 'channel "ghost" does not exist or was deleted'),
+      );
+      expect((await hive(t).get(`${v2}/nohist/messages?prevSize=51`).expect(400)).body).toEqual(
+        fail(100, 'prevSize must be between 0 and 50'),
+      );
       expect((await hive(t).get(`${v2}/nohist/messages?messageId=abc`).expect(400)).body).toEqual(
         fail(100, 'messageId must be a message id (a decimal integer string from 0 to 9223372036854775807)'),
       );

@@ -70,7 +70,10 @@ suite('PostgreSQL outage: 503 while down, recovery without restart', () => {
     t = await startTestApp({ DATABASE_URL: viaProxy.href, DB_POOL_SIZE: '4' });
     await truncateAll(t.dataSource);
     token = await playerToken(t, 1);
-    await hive(t).post('/api/v1/games/1/channel').send({ channelId: 'hist', channelName: 'H', maxMemberCount: 10, type: 'GROUP', chatHistoryAllowed: true }).expect(200);
+    await hive(t)
+      .post('/api/v1/games/1/channel')
+      .send({ channelId: 'hist', channelName: 'H', maxMemberCount: 10, type: 'GROUP', chatHistoryAllowed: true })
+      .expect(200);
     await hive(t).post('/api/v1/games/1/channels/hist/enter').send({ playerId: 1 }).expect(200);
     client = await WsClient.connect(t, 1);
   });

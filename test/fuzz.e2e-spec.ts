@@ -52,14 +52,46 @@ const HOSTILE: unknown[] = [
 ];
 
 /** Path parameter values. */
-const PATH_VALUES = ['1', 'room', '0', '-1', '99999999999999999999999', '9223372036854775808', 'a%00b', '%zz', 'x'.repeat(300), '__proto__'];
+const PATH_VALUES = [
+  '1',
+  'room',
+  '0',
+  '-1',
+  '99999999999999999999999',
+  '9223372036854775808',
+  'a%00b',
+  '%zz',
+  'x'.repeat(300),
+  '__proto__',
+];
 
 /** Fields the DynamicPixels readers take by hand (no DTO), fuzzed besides every DTO field. */
-const HAND_READ_FIELDS = ['data', 'Data', 'party', 'name', 'desc', 'max_member_count', 'is_private', 'teams', 'channels', 'variables', 'team', 'role', 'query', 'skip', 'limit', 'device_id', 'device_info', 'token'];
+const HAND_READ_FIELDS = [
+  'data',
+  'Data',
+  'party',
+  'name',
+  'desc',
+  'max_member_count',
+  'is_private',
+  'teams',
+  'channels',
+  'variables',
+  'team',
+  'role',
+  'query',
+  'skip',
+  'limit',
+  'device_id',
+  'device_info',
+  'token',
+];
 
 /** Every property name of every class-validator DTO of the app (HTTP bodies and packet bodies). */
 function dtoFields(): string[] {
-  const storage = getMetadataStorage() as unknown as { validationMetadatas: Map<unknown, { propertyName: string }[]> | { propertyName: string }[] };
+  const storage = getMetadataStorage() as unknown as {
+    validationMetadatas: Map<unknown, { propertyName: string }[]> | { propertyName: string }[];
+  };
   const all = storage.validationMetadatas instanceof Map ? [...storage.validationMetadatas.values()].flat() : storage.validationMetadatas;
   return [...new Set(all.map((m) => m.propertyName))];
 }
@@ -91,7 +123,8 @@ function familyOf(path: string): Operation['family'] {
 function expectShape(op: Operation, status: number, body: any, what: string): void {
   if (status >= 500) throw new Error(`${what} answered ${status}: ${JSON.stringify(body).slice(0, 300)}`);
   if (op.family === 'hive') {
-    if (typeof body?.code !== 'number' || typeof body?.message !== 'string') throw new Error(`${what}: not a Hive envelope: ${JSON.stringify(body).slice(0, 300)}`);
+    if (typeof body?.code !== 'number' || typeof body?.message !== 'string')
+      throw new Error(`${what}: not a Hive envelope: ${JSON.stringify(body).slice(0, 300)}`);
     if ((status === 200) !== (body.code === 0)) throw new Error(`${what}: status ${status} with code ${body.code}`);
   } else if (op.family === 'dp' && status >= 400) {
     const ok = body?.status === false && typeof body.msg === 'string' && typeof body.detail === 'string' && body.message === body.msg;
@@ -115,9 +148,15 @@ describe('fuzz: no route or packet answers 500, every answer has its family shap
   beforeEach(async () => {
     token = await playerToken(t, 1);
     await playerToken(t, 2);
-    await hive(t).post('/api/v1/games/1/channel').send({ channelId: 'room', channelName: 'Room', maxMemberCount: 10, type: 'GROUP', chatHistoryAllowed: true }).expect(200);
+    await hive(t)
+      .post('/api/v1/games/1/channel')
+      .send({ channelId: 'room', channelName: 'Room', maxMemberCount: 10, type: 'GROUP', chatHistoryAllowed: true })
+      .expect(200);
     await hive(t).post('/api/v1/games/1/channels/room/enter').send({ playerId: 1 }).expect(200);
-    await asPlayer(t, token).post('/api/table/services/parties').send({ data: { name: 'p', max_member_count: 5, teams: ['red'], channels: ['general'] } }).expect(200);
+    await asPlayer(t, token)
+      .post('/api/table/services/parties')
+      .send({ data: { name: 'p', max_member_count: 5, teams: ['red'], channels: ['general'] } })
+      .expect(200);
   });
 
   it('finds the routes of both API families in the OpenAPI document', () => {
@@ -132,11 +171,18 @@ describe('fuzz: no route or packet answers 500, every answer has its family shap
     for (const op of operations) {
       const auth = op.family === 'hive' ? `Bearer ${SERVER_KEY}` : `bearer ${token}`;
       const paths = PATH_VALUES.map((value) => op.path.replace(/\{gameIndex\}/g, next() < 0.8 ? '1' : value).replace(/\{[^}]+\}/g, value));
-      const queries = ['', ...fields.slice(0, 40).map((f) => `?${encodeURIComponent(f)}=${['%00', '99999999999999999999', '-1', '', '%zz', 'a'][Math.floor(next() * 6)]}`)];
+      const queries = [
+        '',
+        ...fields
+          .slice(0, 40)
+          .map((f) => `?${encodeURIComponent(f)}=${['%00', '99999999999999999999', '-1', '', '%zz', 'a'][Math.floor(next() * 6)]}`),
+      ];
       const requests: { path: string; body?: string }[] = [
         ...paths.map((path) => ({ path })),
         ...queries.map((query) => ({ path: paths[0] + query })),
-        ...(op.method === 'GET' ? [] : bodies(fields, next, 60).map((body) => ({ path: paths[Math.floor(next() * 2)], body: JSON.stringify(body) }))),
+        ...(op.method === 'GET'
+          ? []
+          : bodies(fields, next, 60).map((body) => ({ path: paths[Math.floor(next() * 2)], body: JSON.stringify(body) }))),
         ...(op.method === 'GET' ? [] : [{ path: paths[0], body: '{"unterminated": ' }]),
       ];
       for (const r of requests) {
@@ -170,15 +216,22 @@ describe('fuzz: no route or packet answers 500, every answer has its family shap
       for (const type of types) {
         for (const body of bodies(fields, next, 40)) {
           const res = await client.request(type, body);
-          if (res.status >= 500 || res.body?.code === 105) throw new Error(`${type} ${JSON.stringify(body).slice(0, 200)} answered ${JSON.stringify(res)}`);
-          if (res.status !== 200 && typeof res.body?.code !== 'number') throw new Error(`${type}: error without body.code: ${JSON.stringify(res)}`);
+          if (res.status >= 500 || res.body?.code === 105)
+            throw new Error(`${type} ${JSON.stringify(body).slice(0, 200)} answered ${JSON.stringify(res)}`);
+          if (res.status !== 200 && typeof res.body?.code !== 'number')
+            throw new Error(`${type}: error without body.code: ${JSON.stringify(res)}`);
           checked++;
           // CONNECT/RECONNECT on an open session may close it (a refused login); start a new one.
           if (client.socket.readyState !== 1) client = await WsClient.connect(t, 1);
         }
       }
       // Frames that are not a proper request.
-      const frames = ['{"packetType": 7, "correlationId": "f1"}', '{"correlationId": "f2", "body": {}}', '{"packetType": "CHANNEL_CHAT", "correlationId": "f3", "body": "text"}', '{"packetType": "CHANNEL_CHAT", "correlationId": "f4", "body": [1]}'];
+      const frames = [
+        '{"packetType": 7, "correlationId": "f1"}',
+        '{"correlationId": "f2", "body": {}}',
+        '{"packetType": "CHANNEL_CHAT", "correlationId": "f3", "body": "text"}',
+        '{"packetType": "CHANNEL_CHAT", "correlationId": "f4", "body": [1]}',
+      ];
       for (const frame of frames) {
         client.sendRaw(frame);
         const id = JSON.parse(frame).correlationId as string;

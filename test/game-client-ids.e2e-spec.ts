@@ -79,13 +79,19 @@ describe('game prefixes: client ids and game indexes', () => {
   });
 
   it('creates a guest logging in under a client id in that game', async () => {
-    const guest = await request(t.url).post('/game/abc123/api/auth/guest').send({ device_info: { device_id: 'dev-G' } }).expect(200);
+    const guest = await request(t.url)
+      .post('/game/abc123/api/auth/guest')
+      .send({ device_info: { device_id: 'dev-G' } })
+      .expect(200);
     expect(guest.body.user).toMatchObject({ id: expect.any(Number), is_guest: true });
     const token = guest.body.token as string;
     expect((await get('/game/2/api/table/services/users', token).expect(200)).body.row.id).toBe(guest.body.user.id);
     await get('/game/1/api/table/services/users', token).expect(403);
     // The same device under game 1's client id is another guest, of game 1.
-    const other = await request(t.url).post('/game/im49q2/api/auth/guest').send({ device_info: { device_id: 'dev-G' } }).expect(200);
+    const other = await request(t.url)
+      .post('/game/im49q2/api/auth/guest')
+      .send({ device_info: { device_id: 'dev-G' } })
+      .expect(200);
     await get('/game/1/api/table/services/users', other.body.token).expect(200);
     await get('/game/2/api/table/services/users', other.body.token).expect(403);
     // Token login keeps the token inside its game under client ids too.

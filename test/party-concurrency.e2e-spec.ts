@@ -40,13 +40,23 @@ describe('parties: capacity under concurrency', () => {
       ).body.row;
       const players = Array.from({ length: 200 }, (_, i) => 10_000 * (round + 1) + i);
       const results = await Promise.all(
-        players.map((id) => asPlayer(t, token(id)).post(`${P}/${party.id}`).send({ channels: ['general'] })),
+        players.map((id) =>
+          asPlayer(t, token(id))
+            .post(`${P}/${party.id}`)
+            .send({ channels: ['general'] }),
+        ),
       );
       const ok = results.filter((r) => r.status === 200);
       const full = results.filter((r) => r.status === 409);
       expect(ok).toHaveLength(9);
       expect(full).toHaveLength(191);
-      for (const r of full) expect(r.body).toEqual({ msg: 'party is full', status: false, detail: `party ${party.id} is full (10/10 members)`, message: 'party is full' });
+      for (const r of full)
+        expect(r.body).toEqual({
+          msg: 'party is full',
+          status: false,
+          detail: `party ${party.id} is full (10/10 members)`,
+          message: 'party is full',
+        });
       expect(await counts(party.id)).toEqual({ accepted: 10, waiting: 0, member_count: 10 });
       expect(await t.app.get(ChannelService).memberIds(1, `party:${party.id}:general`)).toHaveLength(10);
     }
@@ -57,7 +67,10 @@ describe('parties: capacity under concurrency', () => {
       const owner = 2_000 + round;
       const admins = [3_000 + round * 10, 3_001 + round * 10];
       const party = (
-        await asPlayer(t, token(owner)).post(P).send({ data: { name: `vip ${round}`, max_member_count: 10, is_private: true } }).expect(200)
+        await asPlayer(t, token(owner))
+          .post(P)
+          .send({ data: { name: `vip ${round}`, max_member_count: 10, is_private: true } })
+          .expect(200)
       ).body.row;
       for (const admin of admins) {
         const req = (await asPlayer(t, token(admin)).post(`${P}/${party.id}`).send({}).expect(200)).body.row;
@@ -70,7 +83,11 @@ describe('parties: capacity under concurrency', () => {
       );
       const managers = [owner, ...admins];
       const results = await Promise.all(
-        requests.map((r, i) => asPlayer(t, token(managers[i % managers.length])).put(`${P}/${party.id}/waiting/${r.id}`).send({})),
+        requests.map((r, i) =>
+          asPlayer(t, token(managers[i % managers.length]))
+            .put(`${P}/${party.id}/waiting/${r.id}`)
+            .send({}),
+        ),
       );
       expect(results.filter((r) => r.status === 200)).toHaveLength(7);
       expect(results.filter((r) => r.status === 409)).toHaveLength(43);

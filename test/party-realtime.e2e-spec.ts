@@ -26,10 +26,21 @@ describe('parties over the realtime gateway', () => {
   }
 
   it('delivers party chat to members; a kicked member no longer receives it', async () => {
-    const party = (await as(1).post(P).send({ data: { name: 'Chat', max_member_count: 5, channels: ['general'] } }).expect(200)).body.row;
+    const party = (
+      await as(1)
+        .post(P)
+        .send({ data: { name: 'Chat', max_member_count: 5, channels: ['general'] } })
+        .expect(200)
+    ).body.row;
     const channelId = `party:${party.id}:general`;
-    await as(2).post(`${P}/${party.id}`).send({ channels: ['general'] }).expect(200);
-    await as(3).post(`${P}/${party.id}`).send({ channels: ['general'] }).expect(200);
+    await as(2)
+      .post(`${P}/${party.id}`)
+      .send({ channels: ['general'] })
+      .expect(200);
+    await as(3)
+      .post(`${P}/${party.id}`)
+      .send({ channels: ['general'] })
+      .expect(200);
     const [owner, ann, bob] = await connect(1, 2, 3);
     expect(bob.connectBody.channelIds).toContain(channelId);
 
@@ -57,7 +68,12 @@ describe('parties over the realtime gateway', () => {
   });
 
   it('pushes the private-party flow to the right players and reports who is online', async () => {
-    const party = (await as(1).post(P).send({ data: { name: 'VIP', max_member_count: 5, is_private: true } }).expect(200)).body.row;
+    const party = (
+      await as(1)
+        .post(P)
+        .send({ data: { name: 'VIP', max_member_count: 5, is_private: true } })
+        .expect(200)
+    ).body.row;
     const [owner, ann] = await connect(1, 2);
 
     const request = (await as(2).post(`${P}/${party.id}`).send({}).expect(200)).body.row;
@@ -75,14 +91,20 @@ describe('parties over the realtime gateway', () => {
     // The party (no chat channel here) makes the owner part of ann's presence audience.
     await ann.close();
     clients = clients.filter((c) => c !== ann);
-    expect(await owner.nextNotify('NOTIFY_PRESENCE', (b) => b.playerId === 2 && b.online === false)).toMatchObject({ playerId: 2, online: false });
+    expect(await owner.nextNotify('NOTIFY_PRESENCE', (b) => b.playerId === 2 && b.online === false)).toMatchObject({
+      playerId: 2,
+      online: false,
+    });
     const after = (await as(1).get(`${P}/${party.id}/members`).expect(200)).body.list;
     expect(after.map((m: { id: number; online: boolean }) => [m.id, m.online])).toEqual([
       [1, true],
       [2, false],
     ]);
 
-    await as(1).put(`${P}/${party.id}`).send({ data: { desc: 'changed' } }).expect(200);
+    await as(1)
+      .put(`${P}/${party.id}`)
+      .send({ data: { desc: 'changed' } })
+      .expect(200);
     expect((await owner.nextNotify('NOTIFY_PARTY_UPDATED')).party).toMatchObject({ id: party.id, desc: 'changed' });
 
     const [bob] = await connect(3);

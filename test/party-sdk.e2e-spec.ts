@@ -8,10 +8,12 @@ import { useTestApp } from './support/test-app.js';
 describe('parties: the DynamicPixels TypeScript SDK request sequence', () => {
   const t = useTestApp();
 
-
   /** `Auth.LoginAsGuest({device_info: {device_id}})`: no Authorization header, reads token and user. */
   async function loginAsGuest(deviceId: string) {
-    const res = await request(t.url).post('/api/auth/guest').send({ device_info: { device_id: deviceId } }).expect(200);
+    const res = await request(t.url)
+      .post('/api/auth/guest')
+      .send({ device_info: { device_id: deviceId } })
+      .expect(200);
     expect(typeof res.body.token).toBe('string');
     expect(res.body.user.id).toEqual(expect.any(Number));
     expect(res.body.connection.protocol).not.toBe('wss'); // else the SDK dials its hard-coded remote socket
@@ -31,17 +33,36 @@ describe('parties: the DynamicPixels TypeScript SDK request sequence', () => {
 
     // Services.Party.CreateParty(CreatePartyParams): {data: {..., variables: {}}}; the SDK returns `row`.
     const created = await sdk(a.token)
-      .post(P, { data: { name: 'Wolves', desc: 'pack', max_member_count: 10, is_private: false, teams: ['red', 'blue'], channels: ['general'], variables: {} } })
+      .post(P, {
+        data: {
+          name: 'Wolves',
+          desc: 'pack',
+          max_member_count: 10,
+          is_private: false,
+          teams: ['red', 'blue'],
+          channels: ['general'],
+          variables: {},
+        },
+      })
       .expect(200);
     const party = created.body.row;
-    expect(party).toMatchObject({ id: expect.any(Number), name: 'Wolves', desc: 'pack', max_member_count: 10, is_private: false, owner: a.id });
+    expect(party).toMatchObject({
+      id: expect.any(Number),
+      name: 'Wolves',
+      desc: 'pack',
+      max_member_count: 10,
+      is_private: false,
+      owner: a.id,
+    });
     expect(JSON.parse(party.teams)).toEqual(['red', 'blue']);
     expect(JSON.parse(party.channels)).toEqual(['general']);
     expect(party.variables).toEqual({});
 
     const b = await loginAsGuest('device-B');
     // Services.Party.JoinToParty({partyId, team, channels}): the whole input is the body.
-    const joined = await sdk(b.token).post(`${P}/${party.id}`, { partyId: party.id, team: 'red', channels: ['general'] }).expect(200);
+    const joined = await sdk(b.token)
+      .post(`${P}/${party.id}`, { partyId: party.id, team: 'red', channels: ['general'] })
+      .expect(200);
     expect(joined.body.row).toMatchObject({ party: party.id, player: b.id, role: 3, status: 1, team: 'red', channels: '["general"]' });
 
     // GetPartyMembers({partyId, skip: 0, limit: 25}) → `list` of RichPartyMember.
@@ -53,7 +74,15 @@ describe('parties: the DynamicPixels TypeScript SDK request sequence', () => {
     ]);
     for (const m of members.body.list) {
       expect(m).toEqual(
-        expect.objectContaining({ name: expect.any(String), image: '', is_guest: true, status: 1, variables: {}, team: expect.any(String), channels: expect.any(String) }),
+        expect.objectContaining({
+          name: expect.any(String),
+          image: '',
+          is_guest: true,
+          status: 1,
+          variables: {},
+          team: expect.any(String),
+          channels: expect.any(String),
+        }),
       );
     }
 
@@ -66,7 +95,13 @@ describe('parties: the DynamicPixels TypeScript SDK request sequence', () => {
     expect(mine.body.list[0].id).toBe(party.id);
 
     // Private party: the request waits; GetPartyWaitingMembers then AcceptJoining with body {}.
-    const vip = (await sdk(a.token).post(`/game/1${P}`, { data: { name: 'VIP', desc: '', max_member_count: 5, is_private: true, teams: [], channels: [], variables: {} } }).expect(200)).body.row;
+    const vip = (
+      await sdk(a.token)
+        .post(`/game/1${P}`, {
+          data: { name: 'VIP', desc: '', max_member_count: 5, is_private: true, teams: [], channels: [], variables: {} },
+        })
+        .expect(200)
+    ).body.row;
     const c = await loginAsGuest('device-C');
     const d = await loginAsGuest('device-D');
     const reqC = (await sdk(c.token).post(`${P}/${vip.id}`, { partyId: vip.id, team: '', channels: [] }).expect(200)).body.row;
@@ -86,7 +121,9 @@ describe('parties: the DynamicPixels TypeScript SDK request sequence', () => {
     expect(vipMembers.body.list.map((m: { id: number }) => m.id)).toEqual([a.id, c.id]);
 
     // EditParty({partyId, party}) and LeaveParty (the SDK ignores the body).
-    const edited = await sdk(a.token).put(`${P}/${party.id}`, { partyId: party.id, party: { name: 'Wolves II', desc: 'pack', max_member_count: 12 } }).expect(200);
+    const edited = await sdk(a.token)
+      .put(`${P}/${party.id}`, { partyId: party.id, party: { name: 'Wolves II', desc: 'pack', max_member_count: 12 } })
+      .expect(200);
     expect(edited.body.row).toMatchObject({ name: 'Wolves II', max_member_count: 12 });
     await sdk(b.token).delete(`${P}/${party.id}`).expect(200);
   });

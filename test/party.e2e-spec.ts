@@ -72,7 +72,17 @@ describe('parties: DynamicPixels Party Web API', () => {
     it('creates the party with the caller as Owner, encodings as the original', async () => {
       const res = await as(1)
         .post(P)
-        .send({ data: { name: 'Wolves', desc: 'd', max_member_count: 5, is_private: true, teams: ['red'], channels: ['general'], variables: { lvl: '3' } } })
+        .send({
+          data: {
+            name: 'Wolves',
+            desc: 'd',
+            max_member_count: 5,
+            is_private: true,
+            teams: ['red'],
+            channels: ['general'],
+            variables: { lvl: '3' },
+          },
+        })
         .expect(200);
       expect(res.body).toEqual({
         row: {
@@ -92,11 +102,16 @@ describe('parties: DynamicPixels Party Web API', () => {
         },
       });
       const members = await as(2).get(`${P}/${res.body.row.id}/members`).expect(200);
-      expect(members.body.list).toEqual([expect.objectContaining({ id: 1, name: 'player-1', role: 1, status: 1, channels: '["general"]', team: '' })]);
+      expect(members.body.list).toEqual([
+        expect.objectContaining({ id: 1, name: 'player-1', role: 1, status: 1, channels: '["general"]', team: '' }),
+      ]);
     });
 
     it('accepts the Unity wrapper "Data"', async () => {
-      const res = await as(1).post(P).send({ Data: { name: 'U', max_member_count: 2 } }).expect(200);
+      const res = await as(1)
+        .post(P)
+        .send({ Data: { name: 'U', max_member_count: 2 } })
+        .expect(200);
       expect(res.body.row).toMatchObject({ name: 'U', teams: '[]', channels: '[]', is_private: false, variables: {} });
     });
 
@@ -109,13 +124,19 @@ describe('parties: DynamicPixels Party Web API', () => {
         [{ data: { name: 'x', max_member_count: 501 } }, 'data.max_member_count must be between 1 and 500'],
         [{ data: { name: 'x', max_member_count: 'ten' } }, 'data.max_member_count must be an integer'],
         [{ data: { name: '', max_member_count: 3 } }, 'data.name must be 1-100 characters'],
-        [{ data: { name: 'x', max_member_count: 3, channels: ['a b'] } }, 'data.channels[0] must be 1-50 characters of A-Z a-z 0-9 - . _ ~'],
+        [
+          { data: { name: 'x', max_member_count: 3, channels: ['a b'] } },
+          'data.channels[0] must be 1-50 characters of A-Z a-z 0-9 - . _ ~',
+        ],
         [{ data: { name: 'x', max_member_count: 3, teams: 'red' } }, 'data.teams must be an array of strings or a JSON-array string'],
         [{ data: { name: 'x', max_member_count: 3, teams: ['a', 'a'] } }, 'data.teams must not repeat a name'],
         [{ data: { name: 'x', max_member_count: 3, variables: { a: 1 } } }, 'data.variables.a must be a string'],
       ];
       for (const [body, detail] of cases) {
-        const res = await as(1).post(P).send(body as object).expect(400);
+        const res = await as(1)
+          .post(P)
+          .send(body as object)
+          .expect(400);
         expect(res.body).toEqual(dpError('payload is not valid', detail));
       }
       const notJson = await as(1).post(P).set('Content-Type', 'application/json').send('{nope').expect(400);
@@ -129,7 +150,10 @@ describe('parties: DynamicPixels Party Web API', () => {
       const b = await create(2, { name: 'blue WOLVES', is_private: true });
       await create(3, { name: 'Eagles' });
       const other = await playerToken(t, 9, 2, SERVER_KEY_2);
-      await asPlayer(t, other).post(P).send({ data: { name: 'wolves of game 2', max_member_count: 3 } }).expect(200);
+      await asPlayer(t, other)
+        .post(P)
+        .send({ data: { name: 'wolves of game 2', max_member_count: 3 } })
+        .expect(200);
 
       const res = await as(4).get(`${P}?query=wolves`).expect(200);
       expect(res.body.totalCount).toBe(2);
@@ -149,7 +173,9 @@ describe('parties: DynamicPixels Party Web API', () => {
       expect(beyond.body).toEqual({ list: [], totalCount: 3 });
       const zero = await as(4).get(`${P}?query=wolves&limit=0`).expect(200);
       expect(zero.body).toEqual({ list: [], totalCount: 2 });
-      const literal = await as(4).get(`${P}?query=${encodeURIComponent('%')}`).expect(200);
+      const literal = await as(4)
+        .get(`${P}?query=${encodeURIComponent('%')}`)
+        .expect(200);
       expect(literal.body.totalCount).toBe(0);
       const bad = await as(4).get(`${P}?skip=-1`).expect(400);
       expect(bad.body).toEqual(dpError('payload is not valid', 'skip must be a non-negative integer'));
@@ -209,8 +235,14 @@ describe('parties: DynamicPixels Party Web API', () => {
 
     it('is served under /game/{gameIndex} too, refused for another game', async () => {
       const p = await create(1);
-      await request(t.url).get(`/game/1${P}/${p.id}`).set('Authorization', `Bearer ${tokens.get(1)}`).expect(200);
-      const res = await request(t.url).get(`/game/2${P}/${p.id}`).set('Authorization', `Bearer ${tokens.get(1)}`).expect(403);
+      await request(t.url)
+        .get(`/game/1${P}/${p.id}`)
+        .set('Authorization', `Bearer ${tokens.get(1)}`)
+        .expect(200);
+      const res = await request(t.url)
+        .get(`/game/2${P}/${p.id}`)
+        .set('Authorization', `Bearer ${tokens.get(1)}`)
+        .expect(403);
       expect(res.body).toEqual(dpError('permission denied', 'the token belongs to game 1, not game 2'));
     });
   });
@@ -218,9 +250,15 @@ describe('parties: DynamicPixels Party Web API', () => {
   describe('PUT /parties/{id} (edit)', () => {
     it('edits partially as Owner, in every body shape the SDKs send', async () => {
       const p = await create(1);
-      const a = await as(1).put(`${P}/${p.id}`).send({ data: { name: 'Renamed', variables: { k: 'v' } } }).expect(200);
+      const a = await as(1)
+        .put(`${P}/${p.id}`)
+        .send({ data: { name: 'Renamed', variables: { k: 'v' } } })
+        .expect(200);
       expect(a.body.row).toMatchObject({ name: 'Renamed', desc: '', max_member_count: 10, teams: '["red","blue"]', variables: { k: 'v' } });
-      const b = await as(1).put(`${P}/${p.id}`).send({ partyId: p.id, party: { teams: '["green"]', desc: 'x' } }).expect(200);
+      const b = await as(1)
+        .put(`${P}/${p.id}`)
+        .send({ partyId: p.id, party: { teams: '["green"]', desc: 'x' } })
+        .expect(200);
       expect(b.body.row).toMatchObject({ name: 'Renamed', teams: '["green"]', desc: 'x' });
       const c = await as(1)
         .put(`${P}/${p.id}`)
@@ -238,23 +276,47 @@ describe('parties: DynamicPixels Party Web API', () => {
       const p = await create(1, { max_member_count: 3 });
       await join(2, p.id);
       await join(3, p.id);
-      const member = await as(2).put(`${P}/${p.id}`).send({ data: { name: 'x' } }).expect(403);
+      const member = await as(2)
+        .put(`${P}/${p.id}`)
+        .send({ data: { name: 'x' } })
+        .expect(403);
       expect(member.body).toEqual(dpError('permission denied', `only the Owner or an Admin of party ${p.id} may edit it`));
-      await as(4).put(`${P}/${p.id}`).send({ data: { name: 'x' } }).expect(403);
+      await as(4)
+        .put(`${P}/${p.id}`)
+        .send({ data: { name: 'x' } })
+        .expect(403);
       await as(1).put(`${P}/${p.id}/members/2`).send({ role: 2 }).expect(200);
-      await as(2).put(`${P}/${p.id}`).send({ data: { name: 'by admin' } }).expect(200);
-      const low = await as(1).put(`${P}/${p.id}`).send({ data: { max_member_count: 2 } }).expect(400);
+      await as(2)
+        .put(`${P}/${p.id}`)
+        .send({ data: { name: 'by admin' } })
+        .expect(200);
+      const low = await as(1)
+        .put(`${P}/${p.id}`)
+        .send({ data: { max_member_count: 2 } })
+        .expect(400);
       expect(low.body).toEqual(dpError('payload is not valid', 'max_member_count 2 is below the current member count 3'));
-      const high = await as(1).put(`${P}/${p.id}`).send({ data: { max_member_count: 501 } }).expect(400);
+      const high = await as(1)
+        .put(`${P}/${p.id}`)
+        .send({ data: { max_member_count: 501 } })
+        .expect(400);
       expect(high.body.detail).toBe('data.max_member_count must be between 1 and 500');
-      await as(1).put(`${P}/${p.id}`).send({ data: { max_member_count: 3 } }).expect(200);
-      await as(1).put(`${P}/999999`).send({ data: { name: 'x' } }).expect(404);
+      await as(1)
+        .put(`${P}/${p.id}`)
+        .send({ data: { max_member_count: 3 } })
+        .expect(200);
+      await as(1)
+        .put(`${P}/999999`)
+        .send({ data: { name: 'x' } })
+        .expect(404);
     });
 
     it('clears the team of members whose team was removed and drops removed channels from memberships', async () => {
       const p = await create(1);
       await join(2, p.id, { team: 'red', channels: ['general', 'tactics'] });
-      await as(1).put(`${P}/${p.id}`).send({ data: { teams: ['blue'], channels: ['general', 'new'] } }).expect(200);
+      await as(1)
+        .put(`${P}/${p.id}`)
+        .send({ data: { teams: ['blue'], channels: ['general', 'new'] } })
+        .expect(200);
       const members = await as(1).get(`${P}/${p.id}/members`).expect(200);
       const byId = Object.fromEntries(members.body.list.map((m: { id: number }) => [m.id, m]));
       expect(byId[2]).toMatchObject({ team: '', channels: '["general"]' });
@@ -291,8 +353,13 @@ describe('parties: DynamicPixels Party Web API', () => {
       const p = await create(1, { max_member_count: 2 });
       const team = await as(2).post(`${P}/${p.id}`).send({ team: 'green' }).expect(400);
       expect(team.body).toEqual(dpError('team is not valid', 'team "green" is not one of the party\'s teams ["red","blue"]'));
-      const ch = await as(2).post(`${P}/${p.id}`).send({ channels: ['general', 'nope'] }).expect(400);
-      expect(ch.body).toEqual(dpError('channels is not valid', 'channels ["nope"] are not among the party\'s channels ["general","tactics"]'));
+      const ch = await as(2)
+        .post(`${P}/${p.id}`)
+        .send({ channels: ['general', 'nope'] })
+        .expect(400);
+      expect(ch.body).toEqual(
+        dpError('channels is not valid', 'channels ["nope"] are not among the party\'s channels ["general","tactics"]'),
+      );
       await join(2, p.id);
       const twice = await as(2).post(`${P}/${p.id}`).send({}).expect(409);
       expect(twice.body).toEqual(dpError('membership is already exist', `player 2 is already a member in party ${p.id}`));
@@ -385,11 +452,21 @@ describe('parties: DynamicPixels Party Web API', () => {
       const ofType = (type: string) => events.filter((e) => e.type === type);
       expect(ofType('NOTIFY_PARTY_JOIN_REQUEST').map((e) => e.recipientIds)).toEqual([[1], [1], [1]]);
       expect(ofType('NOTIFY_PARTY_REQUEST_ACCEPTED')).toEqual([
-        { gameIndex: 1, type: 'NOTIFY_PARTY_REQUEST_ACCEPTED', recipientIds: [3], body: { partyId: p.id, playerId: 3, membershipId: r3.id } },
+        {
+          gameIndex: 1,
+          type: 'NOTIFY_PARTY_REQUEST_ACCEPTED',
+          recipientIds: [3],
+          body: { partyId: p.id, playerId: 3, membershipId: r3.id },
+        },
       ]);
       expect(ofType('NOTIFY_PARTY_MEMBER_JOINED').map((e) => e.recipientIds.sort())).toEqual([[1, 3]]);
       expect(ofType('NOTIFY_PARTY_REQUEST_REJECTED')).toEqual([
-        { gameIndex: 1, type: 'NOTIFY_PARTY_REQUEST_REJECTED', recipientIds: [4], body: { partyId: p.id, playerId: 4, membershipId: r4.id } },
+        {
+          gameIndex: 1,
+          type: 'NOTIFY_PARTY_REQUEST_REJECTED',
+          recipientIds: [4],
+          body: { partyId: p.id, playerId: 4, membershipId: r4.id },
+        },
       ]);
     });
   });
@@ -446,17 +523,26 @@ describe('parties: DynamicPixels Party Web API', () => {
   });
 
   describe('PUT /parties/{id}/members/me', () => {
-    it('changes the caller\'s own membership and checks team/channels', async () => {
+    it("changes the caller's own membership and checks team/channels", async () => {
       const p = await create(1);
       await join(2, p.id);
       const res = await as(2)
         .put(`${P}/${p.id}/members/me`)
         .send({ team: 'blue', channels: ['tactics'], data: '{"ready":true}', variables: { hp: '10' } })
         .expect(200);
-      expect(res.body.row).toMatchObject({ player: 2, team: 'blue', channels: '["tactics"]', data: '{"ready":true}', variables: { hp: '10' } });
+      expect(res.body.row).toMatchObject({
+        player: 2,
+        team: 'blue',
+        channels: '["tactics"]',
+        data: '{"ready":true}',
+        variables: { hp: '10' },
+      });
       const bad = await as(2).put(`${P}/${p.id}/members/me`).send({ team: 'pink' }).expect(400);
       expect(bad.body.msg).toBe('team is not valid');
-      const badCh = await as(2).put(`${P}/${p.id}/members/me`).send({ channels: ['x'] }).expect(400);
+      const badCh = await as(2)
+        .put(`${P}/${p.id}/members/me`)
+        .send({ channels: ['x'] })
+        .expect(400);
       expect(badCh.body.msg).toBe('channels is not valid');
       const badVar = await as(2).put(`${P}/${p.id}/members/me`).send({ variables: 'x' }).expect(400);
       expect(badVar.body).toEqual(dpError('payload is not valid', 'variables must be an object of string values'));
@@ -488,7 +574,10 @@ describe('parties: DynamicPixels Party Web API', () => {
       expect(transfer.body.row).toMatchObject({ player: 3, role: 1, channels: '["general","tactics"]' });
       const party = (await as(1).get(`${P}/${p.id}`).expect(200)).body.row;
       expect(party.owner).toBe(3);
-      const roles = (await as(1).get(`${P}/${p.id}/members`).expect(200)).body.list.map((m: { id: number; role: number }) => [m.id, m.role]);
+      const roles = (await as(1).get(`${P}/${p.id}/members`).expect(200)).body.list.map((m: { id: number; role: number }) => [
+        m.id,
+        m.role,
+      ]);
       expect(roles).toEqual([
         [1, 2],
         [2, 2],
@@ -548,7 +637,10 @@ describe('parties: DynamicPixels Party Web API', () => {
     it('tells all accepted members of a public join and of an edit', async () => {
       const p = await create(1);
       await join(2, p.id);
-      await as(1).put(`${P}/${p.id}`).send({ data: { desc: 'new' } }).expect(200);
+      await as(1)
+        .put(`${P}/${p.id}`)
+        .send({ data: { desc: 'new' } })
+        .expect(200);
       await flush();
       expect(events.map((e) => e.type)).toEqual(['NOTIFY_PARTY_MEMBER_JOINED', 'NOTIFY_PARTY_UPDATED']);
       expect(events[0].recipientIds.sort()).toEqual([1, 2]);
@@ -561,7 +653,13 @@ describe('parties: DynamicPixels Party Web API', () => {
   describe('party chat channels (through the ChannelService)', () => {
     const channel = (partyId: number, name: string) => `/api/v1/games/1/channels/${encodeURIComponent(`party:${partyId}:${name}`)}`;
     const memberIds = async (partyId: number, name: string) =>
-      ((await hive(t).get(`${channel(partyId, name)}/members`).expect(200)).body.data.members as { playerId: number }[])
+      (
+        (
+          await hive(t)
+            .get(`${channel(partyId, name)}/members`)
+            .expect(200)
+        ).body.data.members as { playerId: number }[]
+      )
         .map((m) => m.playerId)
         .sort();
 
@@ -569,7 +667,10 @@ describe('parties: DynamicPixels Party Web API', () => {
       const p = await create(1, { max_member_count: 1, channels: ['general'] });
       const info = await hive(t).get(channel(p.id, 'general')).expect(200);
       expect(info.body.data.info).toMatchObject({ channelId: `party:${p.id}:general`, type: 'GROUP', owner: 'SYSTEM', maxMemberCount: 2 });
-      await as(1).put(`${P}/${p.id}`).send({ data: { max_member_count: 5, channels: ['general', 'raid'] } }).expect(200);
+      await as(1)
+        .put(`${P}/${p.id}`)
+        .send({ data: { max_member_count: 5, channels: ['general', 'raid'] } })
+        .expect(200);
       expect((await hive(t).get(channel(p.id, 'general')).expect(200)).body.data.info.maxMemberCount).toBe(5);
       expect(await memberIds(p.id, 'raid')).toEqual([1]);
 
@@ -578,7 +679,10 @@ describe('parties: DynamicPixels Party Web API', () => {
       expect(await memberIds(p.id, 'general')).toEqual([1, 2, 3]);
       expect(await memberIds(p.id, 'raid')).toEqual([1, 3]);
 
-      await as(2).put(`${P}/${p.id}/members/me`).send({ channels: ['raid'] }).expect(200);
+      await as(2)
+        .put(`${P}/${p.id}/members/me`)
+        .send({ channels: ['raid'] })
+        .expect(200);
       expect(await memberIds(p.id, 'general')).toEqual([1, 3]);
       expect(await memberIds(p.id, 'raid')).toEqual([1, 2, 3]);
 
@@ -586,7 +690,10 @@ describe('parties: DynamicPixels Party Web API', () => {
       await as(2).delete(`${P}/${p.id}`).expect(200);
       expect(await memberIds(p.id, 'raid')).toEqual([1]);
 
-      await as(1).put(`${P}/${p.id}`).send({ data: { channels: ['general'] } }).expect(200);
+      await as(1)
+        .put(`${P}/${p.id}`)
+        .send({ data: { channels: ['general'] } })
+        .expect(200);
       const gone = await hive(t).get(channel(p.id, 'raid')).expect(400);
       expect(gone.body.code).toBe(201);
 

@@ -29,8 +29,14 @@ describe('purge job', () => {
 
     it('removes an empty player-owned channel within one interval; SYSTEM and occupied channels stay', async () => {
       await hive(t).post(`${base}/channel`).send({ channelId: 'sys', channelName: 'sys', maxMemberCount: 5, type: 'GROUP' }).expect(200);
-      await hive(t).post(`${base}/channel`).send({ channelId: 'busy', channelName: 'busy', maxMemberCount: 5, type: 'GROUP', playerId: 2 }).expect(200);
-      await hive(t).post(`${base}/channel`).send({ channelId: 'mine', channelName: 'mine', maxMemberCount: 5, type: 'GROUP', playerId: 1 }).expect(200);
+      await hive(t)
+        .post(`${base}/channel`)
+        .send({ channelId: 'busy', channelName: 'busy', maxMemberCount: 5, type: 'GROUP', playerId: 2 })
+        .expect(200);
+      await hive(t)
+        .post(`${base}/channel`)
+        .send({ channelId: 'mine', channelName: 'mine', maxMemberCount: 5, type: 'GROUP', playerId: 1 })
+        .expect(200);
       const gone = new Promise<Deleted>((resolve) => {
         t.app.get(DomainEvents).subscribe('channel.deleted', (e) => {
           if (e.channelId === 'mine') resolve(e);
@@ -54,7 +60,9 @@ describe('purge job', () => {
         `INSERT INTO channels (game_index, channel_id, type, owner_id, channel_name, max_member_count, member_count, chat_history_allowed)
          VALUES (1, 'system-empty', 'GROUP', NULL, 's', 10, 0, true), (1, 'owned-busy', 'GROUP', 9, 'b', 10, 1, true)`,
       );
-      await t.dataSource.query(`INSERT INTO channel_members (game_index, channel_id, player_id, one_on_one) VALUES (1, 'owned-busy', 9, false)`);
+      await t.dataSource.query(
+        `INSERT INTO channel_members (game_index, channel_id, player_id, one_on_one) VALUES (1, 'owned-busy', 9, false)`,
+      );
       await t.dataSource.query(
         `INSERT INTO chat_messages (game_index, id, channel_id, sender, message, created_at)
          SELECT 1, i, 'system-empty', 1, 'old', now() - interval '31 days' FROM generate_series(1, 23) AS i

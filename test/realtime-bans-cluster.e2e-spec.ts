@@ -33,7 +33,11 @@ suite(`player bans across two instances, one Redis${sharedDatabase ? ', one Post
   /** What B's own database says, when it is not A's (embedded mode); nothing to do otherwise. */
   const mirrorBanOnB = async (playerId: number, banned: boolean, reason: string | null) => {
     if (sharedDatabase) return;
-    await b.dataSource.query(`UPDATE players SET is_ban = $1, ban_until = NULL, ban_reason = $2 WHERE game_index = 1 AND id = $3`, [banned, reason, playerId]);
+    await b.dataSource.query(`UPDATE players SET is_ban = $1, ban_until = NULL, ban_reason = $2 WHERE game_index = 1 AND id = $3`, [
+      banned,
+      reason,
+      playerId,
+    ]);
   };
 
   beforeAll(async () => {

@@ -38,7 +38,10 @@ describe('player bans take effect at once', () => {
   });
 
   it('a connected player banned gets NOTIFY_DISCONNECT banned, its socket closes, and it leaves its PUBLIC channels', async () => {
-    await hive(t).post('/api/v1/games/1/channel').send({ channelId: 'lobby', channelName: 'Lobby', maxMemberCount: 10, type: 'PUBLIC' }).expect(200);
+    await hive(t)
+      .post('/api/v1/games/1/channel')
+      .send({ channelId: 'lobby', channelName: 'Lobby', maxMemberCount: 10, type: 'PUBLIC' })
+      .expect(200);
     const banned = track(await WsClient.connect(t, 31));
     const other = track(await WsClient.connect(t, 32));
     await banned.ok('ENTER_CHANNEL', { channelId: 'lobby' });
@@ -71,7 +74,13 @@ describe('player bans take effect at once', () => {
     await ban(33, { banned: true, reason: 'cheating' }).expect(200);
 
     const connect = await attempt('CONNECT', token);
-    expect(connect.res).toEqual({ packetType: 'RESPONSE_CONNECT', correlationId: expect.any(String), status: 401, message: 'player 33 is banned: cheating', body: { code: 101 } });
+    expect(connect.res).toEqual({
+      packetType: 'RESPONSE_CONNECT',
+      correlationId: expect.any(String),
+      status: 401,
+      message: 'player 33 is banned: cheating',
+      body: { code: 101 },
+    });
     expect((await connect.client.closed).code).toBe(1008);
     const reconnect = await attempt('RECONNECT', token);
     expect(reconnect.res).toMatchObject({ status: 401, message: 'player 33 is banned: cheating', body: { code: 101 } });
@@ -79,7 +88,14 @@ describe('player bans take effect at once', () => {
 
     const refused = { msg: 'invalid token', status: false, detail: 'player 33 is banned: cheating', message: 'invalid token' };
     expect((await asPlayer(t, token).get(PARTIES).expect(401)).body).toEqual(refused);
-    expect((await asPlayer(t, token).post(PARTIES).send({ data: { name: 'x', max_member_count: 2 } }).expect(401)).body).toEqual(refused);
+    expect(
+      (
+        await asPlayer(t, token)
+          .post(PARTIES)
+          .send({ data: { name: 'x', max_member_count: 2 } })
+          .expect(401)
+      ).body,
+    ).toEqual(refused);
     expect((await asPlayer(t, token).get('/api/table/services/users/me').expect(401)).body).toEqual(refused);
     expect((await request(t.url).post('/api/auth/login').send({ token }).expect(401)).body).toEqual(refused);
     const issue = await hive(t).post('/api/v1/games/1/users/token').send({ playerId: 33 }).expect(403);
@@ -122,7 +138,9 @@ describe('player bans take effect at once', () => {
     expect((await attempt('CONNECT', token)).res.status).toBe(401);
 
     const res = await ban(35, { banned: false }).expect(200);
-    expect(res.body.data).toEqual(expect.objectContaining({ id: 35, is_ban: false, banUntil: null, banUntilMillis: null, banReason: null }));
+    expect(res.body.data).toEqual(
+      expect.objectContaining({ id: 35, is_ban: false, banUntil: null, banUntilMillis: null, banReason: null }),
+    );
     await asPlayer(t, token).get(PARTIES).expect(200);
     const c = track(await WsClient.connect(t, 35, { token }));
     expect(c.connectBody).toMatchObject({ playerId: 35 });
@@ -165,7 +183,11 @@ describe('player bans take effect at once', () => {
     expect(unknown.body).toEqual({ code: 103, message: 'user 999 does not exist in game 1', data: null });
     const noKey = await request(t.url).put(BAN(37)).send({ banned: true }).expect(401);
     expect(noKey.body).toEqual({ code: 101, message: expect.any(String), data: null });
-    const otherGame = await request(t.url).put('/api/v1/games/2/users/37/ban').set('Authorization', `Bearer ${SERVER_KEY}`).send({ banned: true }).expect(401);
+    const otherGame = await request(t.url)
+      .put('/api/v1/games/2/users/37/ban')
+      .set('Authorization', `Bearer ${SERVER_KEY}`)
+      .send({ banned: true })
+      .expect(401);
     expect(otherGame.body.code).toBe(101);
 
     // The longest duration and the longest reason are accepted.
@@ -177,6 +199,8 @@ describe('player bans take effect at once', () => {
     // Player 37 was never banned: still connected and let in.
     await c.flush();
     expect(c.pending('NOTIFY_DISCONNECT')).toEqual([]);
-    await asPlayer(t, await playerToken(t, 37)).get(PARTIES).expect(200);
+    await asPlayer(t, await playerToken(t, 37))
+      .get(PARTIES)
+      .expect(200);
   });
 });

@@ -4,7 +4,14 @@ import { DomainEvents } from '../src/common/events/domain-events.js';
 import { decodeMessageId } from '../src/realtime/chat/message-id.js';
 import { hive } from './support/http.js';
 import { useTestApp } from './support/test-app.js';
-import { WsClient, connectAll, resetRealtimeCaches, closeClients, optionalRedisEnvironment, cleanOptionalRedis } from './support/ws-client.js';
+import {
+  WsClient,
+  connectAll,
+  resetRealtimeCaches,
+  closeClients,
+  optionalRedisEnvironment,
+  cleanOptionalRedis,
+} from './support/ws-client.js';
 
 describe('realtime: chat, channels, blocks, notices', () => {
   // Single-instance mode, or Redis mode on CI's second pass (TEST_REDIS_URL).
@@ -17,8 +24,12 @@ describe('realtime: chat, channels, blocks, notices', () => {
     return c;
   };
   const createChannel = (channelId: string, type: 'PUBLIC' | 'GROUP' | 'PRIVATE', extra: Record<string, unknown> = {}) =>
-    hive(t).post('/api/v1/games/1/channel').send({ channelId, channelName: channelId, maxMemberCount: 50, type, ...extra }).expect(200);
-  const enterHttp = (channelId: string, playerId: number) => hive(t).post(`/api/v1/games/1/channels/${channelId}/enter`).send({ playerId }).expect(200);
+    hive(t)
+      .post('/api/v1/games/1/channel')
+      .send({ channelId, channelName: channelId, maxMemberCount: 50, type, ...extra })
+      .expect(200);
+  const enterHttp = (channelId: string, playerId: number) =>
+    hive(t).post(`/api/v1/games/1/channels/${channelId}/enter`).send({ playerId }).expect(200);
 
   beforeEach(async () => {
     await resetRealtimeCaches(t);
@@ -32,7 +43,13 @@ describe('realtime: chat, channels, blocks, notices', () => {
       await createChannel('g1', 'GROUP');
       for (const id of [1, 2, 3]) await enterHttp('g1', id);
       const [ann, bob, cid] = [await connect(1), await connect(2), await connect(3)];
-      const res = await ann.request('CHANNEL_CHAT', { channelId: 'g1', message: 'hello', extraData: '{"k":1}', replyMessageId: '123', mentionedPlayerIds: [2] });
+      const res = await ann.request('CHANNEL_CHAT', {
+        channelId: 'g1',
+        message: 'hello',
+        extraData: '{"k":1}',
+        replyMessageId: '123',
+        mentionedPlayerIds: [2],
+      });
       expect(res).toEqual({
         packetType: 'RESPONSE_CHANNEL_CHAT',
         correlationId: expect.any(String),
@@ -97,7 +114,13 @@ describe('realtime: chat, channels, blocks, notices', () => {
       // Acknowledged = stored: read straight after the last response.
       const page = await hive(t).get('/api/v2/games/1/channels/kept/messages?prevSize=50').expect(200);
       expect(page.body.data.content.map((m: { messageId: string }) => m.messageId)).toEqual(ids);
-      expect(page.body.data.content[0]).toMatchObject({ channelId: 'kept', from: 1, message: 'm0', extraData: null, mentionedPlayerIds: [] });
+      expect(page.body.data.content[0]).toMatchObject({
+        channelId: 'kept',
+        from: 1,
+        message: 'm0',
+        extraData: null,
+        mentionedPlayerIds: [],
+      });
       const rows = await t.dataSource.query(`SELECT count(*)::int AS n FROM chat_messages WHERE channel_id = 'lost'`);
       expect(rows[0].n).toBe(0);
     });
@@ -113,7 +136,9 @@ describe('realtime: chat, channels, blocks, notices', () => {
       let replies;
       let rowsPerStatement: number[];
       try {
-        replies = await Promise.all(clients.flatMap((c) => [0, 1, 2].map((i) => c.ok('CHANNEL_CHAT', { channelId: 'busy', message: `${c.playerId}-${i}` }))));
+        replies = await Promise.all(
+          clients.flatMap((c) => [0, 1, 2].map((i) => c.ok('CHANNEL_CHAT', { channelId: 'busy', message: `${c.playerId}-${i}` }))),
+        );
       } finally {
         rowsPerStatement = append.mock.calls.map(([rows]) => rows.length);
         append.mockRestore();
@@ -139,7 +164,11 @@ describe('realtime: chat, channels, blocks, notices', () => {
       expect(list).toEqual({ blocks: [{ playerId: 2, blockedTime: expect.any(String), blockedTimeMillis: expect.any(Number) }] });
       expect(await ann.ok('UNBLOCK_MEMBER', { playerId: 2 })).toEqual({ playerId: 2 });
       expect(await ann.request('UNBLOCK_MEMBER', { playerId: 2 })).toMatchObject({ status: 400, body: { code: 305 } });
-      expect(await ann.request('BLOCK_MEMBER', { playerId: 'x' })).toMatchObject({ status: 400, message: 'playerId must be an integer', body: { code: 100 } });
+      expect(await ann.request('BLOCK_MEMBER', { playerId: 'x' })).toMatchObject({
+        status: 400,
+        message: 'playerId must be an integer',
+        body: { code: 100 },
+      });
     });
 
     it('channel delivery skips blocks in both directions, and unblocking restores it', async () => {
@@ -179,8 +208,15 @@ describe('realtime: chat, channels, blocks, notices', () => {
         timestamp: new Date(res.timestampMillis).toISOString(),
         timestampMillis: res.timestampMillis,
       });
-      expect(await ann.request('DIRECT_CHAT', { toPlayerId: 3, message: 'hi' })).toMatchObject({ status: 400, message: 'player 3 is not connected', body: { code: 300 } });
-      expect(await ann.request('DIRECT_CHAT', { toPlayerId: 2, message: 'x'.repeat(201) })).toMatchObject({ status: 400, body: { code: 204 } });
+      expect(await ann.request('DIRECT_CHAT', { toPlayerId: 3, message: 'hi' })).toMatchObject({
+        status: 400,
+        message: 'player 3 is not connected',
+        body: { code: 300 },
+      });
+      expect(await ann.request('DIRECT_CHAT', { toPlayerId: 2, message: 'x'.repeat(201) })).toMatchObject({
+        status: 400,
+        body: { code: 204 },
+      });
       await bob.ok('BLOCK_MEMBER', { playerId: 1 });
       expect(await ann.request('DIRECT_CHAT', { toPlayerId: 2, message: 'hi' })).toMatchObject({ status: 400, body: { code: 306 } });
       expect(await bob.request('DIRECT_CHAT', { toPlayerId: 1, message: 'hi' })).toMatchObject({ status: 400, body: { code: 306 } });
@@ -193,13 +229,21 @@ describe('realtime: chat, channels, blocks, notices', () => {
       await createChannel('secret', 'PRIVATE', { password: 'pw' });
       const [ann, bob, cid] = [await connect(1), await connect(2), await connect(3)];
       expect(await ann.ok('ENTER_CHANNEL', { channelId: 'g1' })).toEqual({ channelId: 'g1' });
-      expect(await ann.nextNotify('NOTIFY_ENTER_CHANNEL')).toEqual({ channelId: 'g1', playerId: 1, timestamp: expect.any(String), timestampMillis: expect.any(Number) });
+      expect(await ann.nextNotify('NOTIFY_ENTER_CHANNEL')).toEqual({
+        channelId: 'g1',
+        playerId: 1,
+        timestamp: expect.any(String),
+        timestampMillis: expect.any(Number),
+      });
       expect(await ann.request('ENTER_CHANNEL', { channelId: 'g1' })).toMatchObject({ status: 400, body: { code: 302 } });
       await enterHttp('g1', 2); // the HTTP door
       expect(await ann.nextNotify('NOTIFY_ENTER_CHANNEL')).toMatchObject({ channelId: 'g1', playerId: 2 });
       expect(await cid.request('ENTER_CHANNEL', { channelId: 'g1' })).toMatchObject({ status: 400, body: { code: 202 } });
       expect(await cid.request('ENTER_CHANNEL', { channelId: 'nope' })).toMatchObject({ status: 400, body: { code: 201 } });
-      expect(await cid.request('ENTER_CHANNEL', { channelId: 'secret', password: 'bad' })).toMatchObject({ status: 400, body: { code: 203 } });
+      expect(await cid.request('ENTER_CHANNEL', { channelId: 'secret', password: 'bad' })).toMatchObject({
+        status: 400,
+        body: { code: 203 },
+      });
       await cid.ok('ENTER_CHANNEL', { channelId: 'secret', password: 'pw' });
       expect(await bob.ok('EXIT_CHANNEL', { channelId: 'g1' })).toEqual({ channelId: 'g1' });
       expect(await ann.nextNotify('NOTIFY_EXIT_CHANNEL')).toMatchObject({ channelId: 'g1', playerId: 2 });
@@ -260,12 +304,24 @@ describe('realtime: chat, channels, blocks, notices', () => {
       const missed = await ann.ok('CHANNEL_CHAT', { channelId: 'guild', message: 'while away' });
       const back = await WsClient.reconnect(t, 2);
       open.push(back);
-      expect(back.connectBody).toEqual({ playerId: 2, gameIndex: 1, channelIds: expect.arrayContaining(['guild', 'lobby']), failChannelIds: ['gone'] });
+      expect(back.connectBody).toEqual({
+        playerId: 2,
+        gameIndex: 1,
+        channelIds: expect.arrayContaining(['guild', 'lobby']),
+        failChannelIds: ['gone'],
+      });
       expect(back.connectBody.channelIds).toHaveLength(2);
       expect(await ann.nextNotify('NOTIFY_ENTER_CHANNEL', (b) => b.playerId === 2)).toMatchObject({ channelId: 'lobby' });
       const history = await back.ok('CHANNEL_HISTORY', { channelId: 'guild', messageId: seen.messageId, nextSize: 10 });
-      expect(history).toEqual({ content: [expect.objectContaining({ messageId: missed.messageId, message: 'while away', from: 1 })], hasPrev: expect.any(Boolean), hasNext: false });
-      expect(await back.request('CHANNEL_HISTORY', { channelId: 'lobby', prevSize: 100 })).toMatchObject({ status: 400, message: 'prevSize must be between 0 and 50' });
+      expect(history).toEqual({
+        content: [expect.objectContaining({ messageId: missed.messageId, message: 'while away', from: 1 })],
+        hasPrev: expect.any(Boolean),
+        hasNext: false,
+      });
+      expect(await back.request('CHANNEL_HISTORY', { channelId: 'lobby', prevSize: 100 })).toMatchObject({
+        status: 400,
+        message: 'prevSize must be between 0 and 50',
+      });
     });
 
     it('RECONNECT with nothing remembered is a CONNECT with failChannelIds []', async () => {
@@ -292,12 +348,21 @@ describe('realtime: chat, channels, blocks, notices', () => {
       const ko = await connect(2, { languageCode: 'ko' });
       const outsider = await connect(3, { languageCode: 'en' });
       await hive(t).post('/api/v1/games/1/notices/channel').send({ channelId: 'g1', message: 'for all members' }).expect(200);
-      expect(await en.nextNotify('NOTIFY_CHANNEL_NOTICE')).toEqual({ channelId: 'g1', message: 'for all members', timestamp: expect.any(String), timestampMillis: expect.any(Number) });
+      expect(await en.nextNotify('NOTIFY_CHANNEL_NOTICE')).toEqual({
+        channelId: 'g1',
+        message: 'for all members',
+        timestamp: expect.any(String),
+        timestampMillis: expect.any(Number),
+      });
       expect((await ko.nextNotify('NOTIFY_CHANNEL_NOTICE')).message).toBe('for all members');
       await hive(t).post('/api/v1/games/1/notices/channel').send({ channelId: 'g1', langCode: 'ko', message: 'ko members' }).expect(200);
       expect((await ko.nextNotify('NOTIFY_CHANNEL_NOTICE')).message).toBe('ko members');
       await hive(t).post('/api/v1/games/1/notices/channel').send({ langCode: 'en', message: 'every en player' }).expect(200);
-      expect(await outsider.nextNotify('NOTIFY_CHANNEL_NOTICE')).toEqual({ message: 'every en player', timestamp: expect.any(String), timestampMillis: expect.any(Number) });
+      expect(await outsider.nextNotify('NOTIFY_CHANNEL_NOTICE')).toEqual({
+        message: 'every en player',
+        timestamp: expect.any(String),
+        timestampMillis: expect.any(Number),
+      });
       expect((await en.nextNotify('NOTIFY_CHANNEL_NOTICE')).message).toBe('every en player');
       await hive(t).post('/api/v1/games/1/notices/user').send({ playerId: 2, message: 'just you' }).expect(200);
       expect(await ko.nextNotify('NOTIFY_NOTICE')).toEqual({ message: 'just you' });
@@ -322,7 +387,12 @@ describe('realtime: chat, channels, blocks, notices', () => {
   it('party events reach each connected recipient as {packetType, body}', async () => {
     const ann = await connect(1);
     const bob = await connect(2);
-    t.app.get(DomainEvents).publish('party.event', { gameIndex: 1, type: 'NOTIFY_PARTY_MEMBER_JOINED', recipientIds: [1, 3], body: { partyId: 7, playerId: 3 } });
+    t.app.get(DomainEvents).publish('party.event', {
+      gameIndex: 1,
+      type: 'NOTIFY_PARTY_MEMBER_JOINED',
+      recipientIds: [1, 3],
+      body: { partyId: 7, playerId: 3 },
+    });
     expect(await ann.nextNotify('NOTIFY_PARTY_MEMBER_JOINED')).toEqual({ partyId: 7, playerId: 3 });
     await bob.flush();
     expect(bob.pending('NOTIFY_PARTY_MEMBER_JOINED')).toEqual([]);

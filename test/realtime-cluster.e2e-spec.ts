@@ -51,7 +51,10 @@ suite(`realtime: two instances, one Redis${sharedDatabase ? ', one PostgreSQL' :
   };
   const guildWith = (...ids: number[]) =>
     everywhere(async (app) => {
-      await hive(app).post('/api/v1/games/1/channel').send({ channelId: 'guild', channelName: 'Guild', maxMemberCount: 50, type: 'GROUP' }).expect(200);
+      await hive(app)
+        .post('/api/v1/games/1/channel')
+        .send({ channelId: 'guild', channelName: 'Guild', maxMemberCount: 50, type: 'GROUP' })
+        .expect(200);
       for (const playerId of ids) await hive(app).post('/api/v1/games/1/channels/guild/enter').send({ playerId }).expect(200);
     });
 
@@ -98,13 +101,21 @@ suite(`realtime: two instances, one Redis${sharedDatabase ? ', one PostgreSQL' :
     const ann = await on(a, 1);
     expect(await ann.ok('GET_PRESENCE', { playerIds: [22] })).toEqual({ players: [{ playerId: 22, online: false, lastSeenMillis: null }] });
     const bob = await on(b, 22);
-    expect(await ann.nextNotify('NOTIFY_PRESENCE', (p) => p.playerId === 22)).toEqual({ playerId: 22, online: true, lastSeenMillis: expect.any(Number) });
-    expect(await ann.ok('GET_PRESENCE', { playerIds: [22] })).toEqual({ players: [{ playerId: 22, online: true, lastSeenMillis: expect.any(Number) }] });
+    expect(await ann.nextNotify('NOTIFY_PRESENCE', (p) => p.playerId === 22)).toEqual({
+      playerId: 22,
+      online: true,
+      lastSeenMillis: expect.any(Number),
+    });
+    expect(await ann.ok('GET_PRESENCE', { playerIds: [22] })).toEqual({
+      players: [{ playerId: 22, online: true, lastSeenMillis: expect.any(Number) }],
+    });
     const members = await hive(a).get('/api/v1/games/1/channels/guild/members').expect(200);
     expect(members.body.data.members).toContainEqual({ playerId: 22, connectedTimeMillis: expect.any(Number) });
     await bob.close();
     const offline = await ann.nextNotify('NOTIFY_PRESENCE', (p) => p.playerId === 22 && !p.online);
-    expect(await ann.ok('GET_PRESENCE', { playerIds: [22] })).toEqual({ players: [{ playerId: 22, online: false, lastSeenMillis: offline.lastSeenMillis }] });
+    expect(await ann.ok('GET_PRESENCE', { playerIds: [22] })).toEqual({
+      players: [{ playerId: 22, online: false, lastSeenMillis: offline.lastSeenMillis }],
+    });
   });
 
   it('a second login on A closes the first on B (duplicated), and the player stays online', async () => {
@@ -113,7 +124,9 @@ suite(`realtime: two instances, one Redis${sharedDatabase ? ', one PostgreSQL' :
     expect(await first.nextNotify('NOTIFY_DISCONNECT')).toEqual({ reason: 'duplicated' });
     expect((await first.closed).reason).toBe('duplicated');
     const watcher = await on(b, 6);
-    expect(await watcher.ok('GET_PRESENCE', { playerIds: [5] })).toEqual({ players: [{ playerId: 5, online: true, lastSeenMillis: expect.any(Number) }] });
+    expect(await watcher.ok('GET_PRESENCE', { playerIds: [5] })).toEqual({
+      players: [{ playerId: 5, online: true, lastSeenMillis: expect.any(Number) }],
+    });
     await second.flush();
   });
 
@@ -150,7 +163,7 @@ suite(`realtime: two instances, one Redis${sharedDatabase ? ', one PostgreSQL' :
     const ann = await on(a, 1);
     await on(b, 2);
     expect((await ann.ok('GET_PRESENCE', { playerIds: [2] })).players[0].online).toBe(true);
-    (b.app.get(PresenceService) as RedisPresenceService).stopHeartbeat();
+    b.app.get<PresenceService, RedisPresenceService>(PresenceService).stopHeartbeat();
     try {
       // No event announces a crash: poll until B's heartbeat key expires (PRESENCE_TTL=2 here, at most 30 in production).
       let online = true;
@@ -158,9 +171,13 @@ suite(`realtime: two instances, one Redis${sharedDatabase ? ', one PostgreSQL' :
         await new Promise((resolve) => setTimeout(resolve, 200));
         online = (await ann.ok('GET_PRESENCE', { playerIds: [2] })).players[0].online;
       }
-      expect((await ann.ok('GET_PRESENCE', { playerIds: [2] })).players[0]).toEqual({ playerId: 2, online: false, lastSeenMillis: expect.any(Number) });
+      expect((await ann.ok('GET_PRESENCE', { playerIds: [2] })).players[0]).toEqual({
+        playerId: 2,
+        online: false,
+        lastSeenMillis: expect.any(Number),
+      });
     } finally {
-      await (b.app.get(PresenceService) as RedisPresenceService).onModuleInit();
+      await b.app.get<PresenceService, RedisPresenceService>(PresenceService).onModuleInit();
     }
   }, 30_000);
 });

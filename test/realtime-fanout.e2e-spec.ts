@@ -24,7 +24,9 @@ describe('realtime: a 500-member GROUP channel', () => {
     clients = [];
     for (let i = 0; i < ids.length; i += 50) {
       const batch = ids.slice(i, i + 50);
-      clients.push(...(await Promise.all(batch.map((id) => WsClient.connect(t, id, { token: tokens.issue({ gameIndex: 1, playerId: id }).token })))));
+      clients.push(
+        ...(await Promise.all(batch.map((id) => WsClient.connect(t, id, { token: tokens.issue({ gameIndex: 1, playerId: id }).token })))),
+      );
     }
   }, 120_000);
 
@@ -37,7 +39,9 @@ describe('realtime: a 500-member GROUP channel', () => {
     const sent = await Promise.all(
       SENDERS.flatMap((from) =>
         Array.from({ length: MESSAGES_PER_SENDER }, (_, n) =>
-          clients[from - 1].ok('CHANNEL_CHAT', { channelId: 'raid', message: `${from}#${n}` }).then((r) => ({ from, messageId: r.messageId as string })),
+          clients[from - 1]
+            .ok('CHANNEL_CHAT', { channelId: 'raid', message: `${from}#${n}` })
+            .then((r) => ({ from, messageId: r.messageId as string })),
         ),
       ),
     );

@@ -21,12 +21,21 @@ describe('realtime: session rules', () => {
   });
 
   it('CONNECT answers playerId, gameIndex and every channel the player is in', async () => {
-    await hive(t).post('/api/v1/games/1/channel').send({ channelId: 'g1', channelName: 'Guild', maxMemberCount: 10, type: 'GROUP' }).expect(200);
+    await hive(t)
+      .post('/api/v1/games/1/channel')
+      .send({ channelId: 'g1', channelName: 'Guild', maxMemberCount: 10, type: 'GROUP' })
+      .expect(200);
     await hive(t).post('/api/v1/games/1/channels/g1/enter').send({ playerId: 7 }).expect(200);
     const token = await playerToken(t, 7);
     const c = track(await WsClient.open(t));
     const res = await c.request('CONNECT', { token, languageCode: 'en' });
-    expect(res).toEqual({ packetType: 'RESPONSE_CONNECT', correlationId: expect.any(String), status: 200, message: 'OK', body: { playerId: 7, gameIndex: 1, channelIds: ['g1'] } });
+    expect(res).toEqual({
+      packetType: 'RESPONSE_CONNECT',
+      correlationId: expect.any(String),
+      status: 200,
+      message: 'OK',
+      body: { playerId: 7, gameIndex: 1, channelIds: ['g1'] },
+    });
   });
 
   it('PING answers PONG with the same correlationId', async () => {
@@ -34,20 +43,38 @@ describe('realtime: session rules', () => {
     c.send('PING', undefined, 'p-42');
     const res = await c.request('PING');
     expect(res).toMatchObject({ packetType: 'PONG', status: 200 });
-    expect(c.received.find((p) => p.correlationId === 'p-42')).toEqual({ packetType: 'PONG', correlationId: 'p-42', status: 200, message: 'OK', body: {} });
+    expect(c.received.find((p) => p.correlationId === 'p-42')).toEqual({
+      packetType: 'PONG',
+      correlationId: 'p-42',
+      status: 200,
+      message: 'OK',
+      body: {},
+    });
   });
 
   it('a packet other than CONNECT first gets an error response and the socket is closed', async () => {
     const c = track(await WsClient.open(t));
     const res = await c.request('PING');
-    expect(res).toEqual({ packetType: 'RESPONSE_PING', correlationId: expect.any(String), status: 401, message: 'the first packet must be CONNECT or RECONNECT', body: { code: 101 } });
+    expect(res).toEqual({
+      packetType: 'RESPONSE_PING',
+      correlationId: expect.any(String),
+      status: 401,
+      message: 'the first packet must be CONNECT or RECONNECT',
+      body: { code: 101 },
+    });
     expect((await c.closed).code).toBe(1008);
   });
 
   it('a bad token gets 401/101 and the socket is closed', async () => {
     const c = track(await WsClient.open(t));
     const res = await c.request('CONNECT', { token: 'not-a-token' });
-    expect(res).toEqual({ packetType: 'RESPONSE_CONNECT', correlationId: expect.any(String), status: 401, message: 'token is malformed or its signature is wrong', body: { code: 101 } });
+    expect(res).toEqual({
+      packetType: 'RESPONSE_CONNECT',
+      correlationId: expect.any(String),
+      status: 401,
+      message: 'token is malformed or its signature is wrong',
+      body: { code: 101 },
+    });
     await c.closed;
   });
 
@@ -62,8 +89,14 @@ describe('realtime: session rules', () => {
   });
 
   it('concurrent CONNECTs (read in one batch) each get their own channels; a banned one among them is refused', async () => {
-    await hive(t).post('/api/v1/games/1/channel').send({ channelId: 'ca', channelName: 'A', maxMemberCount: 10, type: 'GROUP' }).expect(200);
-    await hive(t).post('/api/v1/games/1/channel').send({ channelId: 'cb', channelName: 'B', maxMemberCount: 10, type: 'GROUP' }).expect(200);
+    await hive(t)
+      .post('/api/v1/games/1/channel')
+      .send({ channelId: 'ca', channelName: 'A', maxMemberCount: 10, type: 'GROUP' })
+      .expect(200);
+    await hive(t)
+      .post('/api/v1/games/1/channel')
+      .send({ channelId: 'cb', channelName: 'B', maxMemberCount: 10, type: 'GROUP' })
+      .expect(200);
     await hive(t).post('/api/v1/games/1/channels/ca/enter').send({ playerId: 21 }).expect(200);
     await hive(t).post('/api/v1/games/1/channels/cb/enter').send({ playerId: 21 }).expect(200);
     await hive(t).post('/api/v1/games/1/channels/cb/enter').send({ playerId: 22 }).expect(200);
@@ -91,14 +124,29 @@ describe('realtime: session rules', () => {
   it('a bad body gets 400/100 naming the field, and the socket stays open', async () => {
     const c = track(await WsClient.connect(t, 1));
     const res = await c.request('CHANNEL_CHAT', { channelId: 'x', message: 5 });
-    expect(res).toEqual({ packetType: 'RESPONSE_CHANNEL_CHAT', correlationId: expect.any(String), status: 400, message: 'message must be a string', body: { code: 100 } });
+    expect(res).toEqual({
+      packetType: 'RESPONSE_CHANNEL_CHAT',
+      correlationId: expect.any(String),
+      status: 400,
+      message: 'message must be a string',
+      body: { code: 100 },
+    });
     const notObject = await c.request('GET_PRESENCE', 'nope');
     expect(notObject).toMatchObject({ status: 400, message: 'body must be an object', body: { code: 100 } });
     const unknown = await c.request('FLY_AWAY', {});
-    expect(unknown).toMatchObject({ packetType: 'RESPONSE_FLY_AWAY', status: 400, message: 'packetType FLY_AWAY is not supported', body: { code: 100 } });
+    expect(unknown).toMatchObject({
+      packetType: 'RESPONSE_FLY_AWAY',
+      status: 400,
+      message: 'packetType FLY_AWAY is not supported',
+      body: { code: 100 },
+    });
     c.sendRaw(JSON.stringify({ correlationId: 'x1', body: {} }));
     await c.flush();
-    expect(c.received.find((p) => p.correlationId === 'x1')).toMatchObject({ packetType: 'RESPONSE_UNKNOWN', status: 400, body: { code: 100 } });
+    expect(c.received.find((p) => p.correlationId === 'x1')).toMatchObject({
+      packetType: 'RESPONSE_UNKNOWN',
+      status: 400,
+      body: { code: 100 },
+    });
     await c.flush();
   });
 
@@ -116,12 +164,17 @@ describe('realtime: session rules', () => {
     expect((await first.closed).reason).toBe('duplicated');
     // The player is still online on the second connection.
     const other = track(await WsClient.connect(t, 6));
-    expect(await other.ok('GET_PRESENCE', { playerIds: [5] })).toEqual({ players: [{ playerId: 5, online: true, lastSeenMillis: expect.any(Number) }] });
+    expect(await other.ok('GET_PRESENCE', { playerIds: [5] })).toEqual({
+      players: [{ playerId: 5, online: true, lastSeenMillis: expect.any(Number) }],
+    });
     await second.flush();
   });
 
   it('GET_PRESENCE reports online and last seen, and NOTIFY_PRESENCE reaches channel co-members', async () => {
-    await hive(t).post('/api/v1/games/1/channel').send({ channelId: 'g1', channelName: 'Guild', maxMemberCount: 10, type: 'GROUP' }).expect(200);
+    await hive(t)
+      .post('/api/v1/games/1/channel')
+      .send({ channelId: 'g1', channelName: 'Guild', maxMemberCount: 10, type: 'GROUP' })
+      .expect(200);
     await hive(t).post('/api/v1/games/1/channels/g1/enter').send({ playerId: 1 }).expect(200);
     await hive(t).post('/api/v1/games/1/channels/g1/enter').send({ playerId: 2 }).expect(200);
     const ann = track(await WsClient.connect(t, 1));

@@ -25,18 +25,25 @@ const RECOVERY_MS = 8_000;
 const P = '/api/table/services/parties';
 
 /** Polls `probe` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
-async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = RECOVERY_MS): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = RECOVERY_MS,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
       const value = await probe();
-      if (value !== undefined && value !== false) return value as T;
+      if (value !== undefined && value !== false) return value;
       last = `probe answered ${JSON.stringify(value)}`;
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}${last ? ` (last: ${last})` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting until ${what}${last ? ` (last: ${last instanceof Error ? last.message : JSON.stringify(last)})` : ''}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -82,7 +89,11 @@ suite(`realtime: Redis goes away and comes back${sharedDatabase ? ' (one Postgre
     });
   };
   const presenceSeenBy = async (watcher: WsClient, ids: number[]) =>
-    ((await watcher.ok('GET_PRESENCE', { playerIds: ids })).players as { playerId: number; online: boolean; lastSeenMillis: number | null }[]);
+    (await watcher.ok('GET_PRESENCE', { playerIds: ids })).players as {
+      playerId: number;
+      online: boolean;
+      lastSeenMillis: number | null;
+    }[];
 
   beforeAll(async () => {
     redis = await TestRedisServer.start(binary!);
@@ -110,7 +121,12 @@ suite(`realtime: Redis goes away and comes back${sharedDatabase ? ' (one Postgre
     await channelWith('guild', 'GROUP', 1, 2, 3);
     const token1 = await playerToken(a, 1);
     const token2 = await playerToken(a, 2);
-    const party = (await asPlayer(a, token1).post(P).send({ data: { name: 'Wolves', max_member_count: 5 } }).expect(200)).body.row;
+    const party = (
+      await asPlayer(a, token1)
+        .post(P)
+        .send({ data: { name: 'Wolves', max_member_count: 5 } })
+        .expect(200)
+    ).body.row;
     await asPlayer(a, token2).post(`${P}/${party.id}`).send({}).expect(200);
     const ann = await on(a, 1);
     await outage();
@@ -135,7 +151,11 @@ suite(`realtime: Redis goes away and comes back${sharedDatabase ? ' (one Postgre
 
     const sent = await timed(() => ann.ok('CHANNEL_CHAT', { channelId: 'guild', message: 'redis is down' }));
     expect(sent.ms).toBeLessThan(FAST_MS);
-    expect(await bob.nextNotify('NOTIFY_CHANNEL_CHAT')).toMatchObject({ messageId: sent.value.messageId, from: 1, message: 'redis is down' });
+    expect(await bob.nextNotify('NOTIFY_CHANNEL_CHAT')).toMatchObject({
+      messageId: sent.value.messageId,
+      from: 1,
+      message: 'redis is down',
+    });
     const back = await bob.ok('CHANNEL_CHAT', { channelId: 'guild', message: 'still here' });
     expect(await ann.nextNotify('NOTIFY_CHANNEL_CHAT')).toMatchObject({ messageId: back.messageId, from: 2 });
     const dm = await ann.ok('DIRECT_CHAT', { toPlayerId: 2, message: 'local direct' });
@@ -173,7 +193,9 @@ suite(`realtime: Redis goes away and comes back${sharedDatabase ? ' (one Postgre
     expect(presence.ms).toBeLessThan(FAST_MS);
     expect(presence.value).toMatchObject({ status: 503, body: { code: 108 } });
     // Only players connected here: known without Redis.
-    expect(await ann.ok('GET_PRESENCE', { playerIds: [1] })).toEqual({ players: [{ playerId: 1, online: true, lastSeenMillis: expect.any(Number) }] });
+    expect(await ann.ok('GET_PRESENCE', { playerIds: [1] })).toEqual({
+      players: [{ playerId: 1, online: true, lastSeenMillis: expect.any(Number) }],
+    });
 
     const direct = await timed(() => ann.request('DIRECT_CHAT', { toPlayerId: 2, message: 'are you there?' }));
     expect(direct.ms).toBeLessThan(FAST_MS);
@@ -222,7 +244,10 @@ suite(`realtime: Redis goes away and comes back${sharedDatabase ? ' (one Postgre
     expect(seen.map((p) => p.playerId)).toEqual(everyone);
     const fromA = await on(a, 201);
     expect((await presenceSeenBy(fromA, [...everyone, 200])).every((p) => p.online)).toBe(true);
-    const members = (await hive(b).get('/api/v1/games/1/channels/guild/members').expect(200)).body.data.members as { playerId: number; connectedTimeMillis: number | null }[];
+    const members = (await hive(b).get('/api/v1/games/1/channels/guild/members').expect(200)).body.data.members as {
+      playerId: number;
+      connectedTimeMillis: number | null;
+    }[];
     for (const id of [...everyone, 200]) expect(members).toContainEqual({ playerId: id, connectedTimeMillis: expect.any(Number) });
 
     // Both subscribers are back on the bus: messages cross instances in both directions.
@@ -295,7 +320,10 @@ suite(`realtime: Redis goes away and comes back${sharedDatabase ? ' (one Postgre
     await redis.start();
     const probe = new Redis(redis.url);
     try {
-      await until('the reconnect memory of player 12 reached Redis', async () => (await probe.exists(`${env.REDIS_PREFIX}reconnect:1:12`)) === 1);
+      await until(
+        'the reconnect memory of player 12 reached Redis',
+        async () => (await probe.exists(`${env.REDIS_PREFIX}reconnect:1:12`)) === 1,
+      );
     } finally {
       probe.disconnect();
     }

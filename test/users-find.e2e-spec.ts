@@ -7,7 +7,6 @@ describe('users/find', () => {
   const t = useTestApp();
   let token: string;
 
-
   const FIND = '/api/table/services/users/find';
   const dpError = (msg: string, detail: string) => ({ msg, status: false, detail, message: msg });
 
@@ -21,7 +20,10 @@ describe('users/find', () => {
     return res.body.data.token as string;
   }
 
-  const find = (body: unknown, as = token) => asPlayer(t, as).post(FIND).send(body as object);
+  const find = (body: unknown, as = token) =>
+    asPlayer(t, as)
+      .post(FIND)
+      .send(body as object);
   const ids = async (body: unknown, as = token): Promise<number[]> => {
     const res = await find(body, as).expect(200);
     expect(res.body.totalCount).toBeGreaterThanOrEqual(res.body.list.length);
@@ -111,13 +113,23 @@ describe('users/find', () => {
   });
 
   it('answers 401 without credentials', async () => {
-    const res = await request(t.url).post(FIND).send({ query: { name: 'ann' } }).expect(401);
+    const res = await request(t.url)
+      .post(FIND)
+      .send({ query: { name: 'ann' } })
+      .expect(401);
     expect(res.body).toEqual(dpError('invalid token', 'Authorization header must be "Bearer <player token>"'));
   });
 
   it('refuses an empty query and bad values with 400 payload is not valid', async () => {
     const empty = dpError('payload is not valid', 'query must give at least one of id, name, username, label, tags');
-    const emptyQueries = [{}, { query: {} }, { query: null }, { query: { email: 'a@b', phone_number: '1' } }, { query: { name: null } }, { skip: 0, limit: 10 }];
+    const emptyQueries = [
+      {},
+      { query: {} },
+      { query: null },
+      { query: { email: 'a@b', phone_number: '1' } },
+      { query: { name: null } },
+      { skip: 0, limit: 10 },
+    ];
     for (const body of emptyQueries) {
       expect((await find(body).expect(400)).body).toEqual(empty);
     }
@@ -144,7 +156,17 @@ describe('users/find', () => {
     expect(await ids({ query: { label: 'gold' } }, other)).toEqual([201]);
     expect(await ids({ query: { id: 101 } }, other)).toEqual([]);
     // Under a /game/{n} prefix the path's game must be the token's.
-    expect((await asPlayer(t, other).post(`/game/2${FIND}`).send({ query: { username: 'ann' } }).expect(200)).body.list[0].id).toBe(201);
-    await asPlayer(t, other).post(`/game/1${FIND}`).send({ query: { username: 'ann' } }).expect(403);
+    expect(
+      (
+        await asPlayer(t, other)
+          .post(`/game/2${FIND}`)
+          .send({ query: { username: 'ann' } })
+          .expect(200)
+      ).body.list[0].id,
+    ).toBe(201);
+    await asPlayer(t, other)
+      .post(`/game/1${FIND}`)
+      .send({ query: { username: 'ann' } })
+      .expect(403);
   });
 });

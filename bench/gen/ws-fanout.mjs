@@ -88,8 +88,8 @@ async function runPhase(phase, senders, channelId, state, recipients) {
   const acks = { ok: 0, failed: 0, statuses: {}, latencies: new Samples(1024) };
   let sent = 0;
   let stopped = false;
-  let measureStart = 0;
-  let measureEnd = 0;
+  let measureStart;
+  let measureEnd;
 
   const sendOne = (sender) => {
     sender.inFlight++;

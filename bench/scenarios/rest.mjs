@@ -68,7 +68,7 @@ async function alternate(ctx, label, config, { before, rate = 'cyclesPerSec' } =
     requestsPerCoreSecond: round(median(list.map((x) => x.requestsPerCoreSecond))),
     failedRequests: list.reduce((n, x) => n + x.failedRequests, 0),
     errorSamples: list.flatMap((x) => x.errorSamples).slice(0, 3),
-    rounds: list.map(({ errorSamples, ...x }) => x),
+    rounds: list.map(({ errorSamples: _samples, ...x }) => x),
   });
   const out = { unit: rate === 'cyclesPerSec' ? 'cycles/s' : 'requests/s', baseline: summary(runs.baseline), ours: summary(runs.ours) };
   out.throughputRatio = ratio(out.ours.perSec, out.baseline.perSec);
@@ -196,7 +196,7 @@ export async function channelRest(ctx) {
     ctx,
     'channel list',
     {
-      users: users.map((u) => ({ headers: auth, vars: {} })),
+      users: users.map(() => ({ headers: auth, vars: {} })),
       steps: [
         {
           name: 'list',

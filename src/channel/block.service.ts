@@ -41,11 +41,14 @@ export class BlockService {
   }
 
   async unblock(gameIndex: number, playerId: number, blockedId: number): Promise<void> {
-    const removed = returnedRows(await this.dataSource.query(
-      `DELETE FROM channel_blocks WHERE game_index = $1 AND player_id = $2 AND blocked_id = $3 RETURNING blocked_id`,
-      [gameIndex, playerId, blockedId],
-    ));
-    if (removed.length === 0) throw new DomainError(ErrorCode.NotBlocked, `player ${blockedId} is not in the block list of player ${playerId}`);
+    const removed = returnedRows(
+      await this.dataSource.query(
+        `DELETE FROM channel_blocks WHERE game_index = $1 AND player_id = $2 AND blocked_id = $3 RETURNING blocked_id`,
+        [gameIndex, playerId, blockedId],
+      ),
+    );
+    if (removed.length === 0)
+      throw new DomainError(ErrorCode.NotBlocked, `player ${blockedId} is not in the block list of player ${playerId}`);
     this.events.publish('block.changed', { gameIndex, playerId, blockedId, blocked: false });
   }
 
@@ -54,7 +57,11 @@ export class BlockService {
       `SELECT blocked_id, blocked_at FROM channel_blocks WHERE game_index = $1 AND player_id = $2 ORDER BY blocked_at, blocked_id`,
       [gameIndex, playerId],
     );
-    return rows.map((r) => ({ playerId: Number(r.blocked_id), blockedTime: hiveTime(r.blocked_at), blockedTimeMillis: r.blocked_at.getTime() }));
+    return rows.map((r) => ({
+      playerId: Number(r.blocked_id),
+      blockedTime: hiveTime(r.blocked_at),
+      blockedTimeMillis: r.blocked_at.getTime(),
+    }));
   }
 
   /** The blocked ids of many players in one statement (delivery filtering); every asked id is in the map. */

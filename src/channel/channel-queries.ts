@@ -35,11 +35,11 @@ export class ChannelQueries {
     const orderBy = column === 'channel_id' ? `channel_id ${direction}` : `${column} ${direction}, channel_id ${direction}`;
     const filter = where.join(' AND ');
     const [rows, total] = await Promise.all([
-      this.dataSource.query(
+      this.dataSource.query<ChannelRow[]>(
         `SELECT ${CHANNEL_COLUMNS} FROM channels WHERE ${filter} ORDER BY ${orderBy} LIMIT ${size} OFFSET ${(page - 1) * size}`,
         params,
-      ) as Promise<ChannelRow[]>,
-      this.dataSource.query(`SELECT count(*) AS n FROM channels WHERE ${filter}`, params) as Promise<{ n: string }[]>,
+      ),
+      this.dataSource.query<{ n: string }[]>(`SELECT count(*) AS n FROM channels WHERE ${filter}`, params),
     ]);
     const totalElements = Number(total[0].n);
     return {

@@ -13,7 +13,8 @@ export interface ActingAs {
 
 export function assertCapacity(type: ChannelType, max: number): void {
   const cap = TYPE_CAPACITY[type];
-  if (max < 2 || max > cap) throw new DomainError(ErrorCode.Validation, `maxMemberCount must be between 2 and ${cap} for a ${type} channel, got ${max}`);
+  if (max < 2 || max > cap)
+    throw new DomainError(ErrorCode.Validation, `maxMemberCount must be between 2 and ${cap} for a ${type} channel, got ${max}`);
 }
 
 export function assertOwner(channel: ChannelRow, acting: ActingAs): void {

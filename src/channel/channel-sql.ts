@@ -70,7 +70,12 @@ export interface LockedChannel {
  * statement waited for the channel lock, the membership and counts are those of its snapshot,
  * taken during this call (exits committed while waiting can only make them lower).
  */
-export async function lockChannelForEnter(m: EntityManager, gameIndex: number, channelId: string, playerId: number): Promise<LockedChannel> {
+export async function lockChannelForEnter(
+  m: EntityManager,
+  gameIndex: number,
+  channelId: string,
+  playerId: number,
+): Promise<LockedChannel> {
   const rows: (ChannelRow & { is_member: boolean; groups: string | number; pairs: string | number })[] = await m.query(
     `SELECT ${CHANNEL_COLUMNS},
             EXISTS (SELECT 1 FROM channel_members WHERE game_index = $1 AND channel_id = $2 AND player_id = $3) AS is_member,
@@ -82,7 +87,7 @@ export async function lockChannelForEnter(m: EntityManager, gameIndex: number, c
   const row = rows[0];
   if (!row) throw channelNotFound(channelId);
   const { is_member, groups, pairs, ...channel } = row;
-  return { channel: channel as ChannelRow, isMember: is_member, groups: Number(groups), pairs: Number(pairs) };
+  return { channel: channel, isMember: is_member, groups: Number(groups), pairs: Number(pairs) };
 }
 
 /** How many limited channels the player is in: PUBLIC/GROUP/PRIVATE (counted ones) and ONE_ON_ONE. */
@@ -171,7 +176,12 @@ export async function addMemberReturningIds(
  * Removes a membership in one statement (channel row already locked): the delete, member_count
  * and the members that remain (entered_at order). null: the player was not a member.
  */
-export async function removeMemberReturningIds(m: EntityManager, gameIndex: number, channelId: string, playerId: number): Promise<number[] | null> {
+export async function removeMemberReturningIds(
+  m: EntityManager,
+  gameIndex: number,
+  channelId: string,
+  playerId: number,
+): Promise<number[] | null> {
   const rows: { removed: number; member_ids: (string | number)[] }[] = await m.query(
     `WITH del AS (DELETE FROM channel_members WHERE game_index = $1 AND channel_id = $2 AND player_id = $3 RETURNING player_id),
      upd AS (UPDATE channels SET member_count = member_count - 1 WHERE game_index = $1 AND channel_id = $2 AND EXISTS (SELECT 1 FROM del))

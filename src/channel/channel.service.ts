@@ -19,7 +19,15 @@ import {
 } from './channel-sql.js';
 import { CHANNEL_ID_PATTERN, CHANNEL_ID_RULE, type ChannelRow, type ChannelView, type MemberView, mapChannel } from './dto/channel.dto.js';
 import { hashPassword } from './password.js';
-import { type ActingAs, PasswordCheckFirst, alreadyIn, assertCapacity, assertOwner, checkPassword, randomChannelId } from './channel-rules.js';
+import {
+  type ActingAs,
+  PasswordCheckFirst,
+  alreadyIn,
+  assertCapacity,
+  assertOwner,
+  checkPassword,
+  randomChannelId,
+} from './channel-rules.js';
 
 export type { ActingAs };
 
@@ -59,7 +67,6 @@ export interface EnterOptions extends Pick<CallOptions, 'tx'> {
   skipPlayerLimit?: boolean;
 }
 
-
 /** Chat channels (docs/chat-api.md): lifecycle, membership and the limits that hold under concurrency. */
 @Injectable()
 export class ChannelService {
@@ -89,7 +96,16 @@ export class ChannelService {
       const rows: ChannelRow[] = await m.query(
         `INSERT INTO channels (game_index, channel_id, type, owner_id, channel_name, max_member_count, password_hash, chat_history_allowed, member_count)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0) ON CONFLICT DO NOTHING RETURNING ${CHANNEL_COLUMNS}`,
-        [gameIndex, input.channelId, input.type, owner, input.channelName, input.maxMemberCount, passwordHash, input.chatHistoryAllowed ?? false],
+        [
+          gameIndex,
+          input.channelId,
+          input.type,
+          owner,
+          input.channelName,
+          input.maxMemberCount,
+          passwordHash,
+          input.chatHistoryAllowed ?? false,
+        ],
       );
       const channel = rows[0];
       if (!channel) throw new DomainError(ErrorCode.ChannelIdDuplicate, `channelId "${input.channelId}" already exists`);
@@ -102,7 +118,12 @@ export class ChannelService {
   }
 
   /** The pair's ONE_ON_ONE channel, created or existing; both players end up in it. */
-  async getOrCreateOneOnOne(gameIndex: number, playerId: number, otherPlayerId: number, chatHistoryAllowed?: boolean): Promise<ChannelView> {
+  async getOrCreateOneOnOne(
+    gameIndex: number,
+    playerId: number,
+    otherPlayerId: number,
+    chatHistoryAllowed?: boolean,
+  ): Promise<ChannelView> {
     if (playerId === otherPlayerId) throw new DomainError(ErrorCode.Validation, 'otherPlayerId must differ from playerId');
     const [low, high] = playerId < otherPlayerId ? [playerId, otherPlayerId] : [otherPlayerId, playerId];
     return this.run(async (t) => {
@@ -114,7 +135,9 @@ export class ChannelService {
       );
       let channel = existing[0];
       const now = new Date();
-      const missing = channel ? await this.nonMembers(m, gameIndex, channel.channel_id, [playerId, otherPlayerId]) : [playerId, otherPlayerId];
+      const missing = channel
+        ? await this.nonMembers(m, gameIndex, channel.channel_id, [playerId, otherPlayerId])
+        : [playerId, otherPlayerId];
       for (const id of missing) await assertBelowPairLimit(m, gameIndex, id);
       if (!channel) channel = await this.insertOneOnOne(m, gameIndex, playerId, otherPlayerId, low, high, chatHistoryAllowed ?? false);
       const members = await memberIdsOf(m, gameIndex, channel.channel_id);
@@ -142,7 +165,15 @@ export class ChannelService {
       await t.manager.query(
         `UPDATE channels SET channel_name = $3, max_member_count = $4, type = $5, password_hash = $6, chat_history_allowed = $7
           WHERE game_index = $1 AND channel_id = $2`,
-        [gameIndex, channelId, patch.channelName ?? channel.channel_name, max, type, hash, patch.chatHistoryAllowed ?? channel.chat_history_allowed],
+        [
+          gameIndex,
+          channelId,
+          patch.channelName ?? channel.channel_name,
+          max,
+          type,
+          hash,
+          patch.chatHistoryAllowed ?? channel.chat_history_allowed,
+        ],
       );
       t.afterCommit(() => this.events.publish('channel.updated', { gameIndex, channelId }));
     }, tx);
@@ -180,10 +211,16 @@ export class ChannelService {
           }
           if (channel.type === 'PUBLIC' && !options.skipConnectedCheck) await this.assertConnected(gameIndex, playerId);
           if (channel.type === 'ONE_ON_ONE' && Number(channel.pair_low) !== playerId && Number(channel.pair_high) !== playerId) {
-            throw new DomainError(ErrorCode.Forbidden, `only players ${channel.pair_low} and ${channel.pair_high} may enter ONE_ON_ONE channel "${channelId}"`);
+            throw new DomainError(
+              ErrorCode.Forbidden,
+              `only players ${channel.pair_low} and ${channel.pair_high} may enter ONE_ON_ONE channel "${channelId}"`,
+            );
           }
           if (channel.member_count >= channel.max_member_count) {
-            throw new DomainError(ErrorCode.ChannelFull, `channel "${channelId}" is full (${channel.member_count}/${channel.max_member_count} members)`);
+            throw new DomainError(
+              ErrorCode.ChannelFull,
+              `channel "${channelId}" is full (${channel.member_count}/${channel.max_member_count} members)`,
+            );
           }
           const counted = channel.type === 'ONE_ON_ONE' || !options.skipPlayerLimit;
           if (channel.type === 'ONE_ON_ONE') await assertBelowPairLimit(m, gameIndex, playerId, pairs);
@@ -292,16 +329,20 @@ export class ChannelService {
   }
 
   private async isMemberVia(m: EntityManager, gameIndex: number, channelId: string, playerId: number): Promise<boolean> {
-    const rows: unknown[] = await m.query(
-      `SELECT 1 FROM channel_members WHERE game_index = $1 AND channel_id = $2 AND player_id = $3`,
-      [gameIndex, channelId, playerId],
-    );
+    const rows: unknown[] = await m.query(`SELECT 1 FROM channel_members WHERE game_index = $1 AND channel_id = $2 AND player_id = $3`, [
+      gameIndex,
+      channelId,
+      playerId,
+    ]);
     return rows.length > 0;
   }
 
   private async assertConnected(gameIndex: number, playerId: number): Promise<void> {
     if (!(await this.presence.isOnline(gameIndex, playerId))) {
-      throw new DomainError(ErrorCode.UserNotConnected, `player ${playerId} is not connected; only connected players may enter PUBLIC channels`);
+      throw new DomainError(
+        ErrorCode.UserNotConnected,
+        `player ${playerId} is not connected; only connected players may enter PUBLIC channels`,
+      );
     }
   }
 

@@ -37,7 +37,10 @@ export class ChannelsController {
 
   @Post(['channels/1on1', 'channel/1on1'])
   @HttpCode(200)
-  async createOneOnOne(@Param('gameIndex', GameIndexPipe) gameIndex: number, @Body() body: CreateOneOnOneDto): Promise<HiveEnvelope<ChannelView>> {
+  async createOneOnOne(
+    @Param('gameIndex', GameIndexPipe) gameIndex: number,
+    @Body() body: CreateOneOnOneDto,
+  ): Promise<HiveEnvelope<ChannelView>> {
     return hiveOk(await this.channels.getOrCreateOneOnOne(gameIndex, body.playerId, body.otherPlayerId, body.chatHistoryAllowed));
   }
 
@@ -76,7 +79,10 @@ export class ChannelsController {
   }
 
   @Get('channels/:channelId/members')
-  async members(@Param('gameIndex', GameIndexPipe) gameIndex: number, @Param('channelId') channelId: string): Promise<HiveEnvelope<{ members: MemberView[] }>> {
+  async members(
+    @Param('gameIndex', GameIndexPipe) gameIndex: number,
+    @Param('channelId') channelId: string,
+  ): Promise<HiveEnvelope<{ members: MemberView[] }>> {
     return hiveOk({ members: await this.channels.members(gameIndex, channelId) });
   }
 

@@ -95,11 +95,19 @@ export class ChatHistoryService {
   }
 
   /** Messages around `messageId` (the cursor itself left out), oldest first; no cursor = after the newest. */
-  async history(gameIndex: number, channelId: string, q: { messageId?: string; prevSize?: number; nextSize?: number }): Promise<HistoryPage> {
+  async history(
+    gameIndex: number,
+    channelId: string,
+    q: { messageId?: string; prevSize?: number; nextSize?: number },
+  ): Promise<HistoryPage> {
     const prevSize = q.prevSize ?? 0;
     const nextSize = q.nextSize ?? 0;
-    for (const [name, value] of [['prevSize', prevSize], ['nextSize', nextSize]] as const) {
-      if (!Number.isInteger(value) || value < 0 || value > MAX_SIZE) throw new DomainError(ErrorCode.Validation, `${name} must be between 0 and ${MAX_SIZE}`);
+    for (const [name, value] of [
+      ['prevSize', prevSize],
+      ['nextSize', nextSize],
+    ] as const) {
+      if (!Number.isInteger(value) || value < 0 || value > MAX_SIZE)
+        throw new DomainError(ErrorCode.Validation, `${name} must be between 0 and ${MAX_SIZE}`);
     }
     if (q.messageId !== undefined && !/^\d{1,19}$/.test(q.messageId)) {
       throw new DomainError(ErrorCode.Validation, 'messageId must be a message id (a decimal integer of at most 19 digits)');

@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy }
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '../infra/config/app-config.js';
 import { PurgeService } from './purge.service.js';
+import { errorText } from '../common/errors/error-text.js';
 
 const JOB_NAME = 'channel-purge';
 
@@ -20,7 +21,10 @@ export class PurgeJob implements OnApplicationBootstrap, OnModuleDestroy {
   onApplicationBootstrap(): void {
     const seconds = this.config.settings.purgeIntervalSeconds;
     if (seconds <= 0) return;
-    this.scheduler.addInterval(JOB_NAME, setInterval(() => this.tick(), seconds * 1000));
+    this.scheduler.addInterval(
+      JOB_NAME,
+      setInterval(() => this.tick(), seconds * 1000),
+    );
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -32,7 +36,7 @@ export class PurgeJob implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.current) return;
     this.current = this.purge
       .runOnce()
-      .catch((err) => this.logger.error(`purge failed: ${err?.stack ?? err}`))
+      .catch((err: unknown) => this.logger.error(`purge failed: ${errorText(err)}`))
       .finally(() => (this.current = null));
   }
 }

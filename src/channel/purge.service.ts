@@ -50,7 +50,7 @@ export class PurgeService {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
-      const [{ locked }] = await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [PURGE_LOCK_KEY]);
+      const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [PURGE_LOCK_KEY])) as { locked: boolean }[];
       if (!locked) return { skipped: true, channels: 0, messages: 0 };
       try {
         return await this.runBatches(async (work) => {
@@ -99,22 +99,25 @@ export class PurgeService {
       messages += n;
       if (n < size) break;
     }
-    if (channels || messages) this.logger.log(`purged ${channels} empty channels and ${messages} messages older than ${cutoff.toISOString()}`);
+    if (channels || messages)
+      this.logger.log(`purged ${channels} empty channels and ${messages} messages older than ${cutoff.toISOString()}`);
     return { skipped: false, channels, messages };
   }
 
   /** Owner not SYSTEM and no members; rows being entered right now are skipped, re-checked under lock. */
   private async deleteEmptyChannels(m: EntityManager, size: number): Promise<{ game_index: number; channel_id: string }[]> {
-    const rows = returnedRows<{ game_index: number; channel_id: string }>(await m.query(
-      `WITH doomed AS (
+    const rows = returnedRows<{ game_index: number; channel_id: string }>(
+      await m.query(
+        `WITH doomed AS (
          SELECT game_index, channel_id FROM channels
           WHERE owner_id IS NOT NULL AND member_count = 0
           ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED)
        DELETE FROM channels c USING doomed d
         WHERE c.game_index = d.game_index AND c.channel_id = d.channel_id AND c.member_count = 0
        RETURNING c.game_index, c.channel_id`,
-      [size],
-    ));
+        [size],
+      ),
+    );
     if (rows.length > 0) {
       await m.query(
         `DELETE FROM chat_messages cm USING unnest($1::int[], $2::varchar[]) AS d(game_index, channel_id)

@@ -93,7 +93,10 @@ export class BatchLoader<V> {
     let values: Map<number, V> | undefined;
     let failure: unknown;
     try {
-      values = await this.load(gameIndex, list.map((w) => w.playerId));
+      values = await this.load(
+        gameIndex,
+        list.map((w) => w.playerId),
+      );
     } catch (err) {
       failure = err;
     }

@@ -62,12 +62,12 @@ export class PartyChatService {
   async enter(party: Party, playerId: number, names: string[], tx: Tx): Promise<void> {
     for (const name of names) {
       await this.tolerate([ErrorCode.AlreadyInChannel, ErrorCode.ChannelNotFound, ErrorCode.ChannelFull], () =>
-        this.channels.enter(
-          party.gameIndex,
-          PartyChatService.channelId(party.id, name),
-          playerId,
-          { skipPassword: true, skipConnectedCheck: true, skipPlayerLimit: true, tx },
-        ),
+        this.channels.enter(party.gameIndex, PartyChatService.channelId(party.id, name), playerId, {
+          skipPassword: true,
+          skipConnectedCheck: true,
+          skipPlayerLimit: true,
+          tx,
+        }),
       );
     }
   }

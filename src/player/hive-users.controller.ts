@@ -23,7 +23,10 @@ export class HiveUsersController {
 
   @Post('token')
   @HttpCode(200)
-  async issueToken(@Param('gameIndex', GameIndexPipe) gameIndex: number, @Body() body: IssueTokenDto): Promise<HiveEnvelope<IssuedTokenDto>> {
+  async issueToken(
+    @Param('gameIndex', GameIndexPipe) gameIndex: number,
+    @Body() body: IssueTokenDto,
+  ): Promise<HiveEnvelope<IssuedTokenDto>> {
     const { playerId, ...fields } = body;
     const player = await this.players.upsertFromServer(gameIndex, playerId, fields);
     const ban = banOfPlayer(player);

@@ -10,7 +10,8 @@ type BanRow = { id: string; is_ban: boolean; ban_until_ms: number | null; ban_re
 function fakePlayers() {
   const reads: { gameIndex: number; ids: number[]; answer: (rows: BanRow[]) => void }[] = [];
   const players = {
-    query: (_sql: string, [gameIndex, ids]: [number, number[]]) => new Promise<BanRow[]>((answer) => reads.push({ gameIndex, ids, answer })),
+    query: (_sql: string, [gameIndex, ids]: [number, number[]]) =>
+      new Promise<BanRow[]>((answer) => reads.push({ gameIndex, ids, answer })),
   } as unknown as Repository<Player>;
   return { reads, service: new PlayerService(players, {} as DomainEvents) };
 }
@@ -23,7 +24,12 @@ describe('PlayerService ban checks', () => {
 
   it('reads the checks of one turn in one statement per game', async () => {
     const { reads, service } = fakePlayers();
-    const checks = [1, 2, 3].map((playerId) => service.assertNotBanned({ gameIndex: 1, playerId }).then(() => 'ok', (err: Error) => err.message));
+    const checks = [1, 2, 3].map((playerId) =>
+      service.assertNotBanned({ gameIndex: 1, playerId }).then(
+        () => 'ok',
+        (err: Error) => err.message,
+      ),
+    );
     await turn();
     expect(reads.map((r) => [r.gameIndex, r.ids])).toEqual([[1, [1, 2, 3]]]);
     reads[0].answer([banned(2)]);

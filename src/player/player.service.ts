@@ -146,7 +146,7 @@ export class PlayerService {
   }
 
   async touchLogin(gameIndex: number, id: number): Promise<Player> {
-    await this.players.update({ gameIndex, id }, { lastLogin: () => 'now()' } as never);
+    await this.players.update({ gameIndex, id }, { lastLogin: () => 'now()' });
     return this.get(gameIndex, id);
   }
 

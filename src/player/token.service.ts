@@ -33,7 +33,7 @@ export class TokenService {
       { secret: this.config.settings.jwtSecret, expiresIn: ttl, algorithm: 'HS256' },
     );
     // The exp claim has second precision; report exactly what the token carries.
-    const { exp } = this.jwt.decode(token) as { exp: number };
+    const { exp } = this.jwt.decode<{ exp: number }>(token);
     return { token, expiresAt: new Date(exp * 1000) };
   }
 

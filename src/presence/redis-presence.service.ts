@@ -142,10 +142,12 @@ export class RedisPresenceService extends PresenceService implements OnModuleIni
     for (let i = 0; i < players.length; i += RESTORE_BATCH) {
       const batch = players.slice(i, i + RESTORE_BATCH);
       const keys = batch.map((p) => this.onlineKey(p.gameIndex, p.playerId));
-      writes.push(this.redis.eval(RESTORE, keys.length, ...keys, String(DAY_SECONDS), ...batch.flatMap((p) => [String(p.since), value(p)])));
+      writes.push(
+        this.redis.eval(RESTORE, keys.length, ...keys, String(DAY_SECONDS), ...batch.flatMap((p) => [String(p.since), value(p)])),
+      );
     }
     const failed = (await Promise.allSettled(writes)).find((r) => r.status === 'rejected');
-    if (failed) this.missed('writing presence back', (failed as PromiseRejectedResult).reason);
+    if (failed) this.missed('writing presence back', failed.reason);
   }
 
   async connectedSince(gameIndex: number, playerIds: number[]): Promise<Map<number, number | null>> {

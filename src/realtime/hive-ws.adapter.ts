@@ -18,7 +18,11 @@ export class HiveWsAdapter extends WsAdapter {
     super(app);
   }
 
-  override bindMessageHandlers(client: WebSocket, _handlers: MessageMappingProperties[], _transform: (data: unknown) => Observable<unknown>): void {
+  override bindMessageHandlers(
+    client: WebSocket,
+    _handlers: MessageMappingProperties[],
+    _transform: (data: unknown) => Observable<unknown>,
+  ): void {
     this.router ??= this.app.get(PacketRouter, { strict: false });
     this.sessions ??= this.app.get(SessionRegistry, { strict: false });
     const session = this.sessions.forSocket(client);

@@ -85,7 +85,20 @@ export class TestRedisServer {
     if (this.process) return;
     const child = spawn(
       this.binary,
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir, '--dbfilename', 'dump.rdb'],
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        this.dir,
+        '--dbfilename',
+        'dump.rdb',
+      ],
       { stdio: 'ignore' },
     );
     this.process = child;

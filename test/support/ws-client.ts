@@ -58,7 +58,7 @@ export class WsClient {
 
   private constructor(readonly socket: WebSocket) {
     this.closed = new Promise((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
-    socket.on('message', (data) => this.onFrame(data.toString()));
+    socket.on('message', (data: Buffer) => this.onFrame(data.toString()));
     socket.on('close', () => {
       for (const w of this.waiters) {
         clearTimeout(w.timer);
@@ -84,7 +84,11 @@ export class WsClient {
   }
 
   /** Opens a socket and sends CONNECT for the player (token issued through the server API); fails unless 200. */
-  static async connect(t: TestApp, playerId: number, options: { gameIndex?: number; languageCode?: string; token?: string } = {}): Promise<WsClient> {
+  static async connect(
+    t: TestApp,
+    playerId: number,
+    options: { gameIndex?: number; languageCode?: string; token?: string } = {},
+  ): Promise<WsClient> {
     const token = options.token ?? (await playerToken(t, playerId, options.gameIndex ?? 1));
     const client = await WsClient.open(t);
     client.playerId = playerId;
@@ -93,7 +97,11 @@ export class WsClient {
   }
 
   /** Opens a socket and sends RECONNECT; returns the client, with the response body in connectBody. */
-  static async reconnect(t: TestApp, playerId: number, options: { gameIndex?: number; languageCode?: string; token?: string } = {}): Promise<WsClient> {
+  static async reconnect(
+    t: TestApp,
+    playerId: number,
+    options: { gameIndex?: number; languageCode?: string; token?: string } = {},
+  ): Promise<WsClient> {
     const token = options.token ?? (await playerToken(t, playerId, options.gameIndex ?? 1));
     const client = await WsClient.open(t);
     client.playerId = playerId;
@@ -114,7 +122,11 @@ export class WsClient {
   /** Sends a packet and resolves with the response carrying the same correlationId (any status). */
   async request(packetType: string, body?: unknown, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<ResponsePacket> {
     const correlationId = `c${++this.counter}`;
-    const response = this.waitFor((p) => p.correlationId === correlationId && p.status !== undefined, `response to ${packetType}`, timeoutMs);
+    const response = this.waitFor(
+      (p) => p.correlationId === correlationId && p.status !== undefined,
+      `response to ${packetType}`,
+      timeoutMs,
+    );
     this.send(packetType, body, correlationId);
     return (await response) as ResponsePacket;
   }
@@ -220,7 +232,11 @@ export class WsClient {
 }
 
 /** Connects several players at once. */
-export function connectAll(t: TestApp, playerIds: number[], options: { gameIndex?: number; languageCode?: string } = {}): Promise<WsClient[]> {
+export function connectAll(
+  t: TestApp,
+  playerIds: number[],
+  options: { gameIndex?: number; languageCode?: string } = {},
+): Promise<WsClient[]> {
   return Promise.all(playerIds.map((id) => WsClient.connect(t, id, options)));
 }
 
@@ -242,7 +258,10 @@ export async function cleanOptionalRedis(env: Record<string, string>): Promise<v
  * Environment for an app in Redis mode with keys under a prefix of its own (the Redis is shared):
  * `startTestApp(redisTestEnvironment(url))`. Remove the keys afterwards with `deleteRedisKeys`.
  */
-export function redisTestEnvironment(url: string, prefix = `pctest:${process.pid}:${Math.random().toString(36).slice(2, 10)}:`): { REDIS_URL: string; REDIS_PREFIX: string } {
+export function redisTestEnvironment(
+  url: string,
+  prefix = `pctest:${process.pid}:${Math.random().toString(36).slice(2, 10)}:`,
+): { REDIS_URL: string; REDIS_PREFIX: string } {
   return { REDIS_URL: url, REDIS_PREFIX: prefix };
 }
 

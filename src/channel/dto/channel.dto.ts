@@ -173,7 +173,7 @@ export class ListChannelsQuery {
 
   @ApiPropertyOptional({ enum: ['ASC', 'DESC'], default: 'DESC' })
   @Optional()
-  @Transform(({ value }) => (typeof value === 'string' ? value.toUpperCase() : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toUpperCase() : value))
   @IsIn(['ASC', 'DESC'], { message: 'order must be ASC or DESC' })
   order?: 'ASC' | 'DESC';
 

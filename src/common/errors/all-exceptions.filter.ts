@@ -5,6 +5,7 @@ import { DomainError, ErrorCode } from './domain-error.js';
 import { allowedMethods } from '../http/allowed-methods.js';
 import { apiFamilyOf } from './api-family.js';
 import { dpErrorReply, hiveErrorReply, plainErrorReply, toDomainError } from './error-bodies.js';
+import { errorText } from './error-text.js';
 
 /**
  * The one place HTTP errors are shaped. Hive paths answer `{code, message, data}`, DynamicPixels
@@ -28,19 +29,27 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const allowed = allowedMethods(this.adapterHost.httpAdapter.getInstance(), request.path);
       if (allowed.length > 0 && !allowed.includes(request.method)) {
         response.setHeader('Allow', allowed.join(', '));
-        error = new DomainError(ErrorCode.MethodNotAllowed, `${request.method} is not allowed on ${request.path}; allowed: ${allowed.join(', ')}`);
+        error = new DomainError(
+          ErrorCode.MethodNotAllowed,
+          `${request.method} is not allowed on ${request.path}; allowed: ${allowed.join(', ')}`,
+        );
       }
     } else if (error?.code === ErrorCode.Busy && !(exception instanceof DomainError)) {
-      this.logger.warn(`request ${request.id ?? '-'} ${request.method} ${request.path}: answered 503, ${(exception as Error)?.message ?? exception}`);
+      this.logger.warn(
+        `request ${request.id ?? '-'} ${request.method} ${request.path}: answered 503, ${(exception as Error)?.message ?? exception}`,
+      );
     }
     if (!error) {
-      this.logger.error(
-        `request ${request.id ?? '-'} ${request.method} ${request.originalUrl} failed: ${(exception as Error)?.stack ?? exception}`,
-      );
+      this.logger.error(`request ${request.id ?? '-'} ${request.method} ${request.originalUrl} failed: ${errorText(exception)}`);
       error = new DomainError(ErrorCode.Internal, `internal error (request id ${request.id ?? '-'})`);
     }
     const family = apiFamilyOf(request.originalUrl ?? request.url);
-    if (family === 'plain' && exception instanceof HttpException && !(exception instanceof NotFoundException) && typeof exception.getResponse() === 'object') {
+    if (
+      family === 'plain' &&
+      exception instanceof HttpException &&
+      !(exception instanceof NotFoundException) &&
+      typeof exception.getResponse() === 'object'
+    ) {
       // Outside both APIs (health routes): the body the controller built, as it built it.
       if (!response.headersSent) response.status(exception.getStatus()).json(exception.getResponse());
       return;

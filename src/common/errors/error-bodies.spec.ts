@@ -28,7 +28,9 @@ describe('error shapes', () => {
   it('keeps framework 4xx errors and drops unknown errors', () => {
     expect(toDomainError(new NotFoundException('Cannot GET /x'))?.code).toBe(ErrorCode.NotFound);
     expect(toDomainError(new BadRequestException('bad'))?.code).toBe(ErrorCode.Validation);
-    expect(toDomainError(Object.assign(new Error('x'), { type: 'entity.parse.failed', status: 400 }))?.message).toBe('body is not valid JSON');
+    expect(toDomainError(Object.assign(new Error('x'), { type: 'entity.parse.failed', status: 400 }))?.message).toBe(
+      'body is not valid JSON',
+    );
     expect(toDomainError(new Error('database on fire'))).toBeNull();
   });
 

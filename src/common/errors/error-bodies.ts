@@ -1,4 +1,4 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
+import { HttpException } from '@nestjs/common';
 import { MAX_BODY_BYTES } from '../http/input-guard.middleware.js';
 import { DomainError, ErrorCode } from './domain-error.js';
 import { DP_MESSAGES, HIVE_CODES } from './error-tables.js';
@@ -9,7 +9,16 @@ function isJsonParseError(error: unknown): boolean {
 }
 
 /** Node socket errors of a dependency that is down or unreachable. */
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
 /** SQLSTATEs of a server that cannot serve now: connection exceptions, shutdown, too many connections. */
 const UNAVAILABLE_SQLSTATE = /^(08...|57P0[1-3]|53300)$/;
 /** pg and ioredis messages of a lost or impossible connection (they carry no code). */
@@ -22,46 +31,46 @@ const UNAVAILABLE_MESSAGE =
  * be retried, and it changed nothing that was not rolled back.
  */
 export function unavailableError(error: unknown): DomainError | null {
-  for (let e = error as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown } | null, hops = 0; e && hops < 4; hops++) {
+  for (
+    let e = error as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown } | null, hops = 0;
+    e && hops < 4;
+    hops++
+  ) {
     const code = typeof e.code === 'string' ? e.code : '';
-    if (NETWORK_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code) || (typeof e.message === 'string' && UNAVAILABLE_MESSAGE.test(e.message))) {
+    if (
+      NETWORK_CODES.has(code) ||
+      UNAVAILABLE_SQLSTATE.test(code) ||
+      (typeof e.message === 'string' && UNAVAILABLE_MESSAGE.test(e.message))
+    ) {
       return new DomainError(ErrorCode.Busy, 'service unavailable: a dependency (database or Redis) does not answer; retry later');
     }
-    e = (e.driverError ?? e.cause ?? null) as typeof e;
+    e = e.driverError ?? e.cause ?? null;
   }
   return null;
 }
+
+const FRAMEWORK_STATUS_CODES = new Map<number, ErrorCode>([
+  [401, ErrorCode.InvalidToken],
+  [403, ErrorCode.Forbidden],
+  [404, ErrorCode.NotFound],
+  [405, ErrorCode.MethodNotAllowed],
+  [503, ErrorCode.Busy],
+]);
 
 /** Turns anything thrown into a DomainError; null when it is unexpected (a bug). */
 export function toDomainError(error: unknown): DomainError | null {
   if (error instanceof DomainError) return error;
   if (isJsonParseError(error)) return new DomainError(ErrorCode.Validation, 'body is not valid JSON');
-  if ((error as { type?: unknown })?.type === 'entity.too.large' || (error instanceof HttpException && error.getStatus() === HttpStatus.PAYLOAD_TOO_LARGE)) {
+  if ((error as { type?: unknown })?.type === 'entity.too.large' || (error instanceof HttpException && error.getStatus() === 413)) {
     return new DomainError(ErrorCode.Validation, `body is larger than ${MAX_BODY_BYTES} bytes`);
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const response = error.getResponse();
-    const text =
-      typeof response === 'string'
-        ? response
-        : Array.isArray((response as { message?: unknown }).message)
-          ? ((response as { message: string[] }).message).join('; ')
-          : String((response as { message?: unknown }).message ?? error.message);
-    const code =
-      status === HttpStatus.UNAUTHORIZED
-        ? ErrorCode.InvalidToken
-        : status === HttpStatus.FORBIDDEN
-          ? ErrorCode.Forbidden
-          : status === HttpStatus.NOT_FOUND
-            ? ErrorCode.NotFound
-            : status === HttpStatus.METHOD_NOT_ALLOWED
-              ? ErrorCode.MethodNotAllowed
-              : status === HttpStatus.SERVICE_UNAVAILABLE
-                ? ErrorCode.Busy
-                : status >= 500
-                  ? null
-                  : ErrorCode.Validation;
+    const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
+    const text = Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : error.message;
+    // Framework 4xx errors keep their meaning; any other 5xx is unexpected.
+    const code = FRAMEWORK_STATUS_CODES.get(status) ?? (status >= 500 ? null : ErrorCode.Validation);
     return code === null ? null : new DomainError(code, text);
   }
   // body-parser's errors (malformed JSON, too large) carry a 4xx status of their own.

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { errorText } from '../errors/error-text.js';
 
 /**
  * What the domain modules announce. The realtime gateway subscribes and turns these into
@@ -71,7 +72,7 @@ export class DomainEvents {
       queueMicrotask(() => {
         try {
           const result = handler(payload);
-          if (result instanceof Promise) result.catch((err) => this.logger.error(`${name} handler failed: ${err?.stack ?? err}`));
+          if (result instanceof Promise) result.catch((err: unknown) => this.logger.error(`${name} handler failed: ${errorText(err)}`));
         } catch (err) {
           this.logger.error(`${name} handler failed: ${(err as Error)?.stack ?? err}`);
         }

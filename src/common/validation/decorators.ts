@@ -16,7 +16,7 @@ interface Opts {
  */
 export function Optional() {
   return applyDecorators(
-    Transform(({ value }) => (value === null ? undefined : value)),
+    Transform(({ value }: { value: unknown }) => (value === null ? undefined : value)),
     IsOptional(),
   );
 }
@@ -62,10 +62,7 @@ export function TextField(minLength: number, maxLength: number, opts: Opts & { p
 }
 
 export function BoolField(opts: Opts = {}) {
-  return applyDecorators(
-    ...doc(opts, { type: 'boolean' }),
-    IsBoolean({ message: ({ property }) => `${property} must be true or false` }),
-  );
+  return applyDecorators(...doc(opts, { type: 'boolean' }), IsBoolean({ message: ({ property }) => `${property} must be true or false` }));
 }
 
 /** Message ids are PostgreSQL bigints: decimal strings from 0 to 2^63-1. */

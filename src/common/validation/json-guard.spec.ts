@@ -16,7 +16,9 @@ describe('inspectJson', () => {
   it('names the field holding a NUL character, at any depth, in values and keys', () => {
     expect(inspectJson({ name: 'a\u0000' }, 'body')).toBe('name must not contain the NUL character (U+0000)');
     expect(inspectJson({ data: { teams: ['ok', 'b\u0000'] } }, 'body')).toBe('data.teams[1] must not contain the NUL character (U+0000)');
-    expect(inspectJson({ variables: { 'k\u0000': 'v' } }, 'body')).toBe('variables must not have a key containing the NUL character (U+0000)');
+    expect(inspectJson({ variables: { 'k\u0000': 'v' } }, 'body')).toBe(
+      'variables must not have a key containing the NUL character (U+0000)',
+    );
     expect(inspectJson('\u0000', 'query')).toBe('query must not contain the NUL character (U+0000)');
   });
 

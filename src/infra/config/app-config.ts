@@ -36,7 +36,7 @@ const DEV_JWT_SECRET = 'dev-insecure-jwt-secret-change-me';
 
 class ConfigError extends Error {}
 
-function int(env: Record<string, unknown>, name: string, def: number, min: number, max: number): number {
+function int(env: NodeJS.ProcessEnv, name: string, def: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return def;
   const text = String(raw).trim();
@@ -46,7 +46,7 @@ function int(env: Record<string, unknown>, name: string, def: number, min: numbe
   return value;
 }
 
-function bool(env: Record<string, unknown>, name: string, def: boolean): boolean {
+function bool(env: NodeJS.ProcessEnv, name: string, def: boolean): boolean {
   const raw = env[name];
   if (raw === undefined || raw === '') return def;
   const text = String(raw).trim().toLowerCase();
@@ -55,14 +55,14 @@ function bool(env: Record<string, unknown>, name: string, def: boolean): boolean
   throw new ConfigError(`${name} must be true or false, got "${raw}"`);
 }
 
-function str(env: Record<string, unknown>, name: string): string | null {
+function str(env: NodeJS.ProcessEnv, name: string): string | null {
   const raw = env[name];
   if (raw === undefined) return null;
   const text = String(raw).trim();
   return text === '' ? null : text;
 }
 
-function url(env: Record<string, unknown>, name: string, protocols: string[]): string | null {
+function url(env: NodeJS.ProcessEnv, name: string, protocols: string[]): string | null {
   const text = str(env, name);
   if (text === null) return null;
   let parsed: URL;
@@ -80,7 +80,10 @@ function url(env: Record<string, unknown>, name: string, protocols: string[]): s
 /** `SERVER_KEYS=1:key-one,2:key-two` → Map{1 → key-one, 2 → key-two}. */
 export function parseServerKeys(text: string): Map<number, string> {
   const keys = new Map<number, string>();
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const match = /^(\d+):(.+)$/.exec(part);
     if (!match) throw new ConfigError(`SERVER_KEYS entry "${part}" must be gameIndex:key`);
     const key = match[2].trim();
@@ -97,7 +100,10 @@ export function parseServerKeys(text: string): Map<number, string> {
  */
 export function parseGameClientIds(text: string): Map<string, number> {
   const ids = new Map<string, number>();
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const match = /^([^:]*):(.*)$/.exec(part);
     if (!match) throw new ConfigError(`GAME_CLIENT_IDS entry "${part}" must be clientId:gameIndex`);
     const [clientId, game] = [match[1].trim(), match[2].trim()];
@@ -117,7 +123,7 @@ export function parseGameClientIds(text: string): Map<string, number> {
 }
 
 /** Parses and checks the environment; a bad value throws an error that names the variable. */
-export function parseSettings(env: Record<string, unknown>): AppSettings {
+export function parseSettings(env: NodeJS.ProcessEnv): AppSettings {
   const jwtSecret = str(env, 'JWT_SECRET');
   const serverKeys = str(env, 'SERVER_KEYS');
   if (jwtSecret !== null && jwtSecret.length < 16) throw new ConfigError('JWT_SECRET must be at least 16 characters');
@@ -158,7 +164,7 @@ export function parseSettings(env: Record<string, unknown>): AppSettings {
 }
 
 /** The validate hook of ConfigModule: a bad value stops the start with a message naming it. */
-export function validateEnvironment(env: Record<string, unknown>): Record<string, unknown> {
+export function validateEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   parseSettings(env);
   return env;
 }

@@ -27,7 +27,7 @@ export function databaseOptions(settings: Pick<AppSettings, 'databaseUrl' | 'dat
     migrationsTableName: 'migrations',
     synchronize: false,
     migrationsRun: false,
-    logging: ['error'] as ('error')[],
+    logging: ['error'] as 'error'[],
   };
   if (settings.databaseUrl) {
     return {
@@ -43,7 +43,7 @@ export function databaseOptions(settings: Pick<AppSettings, 'databaseUrl' | 'dat
   if (!memory) mkdirSync(settings.dataDir, { recursive: true });
   const pglite = new PGlite(memory ? 'memory://' : settings.dataDir, { extensions: { pg_trgm } });
   return {
-    options: { ...common, extra: { ...createPgConfig(pglite), idleTimeoutMillis: 0 } } as DataSourceOptions,
+    options: { ...common, extra: { ...createPgConfig(pglite), idleTimeoutMillis: 0 } },
     pglite,
   };
 }

@@ -6,7 +6,6 @@ import { AppConfig } from '../config/app-config.js';
 import { databaseOptions } from './data-source-options.js';
 import { runMigrations } from './migrate.js';
 
-
 /** Holds the embedded database (if any) so that it can be closed after TypeORM lets go. */
 @Injectable()
 export class EmbeddedDatabase implements OnApplicationShutdown {
@@ -49,4 +48,3 @@ class EmbeddedDatabaseModule {}
   ],
 })
 export class DatabaseModule {}
-

@@ -4,4 +4,4 @@ import { Party } from '../../party/party.entity.js';
 import { PartyMember } from '../../party/party-member.entity.js';
 
 /** Every TypeORM entity of the service; each module adds its own here. */
-export const ENTITIES: Function[] = [Player, Party, PartyMember, ...CHANNEL_ENTITIES];
+export const ENTITIES: (new () => unknown)[] = [Player, Party, PartyMember, ...CHANNEL_ENTITIES];

@@ -14,8 +14,16 @@ function refusal(fn: () => unknown): string {
 
 describe('party bodies as the SDKs send them', () => {
   it('reads create from data or Data', () => {
-    expect(readCreateBody({ data: { name: 'a', max_member_count: 3, teams: ['x'] } })).toEqual({ name: 'a', maxMemberCount: 3, teams: ['x'] });
-    expect(readCreateBody({ Data: { name: 'a', max_member_count: 3, is_private: 1 } })).toEqual({ name: 'a', maxMemberCount: 3, isPrivate: true });
+    expect(readCreateBody({ data: { name: 'a', max_member_count: 3, teams: ['x'] } })).toEqual({
+      name: 'a',
+      maxMemberCount: 3,
+      teams: ['x'],
+    });
+    expect(readCreateBody({ Data: { name: 'a', max_member_count: 3, is_private: 1 } })).toEqual({
+      name: 'a',
+      maxMemberCount: 3,
+      isPrivate: true,
+    });
     expect(refusal(() => readCreateBody('text'))).toBe('body must be a JSON object');
   });
 
@@ -23,7 +31,9 @@ describe('party bodies as the SDKs send them', () => {
     expect(readEditBody({ partyId: 1, party: { teams: '["a","b"]', channels: [] } })).toEqual({ teams: ['a', 'b'], channels: [] });
     expect(readEditBody({ data: { desc: null, channels: '[]', teams: [] } })).toEqual({ channels: [], teams: [] });
     expect(refusal(() => readEditBody({ data: { teams: 'red' } }))).toBe('data.teams must be an array of strings or a JSON-array string');
-    expect(refusal(() => readEditBody({ data: { channels: '{"a":1}' } }))).toBe('data.channels must be an array of strings or a JSON-array string');
+    expect(refusal(() => readEditBody({ data: { channels: '{"a":1}' } }))).toBe(
+      'data.channels must be an array of strings or a JSON-array string',
+    );
     expect(refusal(() => readEditBody({ name: 'x' }))).toBe('data must be an object holding the party fields to change');
     expect(refusal(() => readEditBody({ data: { channels: '[1]' } }))).toBe('data.channels[0] must be a string');
   });
@@ -33,7 +43,12 @@ describe('party bodies as the SDKs send them', () => {
     expect(readEditBody({ data: { name: 'n', teams: '', channels: '' } })).toEqual({ name: 'n' });
     expect(readEditBody({ party: { teams: null, channels: null, variables: null, max_member_count: null } })).toEqual({});
     // On create there is nothing to keep: "" is an empty list.
-    expect(readCreateBody({ data: { name: 'a', max_member_count: 2, teams: '', channels: '' } })).toEqual({ name: 'a', maxMemberCount: 2, teams: [], channels: [] });
+    expect(readCreateBody({ data: { name: 'a', max_member_count: 2, teams: '', channels: '' } })).toEqual({
+      name: 'a',
+      maxMemberCount: 2,
+      teams: [],
+      channels: [],
+    });
     expect(refusal(() => readCreateBody({ data: { name: null, max_member_count: 2 } }))).toBe('data.name is required (1-100 characters)');
   });
 

@@ -110,7 +110,8 @@ function bool(value: unknown, field: string): boolean {
  */
 function partyFields(src: Record<string, unknown>, prefix: string, mode: 'create' | 'edit'): PartyFields {
   const out: PartyFields = {};
-  const has = (k: string) => src[k] !== undefined && src[k] !== null && !(mode === 'edit' && (k === 'teams' || k === 'channels') && src[k] === '');
+  const has = (k: string) =>
+    src[k] !== undefined && src[k] !== null && !(mode === 'edit' && (k === 'teams' || k === 'channels') && src[k] === '');
   if (has('name')) out.name = text(src.name, `${prefix}name`, 1, 100);
   if (has('desc')) out.desc = text(src.desc, `${prefix}desc`, 0, 1000);
   if (has('image')) out.image = text(src.image, `${prefix}image`, 0, 500);
@@ -144,7 +145,7 @@ export function readCreateBody(body: unknown): CreatePartyInput {
 export function readEditBody(body: unknown): PartyFields {
   const b = bodyObject(body);
   for (const key of ['party', 'data', 'Data']) {
-    if (isPlainObject(b[key])) return partyFields(b[key] as Record<string, unknown>, `${key}.`, 'edit');
+    if (isPlainObject(b[key])) return partyFields(b[key], `${key}.`, 'edit');
   }
   invalid('data must be an object holding the party fields to change');
 }
@@ -160,8 +161,8 @@ export function readJoinBody(body: unknown): JoinInput {
 /** `PUT /parties/{id}/members/me`: `{team?, channels?, data?, variables?}`, also wrapped in `data`/`Data`. */
 export function readMemberEditBody(body: unknown): MemberEditInput {
   let b = bodyObject(body);
-  if (isPlainObject(b.data)) b = b.data as Record<string, unknown>;
-  else if (isPlainObject(b.Data)) b = b.Data as Record<string, unknown>;
+  if (isPlainObject(b.data)) b = b.data;
+  else if (isPlainObject(b.Data)) b = b.Data;
   const out: MemberEditInput = {};
   if (b.team !== undefined) out.team = b.team === null ? '' : text(b.team, 'team', 0, 50);
   if (b.channels !== undefined) out.channels = channelList(b.channels);

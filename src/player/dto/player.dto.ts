@@ -24,7 +24,7 @@ export class IssuedTokenDto {
 
 /** `PUT /api/v1/games/{gameIndex}/users/{playerId}/ban` (server key). `null` is the same as absent. */
 export class SetBanDto {
-  @BoolField({ description: 'true bans (closing the player\'s socket at once), false lifts any ban' }) banned: boolean;
+  @BoolField({ description: "true bans (closing the player's socket at once), false lifts any ban" }) banned: boolean;
 
   @IntField(1, MAX_BAN_SECONDS, { optional: true, description: 'seconds the ban lasts; absent: until lifted. Ignored when lifting' })
   durationSeconds?: number | null;

@@ -85,11 +85,13 @@ export class ChannelCache {
 
   private load(gameIndex: number, channelId: string, key: string): Promise<CachedChannel> {
     const version = this.versions.current();
-    // eslint-disable-next-line prefer-const
-    let promise: Promise<CachedChannel>;
-    promise = (async () => {
+    // The load compares itself with the map entry when it settles (after its first await).
+    const run = async (): Promise<CachedChannel> => {
       try {
-        const [info, memberIds] = await Promise.all([this.channels.get(gameIndex, channelId), this.channels.memberIds(gameIndex, channelId)]);
+        const [info, memberIds] = await Promise.all([
+          this.channels.get(gameIndex, channelId),
+          this.channels.memberIds(gameIndex, channelId),
+        ]);
         const entry: CachedChannel = { info, members: new Set(memberIds), loadedAt: Date.now(), version: 0 };
         if (this.versions.isCurrent(key, version)) {
           if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
@@ -97,10 +99,11 @@ export class ChannelCache {
         }
         return entry;
       } finally {
-        if (this.loads.get(key) === promise!) this.loads.delete(key);
+        if (this.loads.get(key) === load) this.loads.delete(key);
       }
-    })();
-    this.loads.set(key, promise);
-    return promise;
+    };
+    const load = run();
+    this.loads.set(key, load);
+    return load;
   }
 }

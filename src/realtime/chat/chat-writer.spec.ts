@@ -2,7 +2,17 @@ import type { ChatHistoryService, StoredMessage } from '../../channel/chat-histo
 import { ChatWriter } from './chat-writer.js';
 
 function message(n: number): StoredMessage {
-  return { messageId: String(n), gameIndex: 1, channelId: 'c', from: n, message: `m${n}`, extraData: null, replyMessageId: null, mentionedPlayerIds: [], timestampMillis: n };
+  return {
+    messageId: String(n),
+    gameIndex: 1,
+    channelId: 'c',
+    from: n,
+    message: `m${n}`,
+    extraData: null,
+    replyMessageId: null,
+    mentionedPlayerIds: [],
+    timestampMillis: n,
+  };
 }
 
 describe('ChatWriter (group commit)', () => {

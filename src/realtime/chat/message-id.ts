@@ -49,7 +49,10 @@ export class MessageIdGenerator implements OnModuleInit, OnApplicationShutdown {
     await this.redis.whenReady();
     await this.claim();
     this.redis.onReconnected(() => this.keepClaim());
-    this.timer = setInterval(() => void this.keepClaim().catch((err) => this.redis.warn('renewing the message-id node number', err)), 60_000);
+    this.timer = setInterval(
+      () => void this.keepClaim().catch((err) => this.redis.warn('renewing the message-id node number', err)),
+      60_000,
+    );
     this.timer.unref();
   }
 
@@ -69,7 +72,13 @@ export class MessageIdGenerator implements OnModuleInit, OnApplicationShutdown {
 
   private async keepClaim(): Promise<void> {
     if (!this.claimed || !this.redis.available) return;
-    const kept = await this.redis.client!.eval(KEEP_NODE, 1, this.redis.key(`node:${this.nodeId}`), this.redis.instanceId, String(NODE_CLAIM_SECONDS));
+    const kept = await this.redis.client!.eval(
+      KEEP_NODE,
+      1,
+      this.redis.key(`node:${this.nodeId}`),
+      this.redis.instanceId,
+      String(NODE_CLAIM_SECONDS),
+    );
     if (kept === 1) return;
     this.logger.warn(`message-id node number ${this.nodeId} was taken by another instance while Redis was away; claiming another`);
     await this.claim();
@@ -93,7 +102,8 @@ export class MessageIdGenerator implements OnModuleInit, OnApplicationShutdown {
       this.lastMillis = now;
       this.sequence = 0;
     }
-    const id = (BigInt(now - SNOWFLAKE_EPOCH) << (NODE_BITS + SEQUENCE_BITS)) | (BigInt(this.nodeId) << SEQUENCE_BITS) | BigInt(this.sequence);
+    const id =
+      (BigInt(now - SNOWFLAKE_EPOCH) << (NODE_BITS + SEQUENCE_BITS)) | (BigInt(this.nodeId) << SEQUENCE_BITS) | BigInt(this.sequence);
     return { id: id.toString(), millis: now };
   }
 }

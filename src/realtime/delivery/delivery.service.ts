@@ -36,7 +36,8 @@ export class DeliveryService implements OnModuleInit {
 
   /** Players known not to be connected here: one bus message for all of them (nothing without Redis). */
   toRemote(gameIndex: number, playerIds: number[], frame: string, langCode: string | null = null): void {
-    if (playerIds.length && this.bus.distributed) this.bus.publish({ k: 'players', g: gameIndex, ids: playerIds, lang: langCode, f: frame });
+    if (playerIds.length && this.bus.distributed)
+      this.bus.publish({ k: 'players', g: gameIndex, ids: playerIds, lang: langCode, f: frame });
   }
 
   toPlayer(gameIndex: number, playerId: number, frame: string): void {

@@ -101,7 +101,7 @@ export class RealtimeBus implements OnModuleInit {
     const newline = raw.indexOf('\n');
     let header: BusMessage & { o?: string };
     try {
-      header = JSON.parse(raw.slice(0, newline));
+      header = JSON.parse(raw.slice(0, newline)) as BusMessage & { o?: string };
     } catch {
       this.logger.warn('ignored a malformed bus message');
       return;

@@ -66,7 +66,7 @@ export function fastChannelChatBody(plain: Record<string, unknown>): ChannelChat
   dto.channelId = channelId;
   dto.message = message;
   // null means "not given", as in the DTO.
-  if (extraData != null) dto.extraData = extraData as string;
+  if (extraData != null) dto.extraData = extraData;
   if (replyMessageId != null) dto.replyMessageId = replyMessageId;
   if (mentionedPlayerIds != null) dto.mentionedPlayerIds = [...(mentionedPlayerIds as number[])];
   return dto;

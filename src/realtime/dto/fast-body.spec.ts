@@ -21,7 +21,7 @@ function compare(fastCheck: (plain: Record<string, unknown>) => object | null, d
     return plain;
   };
   const fast = fastCheck(parse());
-  let slow: object | null = null;
+  let slow: object | null;
   try {
     slow = validateBody(dto, parse());
   } catch {

@@ -27,7 +27,7 @@ export function fastConnectBody(plain: Record<string, unknown>): ConnectDto | nu
   if (languageCode != null && (typeof languageCode !== 'string' || !LANGUAGE_CODE.test(languageCode))) return null;
   const dto = new ConnectDto();
   dto.token = token;
-  if (languageCode != null) dto.languageCode = languageCode as string;
+  if (languageCode != null) dto.languageCode = languageCode;
   return dto;
 }
 

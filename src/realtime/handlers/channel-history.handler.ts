@@ -20,7 +20,10 @@ export class ChannelHistoryHandler implements PacketHandler<ChannelHistoryDto> {
     let channel = await this.cache.get(gameIndex, body.channelId);
     if (!channel.members.has(playerId)) channel = await this.cache.refresh(gameIndex, body.channelId);
     if (!channel.members.has(playerId)) {
-      throw new DomainError(ErrorCode.NotInChannel, `player ${playerId} is not in channel "${body.channelId}"; only members may read its history`);
+      throw new DomainError(
+        ErrorCode.NotInChannel,
+        `player ${playerId} is not in channel "${body.channelId}"; only members may read its history`,
+      );
     }
     return this.history.history(gameIndex, body.channelId, { messageId: body.messageId, prevSize: body.prevSize, nextSize: body.nextSize });
   }

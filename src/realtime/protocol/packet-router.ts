@@ -6,6 +6,7 @@ import { MAX_PENDING_PACKETS, type Session } from '../session/session.js';
 import { validateBody } from './packet-body.js';
 import { PACKET_HANDLER, type PacketHandler, type PacketHandlerOptions } from './packet-handler.js';
 import { type CorrelationId, errorFrame, okFrame, tooManyFrame } from './response.js';
+import { errorText } from '../../common/errors/error-text.js';
 
 interface Route {
   options: PacketHandlerOptions;
@@ -98,7 +99,7 @@ export class PacketRouter {
   }
 
   private unexpected(type: string, err: unknown): DomainError {
-    this.logger.error(`${type} failed: ${(err as Error)?.stack ?? err}`);
+    this.logger.error(`${type} failed: ${errorText(err)}`);
     return new DomainError(ErrorCode.Internal, `internal error while handling ${type}`);
   }
 }

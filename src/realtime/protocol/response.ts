@@ -32,5 +32,10 @@ export function errorFrame(
 
 /** Too many requests waiting on one connection: status 429, code 108 (busy). */
 export function tooManyFrame(packetType: string, correlationId: CorrelationId): string {
-  return errorFrame(packetType, correlationId, new DomainError(ErrorCode.Busy, 'too many requests in flight on this connection; wait for responses'), 429);
+  return errorFrame(
+    packetType,
+    correlationId,
+    new DomainError(ErrorCode.Busy, 'too many requests in flight on this connection; wait for responses'),
+    429,
+  );
 }

@@ -88,6 +88,6 @@ export class ReconnectMemory {
       );
     }
     const failed = (await Promise.allSettled(writes)).find((r) => r.status === 'rejected');
-    if (failed) this.redis.warn(SHARED_MEMORY, (failed as PromiseRejectedResult).reason);
+    if (failed) this.redis.warn(SHARED_MEMORY, failed.reason);
   }
 }
