@@ -5,6 +5,7 @@ import { ChannelModule } from './channel/channel.module.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { createValidationPipe } from './common/errors/validation.js';
 import { EventsModule } from './common/events/events.module.js';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module.js';
 import { HealthController } from './health/health.controller.js';
 import { AppConfigModule } from './infra/config/app-config.module.js';
 import { DatabaseModule } from './infra/database/database.module.js';
@@ -20,6 +21,7 @@ import { RealtimeModule } from './realtime/realtime.module.js';
     ScheduleModule.forRoot(),
     EventsModule,
     PresenceModule,
+    RateLimitModule,
     PlayerModule,
     ChannelModule,
     PartyModule,

@@ -1,7 +1,8 @@
-import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import type { GamePrefixedRequest } from '../common/http/game-prefix.middleware.js';
+import { LoginRateGuard } from '../common/rate-limit/login-rate.guard.js';
 import { AppConfig } from '../infra/config/app-config.js';
 import { GuestLoginDto, LoginResponseDto, TokenLoginDto, mapUser } from './dto/player.dto.js';
 import type { Player } from './player.entity.js';
@@ -10,9 +11,10 @@ import { TokenService } from './token.service.js';
 
 const PROTOCOL_VERSION = '1';
 
-/** DynamicPixels `/api/auth/*`: guest login and token login (no Authorization header). */
+/** DynamicPixels `/api/auth/*`: guest login and token login (no Authorization header), rate limited per client address. */
 @ApiTags('DynamicPixels auth')
 @Controller('api/auth')
+@UseGuards(LoginRateGuard)
 export class AuthController {
   constructor(
     private readonly players: PlayerService,

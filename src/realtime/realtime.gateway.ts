@@ -1,6 +1,8 @@
 import { type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
 import { type OnGatewayConnection, type OnGatewayDisconnect, WebSocketGateway } from '@nestjs/websockets';
 import type { WebSocket } from 'ws';
+import { clientAddress } from '../common/rate-limit/client-address.js';
 import { AppConfig } from '../infra/config/app-config.js';
 import { SessionLifecycle } from './session/session-lifecycle.service.js';
 import { SessionRegistry } from './session/session-registry.js';
@@ -17,6 +19,7 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayDisconnect
   private sweeper: NodeJS.Timeout | null = null;
   private readonly cleanups = new Set<Promise<void>>();
   private readonly idleMs: number;
+  private readonly trustProxy: boolean;
 
   constructor(
     private readonly sessions: SessionRegistry,
@@ -24,6 +27,7 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayDisconnect
     config: AppConfig,
   ) {
     this.idleMs = config.settings.wsIdleTimeoutSeconds * 1000;
+    this.trustProxy = config.settings.trustProxy;
   }
 
   onModuleInit(): void {
@@ -32,8 +36,8 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayDisconnect
     this.sweeper.unref();
   }
 
-  handleConnection(socket: WebSocket): void {
-    this.sessions.open(socket);
+  handleConnection(socket: WebSocket, request: IncomingMessage): void {
+    this.sessions.open(socket, clientAddress(request, this.trustProxy));
   }
 
   handleDisconnect(socket: WebSocket): void {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ChannelModule } from '../channel/channel.module.js';
+import { RateLimits } from '../common/rate-limit/rate-limits.js';
 import { BlockCache } from './chat/block-cache.js';
 import { ChannelCache } from './chat/channel-cache.js';
 import { ChannelChatService } from './chat/channel-chat.service.js';
@@ -76,8 +77,8 @@ const PACKET_HANDLERS = [
     ...PACKET_HANDLERS,
     {
       provide: PacketRouter,
-      inject: PACKET_HANDLERS,
-      useFactory: (...handlers: PacketHandler<unknown>[]) => new PacketRouter(handlers),
+      inject: [RateLimits, ...PACKET_HANDLERS],
+      useFactory: (limits: RateLimits, ...handlers: PacketHandler<unknown>[]) => new PacketRouter(handlers, limits),
     },
   ],
   exports: [DeliveryService, MessageIdGenerator],

@@ -10,13 +10,15 @@ export const SERVER_KEY_2 = 'test-server-key-2';
 
 /**
  * Environment of every e2e test: DATABASE_URL from the caller (real PostgreSQL) or, when unset,
- * an in-memory embedded database per test file.
+ * an in-memory embedded database per test file. Rate limits are off unless the test sets
+ * RATE_LIMITS (tests of other things send bursts the defaults would refuse).
  */
 export function testEnvironment(extra: Record<string, string> = {}): void {
   process.env.NODE_ENV = 'test';
   process.env.SERVER_KEYS = `1:${SERVER_KEY},2:${SERVER_KEY_2}`;
   process.env.JWT_SECRET = 'test-jwt-secret-0123456789';
   process.env.PURGE_INTERVAL = process.env.PURGE_INTERVAL ?? '0';
+  process.env.RATE_LIMITS = 'off';
   if (!process.env.DATABASE_URL) process.env.DATA_DIR = ':memory:';
   Object.assign(process.env, extra);
 }

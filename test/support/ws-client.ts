@@ -74,10 +74,10 @@ export class WsClient {
     return `${base.replace(/^http/, 'ws')}/ws`;
   }
 
-  /** Opens a socket (no CONNECT yet). */
-  static open(target: TestApp | string): Promise<WsClient> {
+  /** Opens a socket (no CONNECT yet), with extra upgrade request headers if given (e.g. X-Forwarded-For). */
+  static open(target: TestApp | string, headers?: Record<string, string>): Promise<WsClient> {
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(WsClient.urlOf(target));
+      const socket = new WebSocket(WsClient.urlOf(target), headers ? { headers } : undefined);
       socket.once('open', () => resolve(new WsClient(socket)));
       socket.once('error', reject);
     });

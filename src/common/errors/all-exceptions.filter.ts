@@ -56,6 +56,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     const reply = family === 'hive' ? hiveErrorReply(error) : family === 'dp' ? dpErrorReply(error) : plainErrorReply(error);
     if (response.headersSent) return;
+    if (error.retryAfterMillis !== undefined) response.setHeader('Retry-After', String(Math.ceil(error.retryAfterMillis / 1000)));
     response.status(reply.status).json(reply.body);
   }
 }

@@ -10,6 +10,8 @@ export enum ErrorCode {
   MethodNotAllowed = 'METHOD_NOT_ALLOWED',
   Internal = 'INTERNAL',
   Busy = 'BUSY',
+  /** A rate limit refused the request; `retryAfterMillis` says when the next one is admitted. */
+  RateLimited = 'RATE_LIMITED',
   /** A `/game/{clientId}` prefix naming no game of this server. */
   GameNotFound = 'GAME_NOT_FOUND',
   // Hive chat
@@ -38,13 +40,21 @@ export enum ErrorCode {
   UserNotFound = 'USER_NOT_FOUND',
 }
 
-/** A failure with a code and a precise message saying which field or rule failed. */
+/**
+ * A failure with a code and a precise message saying which field or rule failed. A failure that
+ * passes with time carries `retryAfterMillis`: WebSocket responses put it in their body, HTTP
+ * answers send it as a `Retry-After` header (in seconds, rounded up).
+ */
 export class DomainError extends Error {
+  readonly retryAfterMillis?: number;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
+    options: { retryAfterMillis?: number } = {},
   ) {
     super(message);
     this.name = 'DomainError';
+    if (options.retryAfterMillis !== undefined) this.retryAfterMillis = options.retryAfterMillis;
   }
 }

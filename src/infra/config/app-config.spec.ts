@@ -1,4 +1,4 @@
-import { parseGameClientIds, parseServerKeys, parseSettings } from './app-config.js';
+import { parseGameClientIds, parseRate, parseServerKeys, parseSettings } from './app-config.js';
 
 describe('parseSettings', () => {
   it('starts with development defaults when nothing is configured', () => {
@@ -51,5 +51,46 @@ describe('parseSettings', () => {
       'GAME_CLIENT_IDS maps "abc" to game 2, which is not among the games served (SERVER_KEYS)',
     );
     expect(() => parseSettings({ SERVER_KEYS: '1:key-one-123', GAME_CLIENT_IDS: 'abc:1,def' })).toThrow('GAME_CLIENT_IDS entry "def"');
+  });
+
+  it('has a rate limit on every door by default, and no trusted proxy', () => {
+    const s = parseSettings({});
+    expect(s.rateLimits).toEqual({
+      chat: { rate: 5, burst: 10 },
+      packets: { rate: 20, burst: 40 },
+      rest: { rate: 20, burst: 40 },
+      login: { rate: 0.2, burst: 20 },
+      connect: { rate: 20, burst: 50 },
+    });
+    expect(s.trustProxy).toBe(false);
+    expect(parseSettings({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+  });
+
+  it('reads rate/burst with decimal rates; 0 turns one limit off, RATE_LIMITS=off all of them', () => {
+    expect(parseRate('RATE_CHAT', '1/2')).toEqual({ rate: 1, burst: 2 });
+    expect(parseRate('RATE_LOGIN', '0.05/3')).toEqual({ rate: 0.05, burst: 3 });
+    expect(parseRate('RATE_CHAT', '100000/100000')).toEqual({ rate: 100000, burst: 100000 });
+    expect(parseRate('RATE_CHAT', '0')).toBeNull();
+    const s = parseSettings({ RATE_CHAT: '0', RATE_REST: ' 2.5/5 ' });
+    expect(s.rateLimits.chat).toBeNull();
+    expect(s.rateLimits.rest).toEqual({ rate: 2.5, burst: 5 });
+    expect(s.rateLimits.packets).toEqual({ rate: 20, burst: 40 });
+    expect(Object.values(parseSettings({ RATE_LIMITS: 'off', RATE_CHAT: '1/2' }).rateLimits)).toEqual([null, null, null, null, null]);
+    expect(parseSettings({ RATE_LIMITS: 'on' }).rateLimits.chat).toEqual({ rate: 5, burst: 10 });
+  });
+
+  it('names the rate variable of a bad value, even while RATE_LIMITS=off', () => {
+    const shape = 'must be rate/burst (e.g. 5/10, rate in tokens per second) or 0 to turn it off';
+    expect(() => parseSettings({ RATE_CHAT: 'fast' })).toThrow(`RATE_CHAT ${shape}, got "fast"`);
+    expect(() => parseSettings({ RATE_PACKETS: '20' })).toThrow(`RATE_PACKETS ${shape}, got "20"`);
+    expect(() => parseSettings({ RATE_REST: '5/2.5' })).toThrow(`RATE_REST ${shape}, got "5/2.5"`);
+    expect(() => parseSettings({ RATE_REST: '-1/5' })).toThrow(`RATE_REST ${shape}`);
+    expect(() => parseSettings({ RATE_LOGIN: '0/10' })).toThrow('RATE_LOGIN rate must be above 0 and at most 1000000, got 0');
+    expect(() => parseSettings({ RATE_CONNECT: '5/0' })).toThrow('RATE_CONNECT burst must be between 1 and 1000000, got 0');
+    expect(() => parseSettings({ RATE_CHAT: '10/5' })).toThrow('RATE_CHAT burst (5) must be at least the rate (10)');
+    expect(() => parseSettings({ RATE_LOGIN: '0.0001/10' })).toThrow('RATE_LOGIN burst / rate must be at most 86400 seconds');
+    expect(() => parseSettings({ RATE_LIMITS: 'off', RATE_CHAT: 'x' })).toThrow('RATE_CHAT must be rate/burst');
+    expect(() => parseSettings({ RATE_LIMITS: 'sometimes' })).toThrow('RATE_LIMITS must be true or false');
+    expect(() => parseSettings({ TRUST_PROXY: 'maybe' })).toThrow('TRUST_PROXY must be true or false');
   });
 });

@@ -27,8 +27,31 @@ export interface AppSettings {
   /** Seconds after which a silent instance's players count as offline (Redis mode); heartbeat every third of it. */
   presenceTtlSeconds: number;
   publicWsEndpoint: string;
+  /** Token buckets per door (docs/operations.md#rate-limits); a null bucket is a limit turned off. */
+  rateLimits: RateLimitSettings;
+  /** Whether the client address is the first X-Forwarded-For entry (behind a proxy) rather than the socket's. */
+  trustProxy: boolean;
   /** True when the operator left JWT_SECRET or SERVER_KEYS unset and development defaults are in use. */
   developmentDefaults: boolean;
+}
+
+/** A token bucket: `rate` tokens a second (decimals allowed), at most `burst` at once. */
+export interface RateBucket {
+  rate: number;
+  burst: number;
+}
+
+export interface RateLimitSettings {
+  /** CHANNEL_CHAT, DIRECT_CHAT, EDIT_MESSAGE, per player. */
+  chat: RateBucket | null;
+  /** Every other client packet but PING (CONNECT and RECONNECT have their own), per player. */
+  packets: RateBucket | null;
+  /** Party API and users routes (player token), per player. */
+  rest: RateBucket | null;
+  /** Guest and token logins, per client address. */
+  login: RateBucket | null;
+  /** CONNECT and RECONNECT, per client address. */
+  connect: RateBucket | null;
 }
 
 export const DEV_SERVER_KEY = 'dev-server-key';
@@ -75,6 +98,47 @@ function url(env: NodeJS.ProcessEnv, name: string, protocols: string[]): string 
     throw new ConfigError(`${name} must use ${protocols.join(' or ')}, got "${parsed.protocol}"`);
   }
   return text;
+}
+
+const MAX_RATE = 1_000_000;
+/** Longest refill a bucket may have (burst / rate), in seconds: one day. */
+const MAX_REFILL_SECONDS = 86_400;
+
+/**
+ * `RATE_CHAT=5/10` → {rate: 5, burst: 10}; `0` → null (that limit off). The rate is tokens per
+ * second and may have decimals (`0.2/20`: one login every 5 s, 20 at once); the burst is a whole
+ * number at least as large as the rate (a bucket refills at most once a second, see
+ * src/common/rate-limit/rate-limits.ts) and the refill takes at most a day.
+ */
+export function parseRate(name: string, text: string): RateBucket | null {
+  if (text === '0') return null;
+  const match = /^(\d+(?:\.\d+)?)\/(\d+)$/.exec(text);
+  if (!match) throw new ConfigError(`${name} must be rate/burst (e.g. 5/10, rate in tokens per second) or 0 to turn it off, got "${text}"`);
+  const rate = Number(match[1]);
+  const burst = Number(match[2]);
+  if (rate <= 0 || rate > MAX_RATE) throw new ConfigError(`${name} rate must be above 0 and at most ${MAX_RATE}, got ${match[1]}`);
+  if (burst < 1 || burst > MAX_RATE) throw new ConfigError(`${name} burst must be between 1 and ${MAX_RATE}, got ${match[2]}`);
+  if (burst < rate) throw new ConfigError(`${name} burst (${burst}) must be at least the rate (${rate})`);
+  if (burst / rate > MAX_REFILL_SECONDS) {
+    throw new ConfigError(`${name} burst / rate must be at most ${MAX_REFILL_SECONDS} seconds, got ${burst / rate}`);
+  }
+  return { rate, burst };
+}
+
+function rate(env: NodeJS.ProcessEnv, name: string, def: string): RateBucket | null {
+  return parseRate(name, str(env, name) ?? def);
+}
+
+/** Every limit is parsed (a bad value stops the start even while RATE_LIMITS=off); off, all are null. */
+function rateLimits(env: NodeJS.ProcessEnv): RateLimitSettings {
+  const limits: RateLimitSettings = {
+    chat: rate(env, 'RATE_CHAT', '5/10'),
+    packets: rate(env, 'RATE_PACKETS', '20/40'),
+    rest: rate(env, 'RATE_REST', '20/40'),
+    login: rate(env, 'RATE_LOGIN', '0.2/20'),
+    connect: rate(env, 'RATE_CONNECT', '20/50'),
+  };
+  return bool(env, 'RATE_LIMITS', true) ? limits : { chat: null, packets: null, rest: null, login: null, connect: null };
 }
 
 /** `SERVER_KEYS=1:key-one,2:key-two` → Map{1 → key-one, 2 → key-two}. */
@@ -159,6 +223,8 @@ export function parseSettings(env: NodeJS.ProcessEnv): AppSettings {
     redisPrefix: str(env, 'REDIS_PREFIX') ?? 'partychat:',
     presenceTtlSeconds: int(env, 'PRESENCE_TTL', 20, 1, 30),
     publicWsEndpoint: str(env, 'PUBLIC_WS_ENDPOINT') ?? `ws://localhost:${port}/ws`,
+    rateLimits: rateLimits(env),
+    trustProxy: bool(env, 'TRUST_PROXY', false),
     developmentDefaults: jwtSecret === null || serverKeys === null,
   };
 }

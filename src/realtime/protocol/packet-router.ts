@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { DomainError, ErrorCode } from '../../common/errors/domain-error.js';
 import { unavailableError } from '../../common/errors/error-bodies.js';
+import type { RateLimits } from '../../common/rate-limit/rate-limits.js';
 import { inspectJson } from '../../common/validation/json-guard.js';
 import { MAX_PENDING_PACKETS, type Session } from '../session/session.js';
 import { validateBody } from './packet-body.js';
@@ -14,15 +15,18 @@ interface Route {
 }
 
 /**
- * Turns one text frame into one handler call: JSON check, the CONNECT-first rule, body
- * validation, and a RESPONSE_<TYPE> for every outcome. Handlers are the providers marked with
+ * Turns one text frame into one handler call: JSON check, the CONNECT-first rule, the rate limit,
+ * body validation, and a RESPONSE_<TYPE> for every outcome. Handlers are the providers marked with
  * @Packet; this class knows none of them by name.
  */
 export class PacketRouter {
   private readonly logger = new Logger('PacketRouter');
   private readonly routes = new Map<string, Route>();
 
-  constructor(handlers: PacketHandler<unknown>[]) {
+  constructor(
+    handlers: PacketHandler<unknown>[],
+    private readonly limits: RateLimits,
+  ) {
     for (const handler of handlers) {
       const options = Reflect.getMetadata(PACKET_HANDLER, handler.constructor) as PacketHandlerOptions | undefined;
       if (!options) throw new Error(`${handler.constructor.name} lacks @Packet()`);
@@ -78,6 +82,10 @@ export class PacketRouter {
     }
     session.holdPushes();
     try {
+      // Before validation and any database work: a refused packet costs one counter increment
+      // (in memory; in Redis for CONNECT/RECONNECT when REDIS_URL is set).
+      const limit = this.limits.forPacket(type);
+      if (limit) await limit.take(limit.keyedBy === 'player' ? session.playerKey! : session.address);
       if (!typed) throw new DomainError(ErrorCode.Validation, 'packetType must be a string');
       if (!route) throw new DomainError(ErrorCode.Validation, `packetType ${type} is not supported`);
       const result = await route.handler.handle(session, this.validate(route.options, body));
@@ -85,7 +93,11 @@ export class PacketRouter {
     } catch (err) {
       const error = err instanceof DomainError ? err : (unavailableError(err) ?? this.unexpected(type, err));
       session.respond(errorFrame(type, correlationId, error));
-      if (route?.options.opensSession && !session.identity) session.close(1008, 'authentication failed');
+      if (route?.options.opensSession && !session.identity) {
+        // 1013 "try again later": a CONNECT refused by the connect rate limit may be retried after retryAfterMillis.
+        if (error.code === ErrorCode.RateLimited) session.close(1013, 'too many requests');
+        else session.close(1008, 'authentication failed');
+      }
     }
   }
 

@@ -13,9 +13,9 @@ export class SessionRegistry {
   /** Bumped whenever a player's current session changes (derived recipient lists check it). */
   version = 0;
 
-  /** A new socket: its session exists from the first frame on. */
-  open(socket: WebSocket): Session {
-    const session = new Session(socket);
+  /** A new socket (from `address`): its session exists from the first frame on. */
+  open(socket: WebSocket, address?: string): Session {
+    const session = new Session(socket, address);
     this.bySocket.set(socket, session);
     this.all.add(session);
     return session;

@@ -33,7 +33,11 @@ export class Session {
    */
   private held: Frame[] | null = null;
 
-  constructor(readonly socket: WebSocket) {}
+  constructor(
+    readonly socket: WebSocket,
+    /** Where the connection came from (the connect rate limit's key; see common/rate-limit/client-address.ts). */
+    readonly address = 'unknown',
+  ) {}
 
   get playerKey(): string | null {
     return this.identity ? `${this.identity.gameIndex}:${this.identity.playerId}` : null;
