@@ -39,6 +39,8 @@ export function loadConfig() {
     dbPoolSize: num('BENCH_DB_POOL_SIZE', 20, 20),
     profile: ['1', 'true', 'yes'].includes(String(env.BENCH_PROFILE ?? '').toLowerCase()),
     logServers: ['1', 'true', 'yes'].includes(String(env.BENCH_LOG_SERVERS ?? '').toLowerCase()),
+    /** Rate limits on, high enough never to refuse: measures what checking them costs (they are off otherwise). */
+    safety: ['1', 'true', 'yes', 'on'].includes(String(env.BENCH_SAFETY ?? '').toLowerCase()),
     warmupMs: num('BENCH_WARMUP_MS', 700, 500),
     phaseMs: num('BENCH_PHASE_MS', 3000, 1500),
     fanout: {

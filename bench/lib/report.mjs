@@ -12,7 +12,8 @@ export function markdown(results, bySize = []) {
       `${fmt(results.durationSeconds)} s. Machine: ${results.machine.cpus} × ${results.machine.cpuModel}, ` +
       `${fmt(results.machine.memoryGB, 1)} GB RAM, Node ${results.machine.node}, ${results.machine.os}; PostgreSQL ${results.machine.postgres ?? '?'}, Redis ${results.machine.redis ?? '?'}. ` +
       `Load generators share the same ${results.machine.cpus} cores (loopback only). Each figure is the median of ${results.config.rounds} round(s); ` +
-      `ours and the baseline alternate inside every round. Reproduce: \`npm run bench\` (\`BENCH_QUICK=1 npm run bench\` for a 2-minute smoke run).`,
+      `ours and the baseline alternate inside every round. Rate limits: ${results.config.safety ? 'on, never reached (BENCH_SAFETY=on)' : 'off'}. ` +
+      `Reproduce: \`npm run bench\` (\`BENCH_QUICK=1 npm run bench\` for a 2-minute smoke run).`,
     '',
   );
   const loads = Object.entries(s)

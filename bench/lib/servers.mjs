@@ -25,6 +25,21 @@ function handle(name, child, port, extra = {}) {
   };
 }
 
+/**
+ * Rate limits: off (the load generators send from a few addresses far faster than any client
+ * would), or with BENCH_SAFETY=on every limit on but so high that it never refuses, to measure
+ * what checking them costs.
+ */
+const NO_LIMITS = { RATE_LIMITS: 'off' };
+const UNREACHABLE_LIMITS = {
+  RATE_LIMITS: 'on',
+  RATE_CHAT: '100000/100000',
+  RATE_PACKETS: '100000/100000',
+  RATE_REST: '100000/100000',
+  RATE_LOGIN: '100000/100000',
+  RATE_CONNECT: '100000/100000',
+};
+
 /** Our service. `env` overrides the bench defaults (e.g. REDIS_URL, PURGE_INTERVAL, DATA_DIR). */
 export async function startApp(cfg, name, env = {}, { port, timeoutMs = 90_000 } = {}) {
   if (!existsSync(APP_ENTRY)) throw new Error(`${APP_ENTRY} is missing: run "npm run build" first (npm run bench does)`);
@@ -49,6 +64,7 @@ export async function startApp(cfg, name, env = {}, { port, timeoutMs = 90_000 }
       PURGE_INTERVAL: '0',
       WS_IDLE_TIMEOUT: '3600',
       PUBLIC_WS_ENDPOINT: `ws://127.0.0.1:${port}/ws`,
+      ...(cfg.safety ? UNREACHABLE_LIMITS : NO_LIMITS),
       ...(profileFile ? { BENCH_CPU_PROF: profileFile } : {}),
       ...env,
     },
