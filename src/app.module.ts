@@ -8,6 +8,7 @@ import { EventsModule } from './common/events/events.module.js';
 import { HealthController } from './health/health.controller.js';
 import { AppConfigModule } from './infra/config/app-config.module.js';
 import { DatabaseModule } from './infra/database/database.module.js';
+import { ModerationModule } from './moderation/moderation.module.js';
 import { PartyModule } from './party/party.module.js';
 import { PlayerModule } from './player/player.module.js';
 import { PresenceModule } from './presence/presence.module.js';
@@ -21,6 +22,7 @@ import { RealtimeModule } from './realtime/realtime.module.js';
     EventsModule,
     PresenceModule,
     PlayerModule,
+    ModerationModule,
     ChannelModule,
     PartyModule,
     RealtimeModule,

@@ -28,6 +28,10 @@ export enum ErrorCode {
   TooManyChannels = 'TOO_MANY_CHANNELS',
   NotChannelOwner = 'NOT_CHANNEL_OWNER',
   CustomTooLarge = 'CUSTOM_TOO_LARGE',
+  /** A channel's slow mode: the member sent too soon after its previous message. */
+  SlowMode = 'SLOW_MODE',
+  /** Text holding an entry of the game's word filter (docs/chat-api.md#word-filter). */
+  FilterRefused = 'FILTER_REFUSED',
   // DynamicPixels party
   PartyNotFound = 'PARTY_NOT_FOUND',
   TeamInvalid = 'TEAM_INVALID',
@@ -38,11 +42,15 @@ export enum ErrorCode {
   UserNotFound = 'USER_NOT_FOUND',
 }
 
-/** A failure with a code and a precise message saying which field or rule failed. */
+/**
+ * A failure with a code and a precise message saying which field or rule failed. `details` are
+ * extra fields of the WebSocket failure body, beside `code` (e.g. `retryAfterMillis`).
+ */
 export class DomainError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'DomainError';

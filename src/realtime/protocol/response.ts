@@ -14,7 +14,8 @@ export function okFrame(packetType: string, correlationId: CorrelationId, body: 
 }
 
 /**
- * A failure: HTTP-like status, the precise message, and the Hive result code in body.code.
+ * A failure: HTTP-like status, the precise message, and the Hive result code in body.code (with
+ * the error's details beside it).
  * `type` is the response's packetType when it is not the usual one (a PING before CONNECT is
  * answered RESPONSE_PING, not PONG).
  */
@@ -27,7 +28,7 @@ export function errorFrame(
 ): string {
   const [tableStatus, code] = HIVE_CODES[error.code];
   const status = statusOverride ?? tableStatus;
-  return JSON.stringify({ packetType: type, correlationId, status, message: error.message, body: { code } });
+  return JSON.stringify({ packetType: type, correlationId, status, message: error.message, body: { code, ...error.details } });
 }
 
 /** Too many requests waiting on one connection: status 429, code 108 (busy). */
