@@ -12,6 +12,8 @@ import { WordMatcher } from './word-matcher.js';
 interface CompiledFilter {
   action: FilterAction;
   matcher: WordMatcher;
+  /** The stored row's `updated_at` (0: no row), so that a refresh of an unchanged list compiles nothing. */
+  updatedAt: number;
   loadedAt: number;
 }
 
@@ -43,11 +45,8 @@ export class WordFilterService {
 
   /** The stored list (not the cache): what GET answers. */
   async read(gameIndex: number): Promise<WordFilterView> {
-    const rows: { action: FilterAction; words: string[] }[] = await this.dataSource.query(
-      `SELECT action, words FROM word_filters WHERE game_index = $1`,
-      [gameIndex],
-    );
-    return rows[0] ? { words: rows[0].words, action: rows[0].action } : { words: [], action: DEFAULT_ACTION };
+    const { words, action } = await this.readRow(gameIndex);
+    return { words, action };
   }
 
   /** Replaces the game's list; every instance applies it within moments (filter.changed). */
@@ -112,8 +111,11 @@ export class WordFilterService {
     // The load removes itself from `loads` when it settles (after its first await).
     const run = async (): Promise<CompiledFilter> => {
       try {
-        const { words, action } = await this.read(gameIndex);
-        const compiled: CompiledFilter = { action, matcher: new WordMatcher(words), loadedAt: Date.now() };
+        const { words, action, updatedAt } = await this.readRow(gameIndex);
+        // Compiling 5,000 entries takes milliseconds: the periodic refresh of an unchanged list reuses the matcher.
+        const previous = this.cache.get(gameIndex);
+        const matcher = previous?.updatedAt === updatedAt && previous.action === action ? previous.matcher : new WordMatcher(words);
+        const compiled: CompiledFilter = { action, matcher, updatedAt, loadedAt: Date.now() };
         // A change that overtook the read is not overwritten with what was read before it.
         if (this.versions.isCurrent(gameIndex, version)) {
           if (this.cache.size >= MAX_GAMES) this.cache.clear();
@@ -127,6 +129,17 @@ export class WordFilterService {
     const load = run();
     this.loads.set(gameIndex, load);
     return load;
+  }
+
+  private async readRow(gameIndex: number): Promise<WordFilterView & { updatedAt: number }> {
+    const rows: { action: FilterAction; words: string[]; updated_at: Date }[] = await this.dataSource.query(
+      `SELECT action, words, updated_at FROM word_filters WHERE game_index = $1`,
+      [gameIndex],
+    );
+    const row = rows[0];
+    return row
+      ? { words: row.words, action: row.action, updatedAt: row.updated_at.getTime() }
+      : { words: [], action: DEFAULT_ACTION, updatedAt: 0 };
   }
 }
 
