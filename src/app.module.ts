@@ -9,6 +9,7 @@ import { RateLimitModule } from './common/rate-limit/rate-limit.module.js';
 import { HealthController } from './health/health.controller.js';
 import { AppConfigModule } from './infra/config/app-config.module.js';
 import { DatabaseModule } from './infra/database/database.module.js';
+import { ModerationModule } from './moderation/moderation.module.js';
 import { PartyModule } from './party/party.module.js';
 import { PlayerModule } from './player/player.module.js';
 import { PresenceModule } from './presence/presence.module.js';
@@ -23,6 +24,7 @@ import { RealtimeModule } from './realtime/realtime.module.js';
     PresenceModule,
     RateLimitModule,
     PlayerModule,
+    ModerationModule,
     ChannelModule,
     PartyModule,
     RealtimeModule,

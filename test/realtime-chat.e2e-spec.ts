@@ -55,7 +55,7 @@ describe('realtime: chat, channels, blocks, notices', () => {
         correlationId: expect.any(String),
         status: 200,
         message: 'OK',
-        body: { messageId: expect.stringMatching(/^\d+$/), timestampMillis: expect.any(Number) },
+        body: { messageId: expect.stringMatching(/^\d+$/), timestampMillis: expect.any(Number), message: 'hello' },
       });
       const expected = {
         channelId: 'g1',

@@ -4,8 +4,9 @@
 //   rate:     the senders together send `rate` messages per second (open loop);
 //   count:    exactly `messages` messages at `rate`, then waits for their deliveries;
 //   barrier:  tells the bench and waits for `continue` (e.g. to start a Redis MONITOR).
-// Each message's text carries its send time; every NOTIFY_CHANNEL_CHAT received counts as one
-// delivery and gives one send→receive latency. Senders and receivers share this process's clock.
+// Each message's text starts with its send time (`b:<ms>`, then `messageSuffix` if given); every
+// NOTIFY_CHANNEL_CHAT received counts as one delivery and gives one send→receive latency. Senders
+// and receivers share this process's clock.
 import { signPlayerToken } from '../lib/jwt.mjs';
 import { Samples, round } from '../lib/stats.mjs';
 import { serve, sleep } from './common.mjs';
@@ -32,7 +33,8 @@ async function run(config) {
     state.lastDeliveryAt = at;
     const i = data.indexOf(MARK);
     if (i < 0 || !data.includes('NOTIFY_CHANNEL_CHAT')) return;
-    const end = data.indexOf(0x22, i + 3); // closing quote of the message text
+    let end = i + 3; // the send time runs up to the first byte that is not a digit or a dot
+    while (end < data.length && ((data[end] >= 0x30 && data[end] <= 0x39) || data[end] === 0x2e)) end++;
     const sentAt = Number(data.toString('latin1', i + 3, end));
     if (!state.measuring) return;
     state.deliveries++;
@@ -75,14 +77,14 @@ async function run(config) {
     // rate 'half': half the message rate the previous saturate phase reached.
     const saturated = phases.findLast((p) => p.kind === 'saturate');
     const resolved = phase.rate === 'half' ? { ...phase, rate: Math.max(1, (saturated?.messagesPerSec ?? 2) / 2) } : phase;
-    const result = await runPhase(resolved, senders, channelId, state, recipients);
+    const result = await runPhase(resolved, senders, channelId, state, recipients, config.messageSuffix ?? '');
     phases.push({ name: phase.name, kind: phase.kind, rate: resolved.rate ? round(resolved.rate) : undefined, ...result });
   }
   for (const c of clients) c.terminate();
   return { members: memberIds.length, recipients, senders: senderCount, connectMs: round(connectMs), phases };
 }
 
-async function runPhase(phase, senders, channelId, state, recipients) {
+async function runPhase(phase, senders, channelId, state, recipients, suffix) {
   const warmupMs = phase.warmupMs ?? 1000;
   const durationMs = phase.durationMs ?? 5000;
   const acks = { ok: 0, failed: 0, statuses: {}, latencies: new Samples(1024) };
@@ -96,7 +98,7 @@ async function runPhase(phase, senders, channelId, state, recipients) {
     sent++;
     const sentAt = performance.now();
     sender.client
-      .request('CHANNEL_CHAT', { channelId, message: `b:${sentAt.toFixed(3)}` })
+      .request('CHANNEL_CHAT', { channelId, message: `b:${sentAt.toFixed(3)}${suffix}` })
       .then((response) => {
         sender.inFlight--;
         if (response.status === 200) {

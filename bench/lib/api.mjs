@@ -28,6 +28,8 @@ export function hive(cfg, baseUrl) {
       call(baseUrl, 'POST', `/api/v1/games/${g}/channels/${encodeURIComponent(channelId)}/enter`, opts({ playerId }, ok)),
     exit: (channelId, playerId, ok = [200]) =>
       call(baseUrl, 'POST', `/api/v1/games/${g}/channels/${encodeURIComponent(channelId)}/exit`, opts({ playerId }, ok)),
+    /** Replaces the game's word filter (docs/chat-api.md#word-filter). */
+    setFilter: (words, action = 'mask') => call(baseUrl, 'PUT', `/api/v1/games/${g}/filter`, opts({ words, action })),
     token: async (playerId) =>
       (await call(baseUrl, 'POST', `/api/v1/games/${g}/users/token`, opts({ playerId, name: `bench ${playerId}` }))).json.data.token,
   };

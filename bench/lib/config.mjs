@@ -48,6 +48,12 @@ export function loadConfig() {
       chartSizes: list('BENCH_CHART_SIZES', ['10', '100', '500', '2000'], ['10', '100']).map(Number),
       senders: num('BENCH_FANOUT_SENDERS', 4, 4),
       window: num('BENCH_FANOUT_WINDOW', 4, 4),
+      /**
+       * With N > 0: one more variant of ours, history off with a word filter of N entries in mask
+       * mode, and every variant (the relay included) sends 200-character messages holding two
+       * listed entries instead of the bare timestamp.
+       */
+      filterWords: num('BENCH_FILTER_WORDS', 0, 0),
     },
     connections: {
       target: num('BENCH_CONNECTIONS', 19_000, 2_000),

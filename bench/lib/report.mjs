@@ -27,6 +27,12 @@ export function markdown(results, bySize = []) {
     row(`fan-out ${f.size} members, history on`, 'deliveries/s at saturation', fmt(f.historyOn?.deliveriesPerSec), fmt(f.baseline?.deliveriesPerSec), fmt(f.historyOnRatio, 2), '≥ 0.6', mark(f.goals.historyOn));
     row(`fan-out ${f.size}, history off, half load`, 'p50 / p99 ms', `${fmt(f.historyOff?.p50Ms, 1)} / ${fmt(f.historyOff?.p99Ms, 1)}`, `${fmt(f.baseline?.p50Ms, 1)} / ${fmt(f.baseline?.p99Ms, 1)}`, '', 'p99 ≤ 25 ms', mark(f.goals.p99HistoryOff));
     row(`fan-out ${f.size}, history on, half load`, 'p50 / p99 ms', `${fmt(f.historyOn?.p50Ms, 1)} / ${fmt(f.historyOn?.p99Ms, 1)}`, '', '', 'p99 ≤ 25 ms', mark(f.goals.p99HistoryOn));
+    if (f.filtered) {
+      const label = `fan-out ${f.size}, history off, word filter of ${fmt(f.filterWords)} entries (mask), ${f.messageChars}-character messages`;
+      row(label, 'deliveries/s at saturation', fmt(f.filtered.deliveriesPerSec), fmt(f.baseline?.deliveriesPerSec), fmt(f.filteredRatio, 2), '', '');
+      row(label, 'vs. history off without filter (same messages)', fmt(f.filtered.deliveriesPerSec), fmt(f.historyOff?.deliveriesPerSec), fmt(f.filteredVsHistoryOff, 2), '', '');
+      row(label, 'p50 / p99 ms at half load', `${fmt(f.filtered.p50Ms, 1)} / ${fmt(f.filtered.p99Ms, 1)}`, `${fmt(f.baseline?.p50Ms, 1)} / ${fmt(f.baseline?.p99Ms, 1)}`, '', '', '');
+    }
   } else if (f?.error) row('fan-out', 'error', f.error, '', '', '', '❌');
   const c = s.connections;
   if (c && !c.error) {

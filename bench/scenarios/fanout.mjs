@@ -2,13 +2,20 @@
 // Deliveries/s at saturation and p50/p99 send→receive latency at half that message rate, for our
 // service with history off and on, and for the bare ws relay; alternated, medians quoted.
 // Also the chart's sweep over channel sizes (10/100/500/2000).
+// BENCH_FILTER_WORDS=N adds a variant of ours with a word filter of N entries (mask mode), and makes
+// every variant send 200-character messages holding two listed entries.
 import { fileURLToPath } from 'node:url';
 import { hive, parallel } from '../lib/api.mjs';
 import { runGenerator, settle } from '../lib/proc.mjs';
 import { median, ratio, round } from '../lib/stats.mjs';
+import { chatText, wordList } from '../lib/word-list.mjs';
 
 const GEN = fileURLToPath(new URL('../gen/ws-fanout.mjs', import.meta.url));
 const GROUP_MAX = 500;
+/** Message length in word-filter runs (the longest a chat message may be). */
+const FILTER_MESSAGE_CHARS = 200;
+/** Room left in those messages for the generator's `b:<send time>` prefix. */
+const TIMESTAMP_CHARS = 16;
 
 /** One channel of ours, created and filled through the Hive API (GROUP: entered before connecting). */
 export async function prepareOurChannel(ctx, baseUrl, { channelId, size, history, idBase }) {
@@ -22,7 +29,10 @@ export async function prepareOurChannel(ctx, baseUrl, { channelId, size, history
 }
 
 /** One generator run against `urls`: saturate, then half load. */
-export async function measureFanout(ctx, { urls, channelId, memberIds, enterViaWs, pid, pids = [pid], senders = ctx.cfg.fanout.senders }) {
+export async function measureFanout(
+  ctx,
+  { urls, channelId, memberIds, enterViaWs, pid, pids = [pid], senders = ctx.cfg.fanout.senders, messageSuffix = '' },
+) {
   const { cfg } = ctx;
   for (const p of pids) await settle(p, { timeoutMs: 20_000 });
   const result = await runGenerator('fanout-gen', GEN, {
@@ -33,6 +43,7 @@ export async function measureFanout(ctx, { urls, channelId, memberIds, enterViaW
     memberIds,
     enterViaWs,
     senders,
+    messageSuffix,
     phases: [
       { name: 'saturation', kind: 'saturate', window: cfg.fanout.window, warmupMs: cfg.warmupMs, durationMs: cfg.phaseMs },
       { name: 'half', kind: 'rate', rate: 'half', warmupMs: cfg.warmupMs, durationMs: cfg.phaseMs },
@@ -75,10 +86,32 @@ function summarizeRuns(runs) {
   };
 }
 
-/** One channel size: ours (history off, and on when asked) and the relay, alternated for `rounds`. */
+/**
+ * Word-filter runs (BENCH_FILTER_WORDS): the list, and the text every variant sends after its
+ * timestamp (two listed entries in it, so mask mode masks in every message).
+ */
+function filterSetup(cfg) {
+  if (!cfg.fanout.filterWords) return null;
+  const words = wordList(cfg.fanout.filterWords);
+  return { words, suffix: ` ${chatText(words, FILTER_MESSAGE_CHARS - TIMESTAMP_CHARS - 1)}` };
+}
+
+/**
+ * One channel size: ours (history off, on when asked, filtered in word-filter runs) and the
+ * relay, alternated for `rounds`.
+ */
 async function measureSize(ctx, size, { withHistory, rounds }) {
   const { cfg, app, relay, log } = ctx;
-  const variants = withHistory ? ['baseline', 'historyOff', 'historyOn'] : ['baseline', 'historyOff'];
+  const filter = filterSetup(cfg);
+  const variants = ['baseline', 'historyOff', ...(withHistory ? ['historyOn'] : []), ...(filter ? ['filtered'] : [])];
+  // The word filter is per game: it is set before the filtered variant's runs and emptied before the others.
+  const api = hive(cfg, app.url);
+  let filterOn = false;
+  const useFilter = async (on) => {
+    if (!filter || on === filterOn) return;
+    await api.setFilter(on ? filter.words : [], 'mask');
+    filterOn = on;
+  };
   const channels = {};
   for (const [v, variant] of variants.entries()) {
     // Distinct players per channel (far above the other scenarios' id ranges).
@@ -101,9 +134,16 @@ async function measureSize(ctx, size, { withHistory, rounds }) {
     const order = r % 2 === 0 ? variants : [...variants].reverse();
     for (const variant of order) {
       const target = variant === 'baseline' ? relay : app;
+      if (variant !== 'baseline') await useFilter(variant === 'filtered');
       // In channels of 10 or fewer every member sends: many concurrent writers is what group commit is for.
       const senders = size <= 10 ? size : cfg.fanout.senders;
-      const res = await measureFanout(ctx, { urls: [target.wsUrl], pid: target.pid, senders, ...channels[variant] });
+      const res = await measureFanout(ctx, {
+        urls: [target.wsUrl],
+        pid: target.pid,
+        senders,
+        messageSuffix: filter?.suffix ?? '',
+        ...channels[variant],
+      });
       log(
         `  fan-out ${size} ${variant.padEnd(10)} round ${r + 1}: ${res.deliveriesPerSec} deliveries/s (${res.serverCores} cores), ` +
           `p50 ${res.p50Ms} ms, p99 ${res.p99Ms} ms at ${res.halfRateMessagesPerSec} msg/s${res.refused ? `, ${res.refused} refused ${JSON.stringify(res.refusedStatuses)}` : ''}`,
@@ -111,7 +151,15 @@ async function measureSize(ctx, size, { withHistory, rounds }) {
       runs[variant].push(res);
     }
   }
+  await useFilter(false);
   const entry = { size, ...Object.fromEntries(variants.map((v) => [v, summarizeRuns(runs[v])])) };
+  if (filter) {
+    entry.filterWords = filter.words.length;
+    // As sent: `b:` and a send time of about ten characters, then the suffix.
+    entry.messageChars = `b:${(123456.789).toFixed(3)}${filter.suffix}`.length;
+    entry.filteredRatio = ratio(entry.filtered.deliveriesPerSec, entry.baseline.deliveriesPerSec);
+    entry.filteredVsHistoryOff = ratio(entry.filtered.deliveriesPerSec, entry.historyOff.deliveriesPerSec);
+  }
   entry.deliveriesRatio = ratio(entry.historyOff.deliveriesPerSec, entry.baseline.deliveriesPerSec);
   if (entry.historyOn) entry.historyOnDeliveriesRatio = ratio(entry.historyOn.deliveriesPerSec, entry.baseline.deliveriesPerSec);
   entry.p99Ratio = ratio(entry.historyOff.p99Ms, entry.baseline.p99Ms);
@@ -134,6 +182,15 @@ export async function fanout(ctx) {
     historyOnRatio: entry.historyOnDeliveriesRatio,
     bySize: [entry],
   };
+  if (entry.filtered) {
+    Object.assign(out, {
+      filterWords: entry.filterWords,
+      messageChars: entry.messageChars,
+      filtered: entry.filtered,
+      filteredRatio: entry.filteredRatio,
+      filteredVsHistoryOff: entry.filteredVsHistoryOff,
+    });
+  }
   out.goals = {
     historyOff: { goal: '>= 0.8 of baseline deliveries/s', value: out.historyOffRatio, met: out.historyOffRatio >= 0.8 },
     historyOn: { goal: '>= 0.6 of baseline deliveries/s', value: out.historyOnRatio, met: out.historyOnRatio >= 0.6 },

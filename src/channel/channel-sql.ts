@@ -7,7 +7,7 @@ export const GROUP_CHANNEL_LIMIT = 10;
 export const ONE_ON_ONE_LIMIT = 200;
 
 export const CHANNEL_COLUMNS = `game_index, channel_id, type, owner_id, channel_name, max_member_count, password_hash,
-  chat_history_allowed, member_count, pair_low, pair_high, created_at`;
+  chat_history_allowed, slow_mode_seconds, member_count, pair_low, pair_high, created_at`;
 
 export function channelNotFound(channelId: string): DomainError {
   return new DomainError(ErrorCode.ChannelNotFound, `channel "${channelId}" does not exist or was deleted`);

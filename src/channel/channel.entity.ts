@@ -35,6 +35,10 @@ export class Channel {
   @Column({ name: 'chat_history_allowed', type: 'boolean', default: false })
   chatHistoryAllowed: boolean;
 
+  /** A member may send one message per this many seconds (0 = off); the owner is exempt. */
+  @Column({ name: 'slow_mode_seconds', type: 'integer', default: 0 })
+  slowModeSeconds: number;
+
   @Column({ name: 'member_count', type: 'integer', default: 0 })
   memberCount: number;
 

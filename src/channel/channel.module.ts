@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ModerationModule } from '../moderation/moderation.module.js';
 import { BlockService } from './block.service.js';
 import { ChannelQueries } from './channel-queries.js';
 import { ChannelService } from './channel.service.js';
@@ -16,6 +17,7 @@ import { PurgeService } from './purge.service.js';
  * Publishes channel/notice/custom/block domain events; never imports the realtime gateway.
  */
 @Module({
+  imports: [ModerationModule],
   controllers: [ChannelsController, ChannelUsersController, NoticesController, HistoryController],
   providers: [ChannelService, ChannelQueries, BlockService, ChatHistoryService, NoticeService, PurgeService, PurgeJob],
   exports: [ChannelService, ChannelQueries, BlockService, ChatHistoryService, PurgeService],

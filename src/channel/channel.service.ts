@@ -41,6 +41,7 @@ export interface CreateChannelInput {
   maxMemberCount: number;
   type: CreatableType;
   chatHistoryAllowed?: boolean;
+  slowModeSeconds?: number;
 }
 
 export interface ChannelPatch {
@@ -49,6 +50,7 @@ export interface ChannelPatch {
   maxMemberCount?: number;
   type?: CreatableType;
   chatHistoryAllowed?: boolean;
+  slowModeSeconds?: number;
 }
 
 /** How a call runs: inside the caller's transaction (`tx`), and on whose behalf (`actingAs`). */
@@ -94,8 +96,9 @@ export class ChannelService {
         await assertBelowGroupLimit(m, gameIndex, owner);
       }
       const rows: ChannelRow[] = await m.query(
-        `INSERT INTO channels (game_index, channel_id, type, owner_id, channel_name, max_member_count, password_hash, chat_history_allowed, member_count)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0) ON CONFLICT DO NOTHING RETURNING ${CHANNEL_COLUMNS}`,
+        `INSERT INTO channels (game_index, channel_id, type, owner_id, channel_name, max_member_count, password_hash, chat_history_allowed,
+                               slow_mode_seconds, member_count)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0) ON CONFLICT DO NOTHING RETURNING ${CHANNEL_COLUMNS}`,
         [
           gameIndex,
           input.channelId,
@@ -105,6 +108,7 @@ export class ChannelService {
           input.maxMemberCount,
           passwordHash,
           input.chatHistoryAllowed ?? false,
+          input.slowModeSeconds ?? 0,
         ],
       );
       const channel = rows[0];
@@ -163,7 +167,8 @@ export class ChannelService {
       if (type === 'PRIVATE' && !hash) throw new DomainError(ErrorCode.Validation, 'password is required for a PRIVATE channel');
       // Lowering the capacity below the member count removes nobody (docs/chat-api.md).
       await t.manager.query(
-        `UPDATE channels SET channel_name = $3, max_member_count = $4, type = $5, password_hash = $6, chat_history_allowed = $7
+        `UPDATE channels SET channel_name = $3, max_member_count = $4, type = $5, password_hash = $6, chat_history_allowed = $7,
+                             slow_mode_seconds = $8
           WHERE game_index = $1 AND channel_id = $2`,
         [
           gameIndex,
@@ -173,6 +178,7 @@ export class ChannelService {
           type,
           hash,
           patch.chatHistoryAllowed ?? channel.chat_history_allowed,
+          patch.slowModeSeconds ?? channel.slow_mode_seconds,
         ],
       );
       t.afterCommit(() => this.events.publish('channel.updated', { gameIndex, channelId }));

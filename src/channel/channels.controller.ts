@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Use
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { GameIndexPipe } from '../common/http/game-index.pipe.js';
 import { type HiveEmptyEnvelope, type HiveEnvelope, hiveOk } from '../common/http/hive-envelope.js';
+import { WordFilterService } from '../moderation/word-filter.service.js';
 import { ServerKeyGuard } from '../player/server-key.guard.js';
 import { ChannelQueries } from './channel-queries.js';
 import { ChannelService } from './channel.service.js';
@@ -27,11 +28,13 @@ export class ChannelsController {
   constructor(
     private readonly channels: ChannelService,
     private readonly queries: ChannelQueries,
+    private readonly filter: WordFilterService,
   ) {}
 
   @Post('channel')
   @HttpCode(200)
   async create(@Param('gameIndex', GameIndexPipe) gameIndex: number, @Body() body: CreateChannelDto): Promise<HiveEnvelope<ChannelView>> {
+    await this.filter.assertCleanNames(gameIndex, { channelName: body.channelName });
     return hiveOk(await this.channels.create(gameIndex, body));
   }
 
@@ -51,6 +54,7 @@ export class ChannelsController {
     @Body() body: UpdateChannelDto,
   ): Promise<HiveEmptyEnvelope> {
     const { playerId, ...patch } = body;
+    await this.filter.assertCleanNames(gameIndex, { channelName: patch.channelName });
     await this.channels.update(gameIndex, channelId, patch, { actingAs: { playerId } });
     return hiveOk();
   }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ChannelModule } from '../channel/channel.module.js';
+import { ModerationModule } from '../moderation/moderation.module.js';
 import { PartiesController } from './parties.controller.js';
 import { PartyChatService } from './party-chat.service.js';
 import { PartyEvents } from './party-events.js';
@@ -11,7 +12,7 @@ import { PartyService } from './party.service.js';
 
 /** Parties (DynamicPixels Party Web API): memberships, waiting lists, roles, party chat, live events. */
 @Module({
-  imports: [ChannelModule],
+  imports: [ChannelModule, ModerationModule],
   controllers: [PartiesController, PartyMembersController],
   providers: [PartyRepository, PartyService, PartyMembershipService, PartyChatService, PartyEvents, PartyPresenceAudience],
   exports: [PartyService],

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { containsPattern } from '../infra/database/like.js';
+import { WordFilterService } from '../moderation/word-filter.service.js';
 import { type Tx, inTransaction } from '../infra/database/transaction.js';
 import type { PlayerIdentity } from '../player/player-identity.js';
 import { type PartyDto, mapParty } from './dto/party.dto.js';
@@ -37,9 +38,12 @@ export class PartyService {
     private readonly repo: PartyRepository,
     private readonly chat: PartyChatService,
     private readonly partyEvents: PartyEvents,
+    private readonly filter: WordFilterService,
   ) {}
 
   async create(me: PlayerIdentity, input: CreatePartyInput): Promise<PartyDto> {
+    // Before the transaction: the filter may read the database (one connection on the embedded one).
+    await this.filter.assertCleanNames(me.gameIndex, { name: input.name, desc: input.desc });
     return inTransaction(this.dataSource, async (tx) => {
       const party = await this.repo.createParty(tx.manager, me.gameIndex, me.playerId, input);
       await this.chat.createChannels(party, party.channels, tx);
@@ -88,6 +92,7 @@ export class PartyService {
 
   /** Owner or Admin; fields left out keep their value. */
   async edit(me: PlayerIdentity, partyId: number, fields: PartyFields): Promise<PartyDto> {
+    await this.filter.assertCleanNames(me.gameIndex, { name: fields.name, desc: fields.desc });
     return inTransaction(this.dataSource, async (tx) => {
       const m = tx.manager;
       const before = await this.repo.lockParty(m, me.gameIndex, partyId);

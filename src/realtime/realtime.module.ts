@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { ChannelModule } from '../channel/channel.module.js';
 import { RateLimits } from '../common/rate-limit/rate-limits.js';
+import { ModerationModule } from '../moderation/moderation.module.js';
 import { BlockCache } from './chat/block-cache.js';
 import { ChannelCache } from './chat/channel-cache.js';
 import { ChannelChatService } from './chat/channel-chat.service.js';
 import { ChatWriter } from './chat/chat-writer.js';
 import { MessageIdGenerator } from './chat/message-id.js';
+import { SlowMode } from './chat/slow-mode.js';
 import { DeliveryService } from './delivery/delivery.service.js';
 import { RealtimeBus } from './delivery/realtime-bus.js';
 import { SessionAuthenticator } from './handlers/authenticate.js';
@@ -23,6 +25,7 @@ import { ReconnectHandler } from './handlers/reconnect.handler.js';
 import { UnblockMemberHandler } from './handlers/unblock-member.handler.js';
 import { ChannelAudienceSource } from './listeners/channel-audience.js';
 import { ChannelEventsListener } from './listeners/channel-events.listener.js';
+import { FilterEventsListener } from './listeners/filter-events.listener.js';
 import { NoticeEventsListener } from './listeners/notice-events.listener.js';
 import { PartyEventsListener } from './listeners/party-events.listener.js';
 import { PlayerEventsListener } from './listeners/player-events.listener.js';
@@ -53,7 +56,7 @@ const PACKET_HANDLERS = [
 
 /** The WebSocket gateway: sessions, chat delivery, presence, multi-instance fan-out. */
 @Module({
-  imports: [ChannelModule],
+  imports: [ChannelModule, ModerationModule],
   providers: [
     RealtimeGateway,
     SessionRegistry,
@@ -68,8 +71,10 @@ const PACKET_HANDLERS = [
     ChannelCache,
     BlockCache,
     ChatWriter,
+    SlowMode,
     ChannelChatService,
     ChannelEventsListener,
+    FilterEventsListener,
     NoticeEventsListener,
     PartyEventsListener,
     PlayerEventsListener,

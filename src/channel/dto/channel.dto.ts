@@ -8,6 +8,13 @@ import { CREATABLE_TYPES, type ChannelType, type CreatableType } from '../channe
 export const CHANNEL_ID_PATTERN = /^[A-Za-z0-9\-._~:]{1,100}$/;
 export const CHANNEL_ID_RULE = '1-100 characters of A-Z a-z 0-9 - . _ ~ :';
 const TYPE_RULE = { message: 'type must be one of PUBLIC, GROUP, PRIVATE' };
+export const MAX_SLOW_MODE_SECONDS = 3600;
+
+const SlowModeField = () =>
+  IntField(0, MAX_SLOW_MODE_SECONDS, {
+    optional: true,
+    description: 'a member may send one message per this many seconds (0 = off, the default); the owner is exempt',
+  });
 
 /** Hive channel object (docs/chat-api.md); `memberCount` only on reads. */
 export interface ChannelView {
@@ -19,6 +26,7 @@ export interface ChannelView {
   memberCount?: number;
   maxMemberCount: number;
   chatHistoryAllowed: boolean;
+  slowModeSeconds: number;
   regTime: string;
   regTimeMillis: number;
 }
@@ -33,6 +41,7 @@ export interface ChannelRow {
   max_member_count: number;
   password_hash: string | null;
   chat_history_allowed: boolean;
+  slow_mode_seconds: number;
   member_count: number;
   pair_low: string | null;
   pair_high: string | null;
@@ -48,13 +57,14 @@ export function mapChannel(row: ChannelRow, withCount: boolean): ChannelView {
     channelName: row.channel_name,
     maxMemberCount: Number(row.max_member_count),
     chatHistoryAllowed: row.chat_history_allowed,
+    slowModeSeconds: Number(row.slow_mode_seconds),
     regTime: hiveTime(row.created_at),
     regTimeMillis: row.created_at.getTime(),
   };
   if (withCount) {
     // Key order as in the Hive samples: memberCount right before maxMemberCount.
-    const { maxMemberCount, chatHistoryAllowed, regTime, regTimeMillis, ...head } = view;
-    return { ...head, memberCount: Number(row.member_count), maxMemberCount, chatHistoryAllowed, regTime, regTimeMillis };
+    const { maxMemberCount, chatHistoryAllowed, slowModeSeconds, regTime, regTimeMillis, ...head } = view;
+    return { ...head, memberCount: Number(row.member_count), maxMemberCount, chatHistoryAllowed, slowModeSeconds, regTime, regTimeMillis };
   }
   return view;
 }
@@ -91,6 +101,9 @@ export class CreateChannelDto {
 
   @BoolField({ optional: true })
   chatHistoryAllowed?: boolean;
+
+  @SlowModeField()
+  slowModeSeconds?: number;
 }
 
 export class CreateOneOnOneDto {
@@ -121,6 +134,9 @@ export class UpdateChannelDto {
 
   @BoolField({ optional: true })
   chatHistoryAllowed?: boolean;
+
+  @SlowModeField()
+  slowModeSeconds?: number;
 
   @PlayerIdField({ optional: true, description: 'extension: act as this player; only the owner may update (403/308)' })
   playerId?: number;

@@ -30,6 +30,10 @@ export enum ErrorCode {
   TooManyChannels = 'TOO_MANY_CHANNELS',
   NotChannelOwner = 'NOT_CHANNEL_OWNER',
   CustomTooLarge = 'CUSTOM_TOO_LARGE',
+  /** A channel's slow mode: the member sent too soon after its previous message. */
+  SlowMode = 'SLOW_MODE',
+  /** Text holding an entry of the game's word filter (docs/chat-api.md#word-filter). */
+  FilterRefused = 'FILTER_REFUSED',
   // DynamicPixels party
   PartyNotFound = 'PARTY_NOT_FOUND',
   TeamInvalid = 'TEAM_INVALID',

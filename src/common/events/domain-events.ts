@@ -25,6 +25,8 @@ export interface DomainEventMap {
    * and every instance drops its cached ban check of the player either way.
    */
   'player.ban': { gameIndex: number; playerId: number; banned: boolean };
+  /** The game's word filter was replaced: every instance drops its compiled copy. */
+  'filter.changed': { gameIndex: number };
 }
 
 export type PartyNotifyType =

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { StoredMessage } from '../../channel/chat-history.service.js';
 import { DomainError, ErrorCode } from '../../common/errors/domain-error.js';
+import { WordFilterService } from '../../moderation/word-filter.service.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
 import { notifyFrame, stamp } from '../protocol/notify-packets.js';
 import { SessionRegistry } from '../session/session-registry.js';
@@ -10,6 +11,7 @@ import { ChannelCache, type CachedChannel } from './channel-cache.js';
 import { ChatWriter } from './chat-writer.js';
 import { assertMessageLength } from './message-rules.js';
 import { MessageIdGenerator } from './message-id.js';
+import { SlowMode } from './slow-mode.js';
 
 /** A member connected to this instance, with its block list (null when empty). */
 interface LocalRecipient {
@@ -39,9 +41,9 @@ export interface ChannelChatInput {
 }
 
 /**
- * One channel message: member check and block filtering from memory, stored (group commit)
- * before the sender is answered when the channel keeps history, serialised once, pushed to
- * every other member wherever connected.
+ * One channel message: member check, slow mode, word filter and block filtering from memory,
+ * stored (group commit) before the sender is answered when the channel keeps history, serialised
+ * once, pushed to every other member wherever connected.
  */
 @Injectable()
 export class ChannelChatService {
@@ -52,24 +54,35 @@ export class ChannelChatService {
     private readonly ids: MessageIdGenerator,
     private readonly delivery: DeliveryService,
     private readonly sessions: SessionRegistry,
+    private readonly slowMode: SlowMode,
+    private readonly filter: WordFilterService,
   ) {}
 
-  async send(gameIndex: number, from: number, input: ChannelChatInput): Promise<{ messageId: string; timestampMillis: number }> {
+  /** The response body carries the text as delivered (masked by the word filter, if it was). */
+  async send(
+    gameIndex: number,
+    from: number,
+    input: ChannelChatInput,
+  ): Promise<{ messageId: string; timestampMillis: number; message: string }> {
     assertMessageLength(input.message);
     const channel = await this.memberChannel(gameIndex, input.channelId, from);
+    // A refused message (too soon, or holding a filtered word in refuse mode) changes nothing.
+    const slowKey = this.slowMode.check(gameIndex, channel.info, from);
+    const delivered = await this.filter.chatText(gameIndex, input.message);
     const { id, millis } = this.ids.next();
     const message: StoredMessage = {
       messageId: id,
       gameIndex,
       channelId: input.channelId,
       from,
-      message: input.message,
+      message: delivered,
       extraData: input.extraData ?? null,
       replyMessageId: input.replyMessageId ?? null,
       mentionedPlayerIds: input.mentionedPlayerIds ?? [],
       timestampMillis: millis,
     };
     if (channel.info.chatHistoryAllowed) await this.writer.store(message);
+    if (slowKey !== null) this.slowMode.accepted(slowKey, channel.info);
     const [recipients, blockedBySender] = await Promise.all([this.recipients(gameIndex, channel), this.blocks.of(gameIndex, from)]);
     if (recipients.local.length + recipients.remote.length > 1) {
       const text = notifyFrame('NOTIFY_CHANNEL_CHAT', {
@@ -97,7 +110,7 @@ export class ChannelChatService {
         this.delivery.toRemote(gameIndex, remote, text);
       }
     }
-    return { messageId: id, timestampMillis: millis };
+    return { messageId: id, timestampMillis: millis, message: delivered };
   }
 
   /** The channel, if the sender is a member; a cache miss is confirmed against the database. */

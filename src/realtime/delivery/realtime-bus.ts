@@ -17,7 +17,9 @@ export type BusMessage =
   /** The player's block list changed. */
   | { k: 'blocks'; g: number; p: number }
   /** The player was banned (`on`) or unbanned: drop the cached ban check; a ban closes its session (`banned`). */
-  | { k: 'ban'; g: number; p: number; on: boolean };
+  | { k: 'ban'; g: number; p: number; on: boolean }
+  /** The game's word filter changed: drop the compiled copy. */
+  | { k: 'filter'; g: number };
 
 type Listener = (message: BusMessage) => void;
 

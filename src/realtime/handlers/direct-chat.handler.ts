@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '../../common/errors/domain-error.js';
+import { WordFilterService } from '../../moderation/word-filter.service.js';
 import { PresenceService } from '../../presence/presence.service.js';
 import { BlockCache } from '../chat/block-cache.js';
 import { assertMessageLength } from '../chat/message-rules.js';
@@ -10,7 +11,10 @@ import { Packet, type PacketHandler } from '../protocol/packet-handler.js';
 import { notifyFrame, stamp } from '../protocol/notify-packets.js';
 import type { Session } from '../session/session.js';
 
-/** A 1:1 message to a connected player (not stored; ONE_ON_ONE channels are the stored kind). */
+/**
+ * A 1:1 message to a connected player (not stored; ONE_ON_ONE channels are the stored kind). The
+ * word filter applies as to channel messages; the response carries the text as delivered.
+ */
 @Packet({ type: 'DIRECT_CHAT', body: DirectChatDto })
 @Injectable()
 export class DirectChatHandler implements PacketHandler<DirectChatDto> {
@@ -19,6 +23,7 @@ export class DirectChatHandler implements PacketHandler<DirectChatDto> {
     private readonly presence: PresenceService,
     private readonly ids: MessageIdGenerator,
     private readonly delivery: DeliveryService,
+    private readonly filter: WordFilterService,
   ) {}
 
   async handle(session: Session, body: DirectChatDto) {
@@ -32,16 +37,17 @@ export class DirectChatHandler implements PacketHandler<DirectChatDto> {
     if (!(await this.presence.isOnline(gameIndex, to))) {
       throw new DomainError(ErrorCode.UserNotConnected, `player ${to} is not connected`);
     }
+    const message = await this.filter.chatText(gameIndex, body.message);
     const { id, millis } = this.ids.next();
     const frame = notifyFrame('NOTIFY_DIRECT_CHAT', {
       messageId: id,
       from: playerId,
       toPlayerId: to,
-      message: body.message,
+      message,
       extraData: body.extraData ?? null,
       ...stamp(millis),
     });
     this.delivery.toPlayer(gameIndex, to, frame);
-    return { messageId: id, timestampMillis: millis };
+    return { messageId: id, timestampMillis: millis, message };
   }
 }
