@@ -2,6 +2,7 @@ import { Players1795300000000 } from './1795300000000-Players.js';
 import { Channels1795310000000 } from './1795310000000-Channels.js';
 import { Parties1795320000000 } from './1795320000000-Parties.js';
 import { PlayerBanUntil1796011525154 } from './1796011525154-PlayerBanUntil.js';
+import { PartyCodes1796014200000 } from './1796014200000-PartyCodes.js';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so that the same list works from
@@ -12,4 +13,5 @@ export const MIGRATIONS: (new () => unknown)[] = [
   Channels1795310000000,
   Parties1795320000000,
   PlayerBanUntil1796011525154,
+  PartyCodes1796014200000,
 ];

@@ -99,6 +99,7 @@ describe('parties: DynamicPixels Party Web API', () => {
           owner: 1,
           created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
           member_count: 1,
+          code: expect.stringMatching(/^[A-HJ-NP-Z2-9]{6}$/),
         },
       });
       const members = await as(2).get(`${P}/${res.body.row.id}/members`).expect(200);
@@ -224,7 +225,9 @@ describe('parties: DynamicPixels Party Web API', () => {
     it('returns one party, 404 for a missing or foreign one, 400 for a bad id', async () => {
       const p = await create(1);
       const res = await as(2).get(`${P}/${p.id}`).expect(200);
-      expect(res.body.row).toEqual(p);
+      const { code, ...withoutCode } = p;
+      expect(res.body.row).toEqual(withoutCode);
+      expect((await as(1).get(`${P}/${p.id}`).expect(200)).body.row).toEqual({ ...withoutCode, code });
       const missing = await as(2).get(`${P}/999999`).expect(404);
       expect(missing.body).toEqual(dpError('party notfound', 'party 999999 does not exist in game 1'));
       const other = await playerToken(t, 9, 2, SERVER_KEY_2);

@@ -17,10 +17,14 @@ export const LOCK_PARTY = `SELECT * FROM parties WHERE id = $1 AND game_index = 
 
 export const FIND_PARTY = `SELECT * FROM parties WHERE id = $1 AND game_index = $2`;
 
-/** The party (member_count 1: its Owner) and the Owner's Accepted membership in every party channel, in one statement. */
+/**
+ * The party (member_count 1: its Owner) and the Owner's Accepted membership in every party
+ * channel, in one statement. No row: the join code $15 is taken in the game (draw another).
+ */
 export const INSERT_PARTY_WITH_OWNER = `WITH party AS (
-     INSERT INTO parties (game_index, name, "desc", image, max_member_count, member_count, is_private, teams, channels, data, variables, owner)
-     VALUES ($1, $2, $3, $4, $5, 1, $6, $7::text[], $8::text[], $9, $10::jsonb, $11) RETURNING *),
+     INSERT INTO parties (game_index, name, "desc", image, max_member_count, member_count, is_private, teams, channels, data, variables, owner, code)
+     VALUES ($1, $2, $3, $4, $5, 1, $6, $7::text[], $8::text[], $9, $10::jsonb, $11, $15)
+     ON CONFLICT (game_index, code) DO NOTHING RETURNING *),
    owner AS (
      INSERT INTO party_members (game_index, party_id, player_id, role, status, channels, accepted_at)
      SELECT game_index, id, owner, $12, $13, channels, $14 FROM party)
@@ -35,6 +39,16 @@ export const UPDATE_PARTY = `UPDATE parties SET
    WHERE id = $1 RETURNING *`;
 
 export const SET_PARTY_OWNER = `UPDATE parties SET owner = $2 WHERE id = $1 RETURNING *`;
+
+/** $1 game, $2 an upper-case code. */
+export const FIND_PARTY_BY_CODE = `SELECT * FROM parties WHERE game_index = $1 AND code = $2`;
+
+/**
+ * A new join code $3 for party $1 of game $2, unless another party of the game has it (no row:
+ * draw another). The unique index is the last word should two parties draw the same one at once.
+ */
+export const SET_PARTY_CODE = `UPDATE parties SET code = $3
+   WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM parties WHERE game_index = $2 AND code = $3) RETURNING *`;
 
 /** Memberships go with it (ON DELETE CASCADE). */
 export const DELETE_PARTY = `DELETE FROM parties WHERE id = $1`;

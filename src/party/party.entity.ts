@@ -47,4 +47,8 @@ export class Party {
 
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
+
+  /** The join code: 6 characters of JOIN_CODE_ALPHABET, unique among the game's parties. */
+  @Column({ type: 'varchar', length: 6 })
+  code: string;
 }

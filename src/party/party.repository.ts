@@ -5,7 +5,11 @@ import type { CreatePartyInput, PartyFields } from './dto/party-input.js';
 import type { Page } from './dto/party-query.dto.js';
 import { Party } from './party.entity.js';
 import { MemberRole, MemberStatus, PartyMember } from './party-member.entity.js';
+import { newJoinCode } from './party-rules.js';
 import * as sql from './party-sql.js';
+
+/** Draws of a join code before giving up: with 32^6 codes, a second draw is already rare. */
+const CODE_ATTEMPTS = 10;
 
 /** Roles that decide on join requests and hear about them. */
 const DECIDING_ROLES = [MemberRole.Owner, MemberRole.Admin];
@@ -26,6 +30,7 @@ interface PartyRow {
   variables: Record<string, string>;
   owner: string | number;
   created_at: Date | string;
+  code: string;
 }
 
 /** A `party_members` row as the driver returns it. */
@@ -61,6 +66,7 @@ function partyFromRow(r: PartyRow): Party {
     variables: r.variables,
     owner: Number(r.owner),
     createdAt: new Date(r.created_at),
+    code: r.code,
   });
 }
 
@@ -140,8 +146,39 @@ export class PartyRepository {
     return partyFromRow(row);
   }
 
-  /** Absent fields take the column defaults; the owner is its Accepted Owner, in every channel. */
+  async findPartyByCode(m: EntityManager, gameIndex: number, code: string): Promise<Party | null> {
+    const [row] = await rowsOf<PartyRow>(m, sql.FIND_PARTY_BY_CODE, [gameIndex, code]);
+    return row ? partyFromRow(row) : null;
+  }
+
+  /**
+   * Absent fields take the column defaults; the owner is its Accepted Owner, in every channel.
+   * The join code is drawn again while another party of the game has it.
+   */
   async createParty(m: EntityManager, gameIndex: number, owner: number, input: CreatePartyInput): Promise<Party> {
+    for (let attempt = 1; ; attempt++) {
+      const row = await this.insertParty(m, gameIndex, owner, input, newJoinCode());
+      if (row) return partyFromRow(row);
+      if (attempt >= CODE_ATTEMPTS) throw new Error(`no free join code in game ${gameIndex} after ${CODE_ATTEMPTS} draws`);
+    }
+  }
+
+  /** A new join code for the party (the old one stops working); drawn again while taken. */
+  async regenerateCode(m: EntityManager, party: Party): Promise<Party> {
+    for (let attempt = 1; ; attempt++) {
+      const [row] = await rowsOf<PartyRow>(m, sql.SET_PARTY_CODE, [party.id, party.gameIndex, newJoinCode()]);
+      if (row) return partyFromRow(row);
+      if (attempt >= CODE_ATTEMPTS) throw new Error(`no free join code in game ${party.gameIndex} after ${CODE_ATTEMPTS} draws`);
+    }
+  }
+
+  private async insertParty(
+    m: EntityManager,
+    gameIndex: number,
+    owner: number,
+    input: CreatePartyInput,
+    code: string,
+  ): Promise<PartyRow | null> {
     const [row] = await rowsOf<PartyRow>(m, sql.INSERT_PARTY_WITH_OWNER, [
       gameIndex,
       input.name,
@@ -157,8 +194,9 @@ export class PartyRepository {
       MemberRole.Owner,
       MemberStatus.Accepted,
       new Date(),
+      code,
     ]);
-    return partyFromRow(row);
+    return row ?? null;
   }
 
   /** Fields left out keep their value. */

@@ -5,13 +5,13 @@ import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { containsPattern } from '../infra/database/like.js';
 import { type Tx, inTransaction } from '../infra/database/transaction.js';
 import type { PlayerIdentity } from '../player/player-identity.js';
-import { type PartyDto, mapParty } from './dto/party.dto.js';
+import { type PartyDto, mapParty, mapPartyForMember } from './dto/party.dto.js';
 import type { CreatePartyInput, PartyFields } from './dto/party-input.js';
 import type { Page } from './dto/party-query.dto.js';
 import { PartyChatService } from './party-chat.service.js';
 import { PartyEvents } from './party-events.js';
 import type { Party } from './party.entity.js';
-import { MemberRole } from './party-member.entity.js';
+import { MemberRole, MemberStatus } from './party-member.entity.js';
 import { type Paged, PartyRepository } from './party.repository.js';
 import { MANAGERS, assertRole, minus, sameNames } from './party-rules.js';
 
@@ -24,7 +24,7 @@ export interface PartyList {
 const DENSE_MEMORY_MS = 60_000;
 const DENSE_MEMORY_SIZE = 1_000;
 
-const partyList = ({ rows, totalCount }: Paged<Party>): PartyList => ({ list: rows.map(mapParty), totalCount });
+const partyList = ({ rows, totalCount }: Paged<Party>, map = mapParty): PartyList => ({ list: rows.map((p) => map(p)), totalCount });
 
 /** Party-level operations: create, search, read, edit, disband. */
 @Injectable()
@@ -44,7 +44,7 @@ export class PartyService {
       const party = await this.repo.createParty(tx.manager, me.gameIndex, me.playerId, input);
       await this.chat.createChannels(party, party.channels, tx);
       await this.chat.enter(party, me.playerId, party.channels, tx);
-      return mapParty(party);
+      return mapPartyForMember(party);
     });
   }
 
@@ -79,11 +79,24 @@ export class PartyService {
   /** Parties the player is an Accepted member of, newest first. */
   async mine(me: PlayerIdentity, query: string | undefined, page: Page): Promise<PartyList> {
     const pattern = query ? containsPattern(query.toLowerCase()) : null;
-    return partyList(await this.repo.partiesOfMember(this.dataSource.manager, me.gameIndex, me.playerId, pattern, page));
+    return partyList(await this.repo.partiesOfMember(this.dataSource.manager, me.gameIndex, me.playerId, pattern, page), mapPartyForMember);
   }
 
-  async get(gameIndex: number, partyId: number): Promise<PartyDto> {
-    return mapParty(await this.repo.findParty(this.dataSource.manager, gameIndex, partyId));
+  /** The join code only to an Accepted member. */
+  async get(me: PlayerIdentity, partyId: number): Promise<PartyDto> {
+    const m = this.dataSource.manager;
+    const party = await this.repo.findParty(m, me.gameIndex, partyId);
+    const mine = await this.repo.membership(m, party.id, me.playerId);
+    return mine?.status === MemberStatus.Accepted ? mapPartyForMember(party) : mapParty(party);
+  }
+
+  /** Owner or Admin: a new join code; the old one stops working at once. */
+  async newCode(me: PlayerIdentity, partyId: number): Promise<PartyDto> {
+    return inTransaction(this.dataSource, async (tx) => {
+      const party = await this.repo.lockParty(tx.manager, me.gameIndex, partyId);
+      assertRole(party.id, await this.repo.membership(tx.manager, party.id, me.playerId), MANAGERS, 'change its join code');
+      return mapPartyForMember(await this.repo.regenerateCode(tx.manager, party));
+    });
   }
 
   /** Owner or Admin; fields left out keep their value. */
@@ -105,7 +118,7 @@ export class PartyService {
         partyId: party.id,
         party: { ...mapParty(party) },
       });
-      return mapParty(party);
+      return mapPartyForMember(party);
     });
   }
 

@@ -33,6 +33,17 @@ export interface JoinInput {
   channels: string[];
 }
 
+/** Joining through a code or an invite: team/channels left out keep a Waiting request's (else none). */
+export interface AdmitInput {
+  team?: string;
+  channels?: string[];
+}
+
+export interface CodeJoinInput extends AdmitInput {
+  /** Upper-cased: codes are case-insensitive. */
+  code: string;
+}
+
 export interface MemberEditInput {
   team?: string;
   channels?: string[];
@@ -169,4 +180,23 @@ export function readMemberEditBody(body: unknown): MemberEditInput {
   if (b.data !== undefined && b.data !== null) out.data = text(b.data, 'data', 0, 10_000);
   if (b.variables !== undefined && b.variables !== null) out.variables = variables(b.variables);
   return out;
+}
+
+function admitFields(b: Record<string, unknown>): AdmitInput {
+  const out: AdmitInput = {};
+  if (b.team !== undefined && b.team !== null) out.team = text(b.team, 'team', 0, 50);
+  if (b.channels !== undefined && b.channels !== null) out.channels = channelList(b.channels);
+  return out;
+}
+
+/** `POST /parties/join`: `{code, team?, channels?}`; the code in any case. */
+export function readCodeJoinBody(body: unknown): CodeJoinInput {
+  const b = bodyObject(body);
+  if (b.code === undefined || b.code === null) invalid('code is required (the 6-character join code)');
+  return { code: text(b.code, 'code', 1, 20).toUpperCase(), ...admitFields(b) };
+}
+
+/** `PUT /parties/invites/{inviteId}`: `{team?, channels?}`. */
+export function readAdmitBody(body: unknown): AdmitInput {
+  return admitFields(bodyObject(body));
 }
