@@ -3,6 +3,7 @@ import { Channels1795310000000 } from './1795310000000-Channels.js';
 import { Parties1795320000000 } from './1795320000000-Parties.js';
 import { PlayerBanUntil1796011525154 } from './1796011525154-PlayerBanUntil.js';
 import { PartyCodes1796014200000 } from './1796014200000-PartyCodes.js';
+import { PartyInvites1796014300000 } from './1796014300000-PartyInvites.js';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so that the same list works from
@@ -14,4 +15,5 @@ export const MIGRATIONS: (new () => unknown)[] = [
   Parties1795320000000,
   PlayerBanUntil1796011525154,
   PartyCodes1796014200000,
+  PartyInvites1796014300000,
 ];

@@ -3,6 +3,8 @@ import { ChannelModule } from '../channel/channel.module.js';
 import { PartiesController } from './parties.controller.js';
 import { PartyChatService } from './party-chat.service.js';
 import { PartyEvents } from './party-events.js';
+import { PartyInviteService } from './party-invite.service.js';
+import { PartyInvitesController } from './party-invites.controller.js';
 import { PartyMembersController } from './party-members.controller.js';
 import { PartyMembershipService } from './party-membership.service.js';
 import { PartyPresenceAudience } from './party-presence.js';
@@ -12,8 +14,16 @@ import { PartyService } from './party.service.js';
 /** Parties (DynamicPixels Party Web API): memberships, waiting lists, roles, party chat, live events. */
 @Module({
   imports: [ChannelModule],
-  controllers: [PartiesController, PartyMembersController],
-  providers: [PartyRepository, PartyService, PartyMembershipService, PartyChatService, PartyEvents, PartyPresenceAudience],
+  controllers: [PartiesController, PartyMembersController, PartyInvitesController],
+  providers: [
+    PartyRepository,
+    PartyService,
+    PartyMembershipService,
+    PartyInviteService,
+    PartyChatService,
+    PartyEvents,
+    PartyPresenceAudience,
+  ],
   exports: [PartyService],
 })
 export class PartyModule {}

@@ -5,6 +5,7 @@ import type { CreatePartyInput, PartyFields } from './dto/party-input.js';
 import type { Page } from './dto/party-query.dto.js';
 import { Party } from './party.entity.js';
 import { MemberRole, MemberStatus, PartyMember } from './party-member.entity.js';
+import { InviteStatus, type PartyInvite } from './party-invite.js';
 import { newJoinCode } from './party-rules.js';
 import * as sql from './party-sql.js';
 
@@ -31,6 +32,7 @@ interface PartyRow {
   owner: string | number;
   created_at: Date | string;
   code: string;
+  members_can_invite: boolean;
 }
 
 /** A `party_members` row as the driver returns it. */
@@ -47,6 +49,31 @@ interface MemberRow {
   variables: Record<string, string>;
   created_at: Date | string;
   accepted_at: Date | string | null;
+}
+
+/** A `party_invites` row. */
+interface InviteRow {
+  id: number;
+  game_index: number;
+  party_id: number;
+  player_id: string | number;
+  inviter: string | number;
+  status: number;
+  created_at: Date | string;
+  expires_at: Date | string;
+}
+
+function inviteFromRow(r: InviteRow): PartyInvite {
+  return {
+    id: Number(r.id),
+    gameIndex: Number(r.game_index),
+    partyId: Number(r.party_id),
+    playerId: Number(r.player_id),
+    inviter: Number(r.inviter),
+    status: Number(r.status),
+    createdAt: new Date(r.created_at),
+    expiresAt: new Date(r.expires_at),
+  };
 }
 
 /** The same entity TypeORM would build from the row. */
@@ -67,6 +94,7 @@ function partyFromRow(r: PartyRow): Party {
     owner: Number(r.owner),
     createdAt: new Date(r.created_at),
     code: r.code,
+    membersCanInvite: r.members_can_invite,
   });
 }
 
@@ -195,6 +223,7 @@ export class PartyRepository {
       MemberStatus.Accepted,
       new Date(),
       code,
+      input.membersCanInvite ?? false,
     ]);
     return row ?? null;
   }
@@ -212,6 +241,7 @@ export class PartyRepository {
       fields.channels ?? null,
       fields.data ?? null,
       jsonOrNull(fields.variables),
+      fields.membersCanInvite ?? null,
     ]);
     return partyFromRow(row);
   }
@@ -420,6 +450,84 @@ export class PartyRepository {
   async coMembers(m: EntityManager, gameIndex: number, playerId: number): Promise<number[]> {
     const rows = await rowsOf<{ player_id: string }>(m, sql.CO_MEMBERS, [gameIndex, playerId, MemberStatus.Accepted]);
     return ids(rows.map((r) => r.player_id));
+  }
+
+  // -------------------------------------------------------------------------------- invites
+
+  async inviteById(m: EntityManager, gameIndex: number, inviteId: number): Promise<PartyInvite | null> {
+    const [row] = await rowsOf<InviteRow>(m, sql.INVITE_BY_ID, [inviteId, gameIndex]);
+    return row ? inviteFromRow(row) : null;
+  }
+
+  /** Locks the invite row for the rest of the transaction (null: it is gone with its party). */
+  async lockInvite(m: EntityManager, inviteId: number): Promise<PartyInvite | null> {
+    const [row] = await rowsOf<InviteRow>(m, sql.LOCK_INVITE, [inviteId]);
+    return row ? inviteFromRow(row) : null;
+  }
+
+  async openInviteOf(m: EntityManager, partyId: number, playerId: number, now: Date): Promise<PartyInvite | null> {
+    const [row] = await rowsOf<InviteRow>(m, sql.OPEN_INVITE_OF_PLAYER, [partyId, playerId, InviteStatus.Pending, now]);
+    return row ? inviteFromRow(row) : null;
+  }
+
+  async insertInvite(
+    m: EntityManager,
+    party: Party,
+    playerId: number,
+    inviter: number,
+    createdAt: Date,
+    expiresAt: Date,
+  ): Promise<PartyInvite> {
+    const [row] = await rowsOf<InviteRow>(m, sql.INSERT_INVITE, [
+      party.gameIndex,
+      party.id,
+      playerId,
+      inviter,
+      InviteStatus.Pending,
+      createdAt,
+      expiresAt,
+    ]);
+    return inviteFromRow(row);
+  }
+
+  /** A pending invite takes its answer; null: it was answered already. */
+  async answerInvite(m: EntityManager, inviteId: number, status: InviteStatus): Promise<PartyInvite | null> {
+    const [row] = await rowsOf<InviteRow>(m, sql.SET_INVITE_STATUS, [inviteId, InviteStatus.Pending, status]);
+    return row ? inviteFromRow(row) : null;
+  }
+
+  /** The player's pending, unexpired invites, newest first. */
+  openInvitesOfPlayer(m: EntityManager, gameIndex: number, playerId: number, now: Date, page: Page): Promise<Paged<PartyInvite>> {
+    const params = [gameIndex, playerId, InviteStatus.Pending, now];
+    return this.paged(
+      m,
+      page,
+      (skip, limit) => rowsOf<InviteRow>(m, sql.OPEN_INVITES_OF_PLAYER, [...params, skip, limit]).then((rows) => rows.map(inviteFromRow)),
+      sql.COUNT_OPEN_INVITES_OF_PLAYER,
+      params,
+    );
+  }
+
+  /** The party's pending, unexpired invites, newest first. */
+  openInvitesOfParty(m: EntityManager, partyId: number, now: Date, page: Page): Promise<Paged<PartyInvite>> {
+    const params = [partyId, InviteStatus.Pending, now];
+    return this.paged(
+      m,
+      page,
+      (skip, limit) => rowsOf<InviteRow>(m, sql.OPEN_INVITES_OF_PARTY, [...params, skip, limit]).then((rows) => rows.map(inviteFromRow)),
+      sql.COUNT_OPEN_INVITES_OF_PARTY,
+      params,
+    );
+  }
+
+  async partiesByIds(m: EntityManager, partyIds: number[]): Promise<Map<number, Party>> {
+    const rows = partyIds.length ? await rowsOf<PartyRow>(m, sql.PARTIES_BY_IDS, [partyIds]) : [];
+    return new Map(rows.map((r) => [Number(r.id), partyFromRow(r)]));
+  }
+
+  /** The purge: deletes up to `size` invites made before `cutoff`; returns how many. */
+  async deleteOldInvites(m: EntityManager, cutoff: Date, size: number): Promise<number> {
+    return (await rowsOf<{ id: number }>(m, sql.DELETE_OLD_INVITES, [cutoff, size])).length;
   }
 
   private memberPage(m: EntityManager, text: string, partyId: number, status: MemberStatus, page: Page): Promise<Paged<PartyMember>> {

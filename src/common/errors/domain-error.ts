@@ -36,6 +36,10 @@ export enum ErrorCode {
   MembershipNotFound = 'MEMBERSHIP_NOT_FOUND',
   PartyFull = 'PARTY_FULL',
   UserNotFound = 'USER_NOT_FOUND',
+  InviteExists = 'INVITE_EXISTS',
+  InviteNotFound = 'INVITE_NOT_FOUND',
+  ReadyCheckRunning = 'READY_CHECK_RUNNING',
+  ReadyCheckNotFound = 'READY_CHECK_NOT_FOUND',
 }
 
 /** A failure with a code and a precise message saying which field or rule failed. */

@@ -21,6 +21,7 @@ export interface PartyFields {
   channels?: string[];
   data?: string;
   variables?: Record<string, string>;
+  membersCanInvite?: boolean;
 }
 
 export interface CreatePartyInput extends PartyFields {
@@ -132,6 +133,7 @@ function partyFields(src: Record<string, unknown>, prefix: string, mode: 'create
   if (has('channels')) out.channels = channelList(src.channels, `${prefix}channels`);
   if (has('data')) out.data = text(src.data, `${prefix}data`, 0, 10_000);
   if (has('variables')) out.variables = variables(src.variables, `${prefix}variables`);
+  if (has('members_can_invite')) out.membersCanInvite = bool(src.members_can_invite, `${prefix}members_can_invite`);
   return out;
 }
 

@@ -75,6 +75,7 @@ export class PartyFieldsDoc {
   @ApiPropertyOptional({ type: [String] }) channels?: string[];
   @ApiPropertyOptional() data?: string;
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } }) variables?: Record<string, string>;
+  @ApiPropertyOptional({ default: false, description: 'Accepted Members may invite too' }) members_can_invite?: boolean;
 }
 
 export class CreatePartyBodyDoc {

@@ -22,6 +22,7 @@ export class PartyDto {
   @ApiProperty({ description: 'player id of the Owner' }) owner: number;
   @ApiProperty({ example: '2026-11-21T08:39:07.542Z' }) created_at: string;
   @ApiProperty({ description: 'Accepted members (extra field)' }) member_count: number;
+  @ApiProperty({ description: 'Accepted Members may invite too (the Owner and Admins always may)' }) members_can_invite: boolean;
   @ApiPropertyOptional({ example: 'K7QX2M', description: 'join code; only in answers to an Accepted member' }) code?: string;
 }
 
@@ -89,6 +90,7 @@ export function mapParty(p: Party): PartyDto {
     owner: p.owner,
     created_at: p.createdAt.toISOString(),
     member_count: p.memberCount,
+    members_can_invite: p.membersCanInvite,
   };
 }
 
