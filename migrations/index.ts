@@ -4,6 +4,7 @@ import { Parties1795320000000 } from './1795320000000-Parties.js';
 import { PlayerBanUntil1796011525154 } from './1796011525154-PlayerBanUntil.js';
 import { PartyCodes1796014200000 } from './1796014200000-PartyCodes.js';
 import { PartyInvites1796014300000 } from './1796014300000-PartyInvites.js';
+import { PartyReadyChecks1796014400000 } from './1796014400000-PartyReadyChecks.js';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so that the same list works from
@@ -16,4 +17,5 @@ export const MIGRATIONS: (new () => unknown)[] = [
   PlayerBanUntil1796011525154,
   PartyCodes1796014200000,
   PartyInvites1796014300000,
+  PartyReadyChecks1796014400000,
 ];

@@ -124,7 +124,7 @@ describe('parties: invites', () => {
   it('invite errors: unknown player 404, member or waiting 409, pending invite 409, bad body 400, unknown party 404', async () => {
     const party = await create({ is_private: true });
     await as(3).post(`${P}/${party.id}`).send({}).expect(200);
-    const inv = (path: string, body: unknown) => as(1).post(path).send(body);
+    const inv = (path: string, body: object) => as(1).post(path).send(body);
     expect((await inv(`${P}/${party.id}/invites`, { player: 999 }).expect(404)).body).toEqual(dpError('user notfound'));
     expect((await inv(`${P}/${party.id}/invites`, { player: 1 }).expect(409)).body).toEqual(dpError('membership is already exist'));
     expect((await inv(`${P}/${party.id}/invites`, { player: 3 }).expect(409)).body).toEqual(dpError('membership is already exist'));

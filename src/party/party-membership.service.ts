@@ -11,6 +11,7 @@ import type { AdmitInput, CodeJoinInput, JoinInput, MemberEditInput } from './dt
 import type { Page } from './dto/party-query.dto.js';
 import { PartyChatService } from './party-chat.service.js';
 import { PartyEvents } from './party-events.js';
+import { PartyReadyCheckService } from './party-ready-check.service.js';
 import type { Party } from './party.entity.js';
 import { MemberRole, MemberStatus, type PartyMember } from './party-member.entity.js';
 import { PartyService } from './party.service.js';
@@ -56,6 +57,7 @@ export class PartyMembershipService {
     private readonly partyEvents: PartyEvents,
     private readonly players: PlayerService,
     private readonly presence: PresenceService,
+    private readonly readyChecks: PartyReadyCheckService,
   ) {}
 
   /** Public party → Accepted at once (if there is room); private → a Waiting request. */
@@ -175,6 +177,7 @@ export class PartyMembershipService {
     const body = { partyId: party.id, playerId: member.playerId, membershipId: member.id, reason };
     const recipients = reason === 'kicked' ? [...remaining, member.playerId] : remaining;
     this.partyEvents.emit(tx, party.gameIndex, 'NOTIFY_PARTY_MEMBER_LEFT', recipients, body);
+    await this.readyChecks.dropPlayer(party, member.playerId, tx);
     if (member.role === MemberRole.Owner) {
       const successor = await this.repo.successor(tx.manager, party.id);
       if (successor) await this.makeOwner(party, successor, tx);

@@ -205,3 +205,48 @@ export const PARTIES_BY_IDS = `SELECT * FROM parties WHERE id = ANY($1::int[])`;
 /** The purge: invites made before $1, in batches of $2. */
 export const DELETE_OLD_INVITES = `DELETE FROM party_invites WHERE id IN (
      SELECT id FROM party_invites WHERE created_at < $1 ORDER BY created_at LIMIT $2) RETURNING id`;
+
+// ----------------------------------------------------------------------------- ready checks
+
+/**
+ * A ready check and its players (the Accepted members, $7 status Accepted; the starter $3 is
+ * ready, the others unanswered) in one statement. $1 game, $2 party, $4 status Running,
+ * $5 created_at, $6 expires_at.
+ */
+export const INSERT_READY_CHECK = `WITH c AS (
+     INSERT INTO party_ready_checks (game_index, party_id, started_by, status, created_at, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING *),
+   p AS (
+     INSERT INTO party_ready_check_players (check_id, player_id, ready)
+     SELECT c.id, pm.player_id, CASE WHEN pm.player_id = $3 THEN true END
+       FROM c, party_members pm WHERE pm.party_id = $2 AND pm.status = $7)
+   SELECT * FROM c`;
+
+export const READY_CHECK_PLAYERS = `SELECT player_id, ready FROM party_ready_check_players WHERE check_id = $1 ORDER BY player_id`;
+
+/** The party's running check ($2 Running), locked: answers, departures and the sweep take turns on it. */
+export const LOCK_RUNNING_READY_CHECK = `SELECT * FROM party_ready_checks WHERE party_id = $1 AND status = $2 FOR UPDATE`;
+
+export const LAST_READY_CHECK = `SELECT * FROM party_ready_checks WHERE party_id = $1 ORDER BY id DESC LIMIT 1`;
+
+export const SET_READY = `UPDATE party_ready_check_players SET ready = $3 WHERE check_id = $1 AND player_id = $2 RETURNING player_id`;
+
+export const DROP_READY_CHECK_PLAYER = `DELETE FROM party_ready_check_players WHERE check_id = $1 AND player_id = $2 RETURNING player_id`;
+
+/** Ends a check that is still running ($2): whoever gets the row first ends it, once. No row: it had ended. */
+export const FINISH_READY_CHECK = `UPDATE party_ready_checks SET status = $3, finished_at = $4
+   WHERE id = $1 AND status = $2 RETURNING *`;
+
+/**
+ * The sweep: ends up to $4 running ($1) checks whose expires_at has passed ($3 now) as $2
+ * (timeout). Rows another transaction holds are skipped (it is answering them, or another
+ * instance's sweep is ending them): each check is ended by one transaction only.
+ */
+export const CLAIM_EXPIRED_READY_CHECKS = `UPDATE party_ready_checks SET status = $2, finished_at = $3
+   WHERE id IN (SELECT id FROM party_ready_checks WHERE status = $1 AND expires_at <= $3
+                 ORDER BY expires_at LIMIT $4 FOR UPDATE SKIP LOCKED)
+   RETURNING *`;
+
+/** The purge: finished checks ($1 Running excluded) that ended before $2, in batches of $3. */
+export const DELETE_OLD_READY_CHECKS = `DELETE FROM party_ready_checks WHERE id IN (
+     SELECT id FROM party_ready_checks WHERE status <> $1 AND finished_at < $2 ORDER BY finished_at LIMIT $3) RETURNING id`;

@@ -10,6 +10,7 @@ import type { CreatePartyInput, PartyFields } from './dto/party-input.js';
 import type { Page } from './dto/party-query.dto.js';
 import { PartyChatService } from './party-chat.service.js';
 import { PartyEvents } from './party-events.js';
+import { PartyReadyCheckService } from './party-ready-check.service.js';
 import type { Party } from './party.entity.js';
 import { MemberRole, MemberStatus } from './party-member.entity.js';
 import { type Paged, PartyRepository } from './party.repository.js';
@@ -37,6 +38,7 @@ export class PartyService {
     private readonly repo: PartyRepository,
     private readonly chat: PartyChatService,
     private readonly partyEvents: PartyEvents,
+    private readonly readyChecks: PartyReadyCheckService,
   ) {}
 
   async create(me: PlayerIdentity, input: CreatePartyInput): Promise<PartyDto> {
@@ -151,8 +153,12 @@ export class PartyService {
     });
   }
 
-  /** Used by disband and by the last member leaving. Everyone with a membership or request is told. */
+  /**
+   * Used by disband and by the last member leaving. Everyone with a membership or request is told;
+   * a running ready check ends canceled first (its invites and checks go with the party).
+   */
   async deleteParty(party: Party, tx: Tx): Promise<void> {
+    await this.readyChecks.cancel(party, tx);
     const recipients = await this.repo.memberIds(tx.manager, party.id);
     await this.chat.deleteChannels(party, party.channels, tx);
     await this.repo.deleteParty(tx.manager, party.id);
