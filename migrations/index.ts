@@ -2,6 +2,9 @@ import { Players1795300000000 } from './1795300000000-Players.js';
 import { Channels1795310000000 } from './1795310000000-Channels.js';
 import { Parties1795320000000 } from './1795320000000-Parties.js';
 import { PlayerBanUntil1796011525154 } from './1796011525154-PlayerBanUntil.js';
+import { PartyCodes1796014200000 } from './1796014200000-PartyCodes.js';
+import { PartyInvites1796014300000 } from './1796014300000-PartyInvites.js';
+import { PartyReadyChecks1796014400000 } from './1796014400000-PartyReadyChecks.js';
 import { ChannelSlowMode1796015200000 } from './1796015200000-ChannelSlowMode.js';
 import { WordFilters1796015200001 } from './1796015200001-WordFilters.js';
 
@@ -14,6 +17,9 @@ export const MIGRATIONS: (new () => unknown)[] = [
   Channels1795310000000,
   Parties1795320000000,
   PlayerBanUntil1796011525154,
+  PartyCodes1796014200000,
+  PartyInvites1796014300000,
+  PartyReadyChecks1796014400000,
   ChannelSlowMode1796015200000,
   WordFilters1796015200001,
 ];

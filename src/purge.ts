@@ -5,9 +5,11 @@ import { PurgeService } from './channel/purge.service.js';
 import { EventsModule } from './common/events/events.module.js';
 import { AppConfigModule } from './infra/config/app-config.module.js';
 import { DatabaseModule } from './infra/database/database.module.js';
+import { PartyPurge } from './party/party-purge.js';
+import { PartyRepository } from './party/party.repository.js';
 
-/** Just what the purge needs: configuration, the database (migrated) and the event publisher. */
-@Module({ imports: [AppConfigModule, DatabaseModule, EventsModule], providers: [PurgeService] })
+/** Just what the purge needs: configuration, the database (migrated), the event publisher and the party module's purge step. */
+@Module({ imports: [AppConfigModule, DatabaseModule, EventsModule], providers: [PurgeService, PartyRepository, PartyPurge] })
 class PurgeCliModule {}
 
 /** `npm run purge`: one purge pass, for operators who schedule it with an external cron. */

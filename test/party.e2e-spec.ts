@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { DomainEvents, type DomainEventMap } from '../src/common/events/domain-events.js';
+import { DomainEvents, type DomainEventMap, type PartyEventBody } from '../src/common/events/domain-events.js';
 import { SERVER_KEY_2, useTestApp } from './support/test-app.js';
 import { asPlayer, hive, playerToken } from './support/http.js';
 
@@ -99,6 +99,8 @@ describe('parties: DynamicPixels Party Web API', () => {
           owner: 1,
           created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
           member_count: 1,
+          members_can_invite: false,
+          code: expect.stringMatching(/^[A-HJ-NP-Z2-9]{6}$/),
         },
       });
       const members = await as(2).get(`${P}/${res.body.row.id}/members`).expect(200);
@@ -224,7 +226,9 @@ describe('parties: DynamicPixels Party Web API', () => {
     it('returns one party, 404 for a missing or foreign one, 400 for a bad id', async () => {
       const p = await create(1);
       const res = await as(2).get(`${P}/${p.id}`).expect(200);
-      expect(res.body.row).toEqual(p);
+      const { code, ...withoutCode } = p;
+      expect(res.body.row).toEqual(withoutCode);
+      expect((await as(1).get(`${P}/${p.id}`).expect(200)).body.row).toEqual({ ...withoutCode, code });
       const missing = await as(2).get(`${P}/999999`).expect(404);
       expect(missing.body).toEqual(dpError('party notfound', 'party 999999 does not exist in game 1'));
       const other = await playerToken(t, 9, 2, SERVER_KEY_2);
@@ -502,7 +506,7 @@ describe('parties: DynamicPixels Party Web API', () => {
       expect(events.map((e) => e.type)).toEqual(['NOTIFY_PARTY_MEMBER_LEFT', 'NOTIFY_PARTY_UPDATED']);
       expect(events[0]).toMatchObject({ body: { partyId: p.id, playerId: 1, reason: 'left' } });
       expect(events[0].recipientIds.sort()).toEqual([2, 3, 4]);
-      expect(events[1].body.party).toMatchObject({ owner: 4 });
+      expect((events[1].body as PartyEventBody).party).toMatchObject({ owner: 4 });
 
       await as(4).delete(`${P}/${p.id}`).expect(200);
       party = (await as(2).get(`${P}/${p.id}`).expect(200)).body.row;
@@ -646,7 +650,7 @@ describe('parties: DynamicPixels Party Web API', () => {
       expect(events[0].recipientIds.sort()).toEqual([1, 2]);
       expect(events[0].body).toEqual({ partyId: p.id, playerId: 2, membershipId: expect.any(Number) });
       expect(events[1].recipientIds.sort()).toEqual([1, 2]);
-      expect(events[1].body.party).toMatchObject({ id: p.id, desc: 'new' });
+      expect((events[1].body as PartyEventBody).party).toMatchObject({ id: p.id, desc: 'new' });
     });
   });
 

@@ -18,6 +18,15 @@ export interface PurgeResult {
 type Batch = (work: (m: EntityManager) => Promise<number>) => Promise<number>;
 
 /**
+ * A deletion another module adds to each purge pass (its own tables, its own statement): `run`
+ * deletes up to `size` rows through `m` and returns how many; it is called until it deletes fewer.
+ */
+export interface PurgeStep {
+  name: string;
+  run(m: EntityManager, size: number): Promise<number>;
+}
+
+/**
  * Deletes player-owned channels nobody is in, and history past HISTORY_RETENTION_DAYS (docs/chat-api.md),
  * in batches of PURGE_BATCH_SIZE so that no statement sweeps a whole table. On PostgreSQL only
  * the instance that wins `pg_try_advisory_lock` works a tick; the lock is held on one dedicated
@@ -29,12 +38,18 @@ type Batch = (work: (m: EntityManager) => Promise<number>) => Promise<number>;
 export class PurgeService {
   private readonly logger = new Logger('Purge');
   private running = false;
+  private readonly steps: PurgeStep[] = [];
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly events: DomainEvents,
     private readonly config: AppConfig,
   ) {}
+
+  /** Adds a step to every pass, run after the channel and history deletions under the same lock. */
+  addStep(step: PurgeStep): void {
+    this.steps.push(step);
+  }
 
   async runOnce(): Promise<PurgeResult> {
     if (this.running) return { skipped: true, channels: 0, messages: 0 };
@@ -101,6 +116,15 @@ export class PurgeService {
     }
     if (channels || messages)
       this.logger.log(`purged ${channels} empty channels and ${messages} messages older than ${cutoff.toISOString()}`);
+    for (const step of this.steps) {
+      let total = 0;
+      for (;;) {
+        const n = await batch((m) => step.run(m, size));
+        total += n;
+        if (n < size) break;
+      }
+      if (total) this.logger.log(`purged ${total} ${step.name}`);
+    }
     return { skipped: false, channels, messages };
   }
 

@@ -3,8 +3,8 @@ import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@n
 import { CurrentPlayer, PlayerTokenGuard } from '../player/player-token.guard.js';
 import type { PlayerIdentity } from '../player/player-identity.js';
 import { MemberRemovedDto, MemberRowDto, PartyDeletedDto, PartyListDto, PartyRowDto } from './dto/party.dto.js';
-import { readCreateBody, readEditBody, readJoinBody } from './dto/party-input.js';
-import { CreatePartyBodyDoc, PathId, JoinPartyBodyDoc, PartySearchQueryDto, pageOf } from './dto/party-query.dto.js';
+import { readCodeJoinBody, readCreateBody, readEditBody, readJoinBody } from './dto/party-input.js';
+import { CodeJoinBodyDoc, CreatePartyBodyDoc, PathId, JoinPartyBodyDoc, PartySearchQueryDto, pageOf } from './dto/party-query.dto.js';
 import { PartyMembershipService } from './party-membership.service.js';
 import { PartyService } from './party.service.js';
 
@@ -48,10 +48,29 @@ export class PartiesController {
     return this.parties.mine(me, q.query, pageOf(q));
   }
 
+  /** Declared before `POST :partyId`, which would otherwise take "join" for a party id. */
+  @Post('join')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'join with a join code (case-insensitive): Accepted at once, also in a private party' })
+  @ApiBody({ type: CodeJoinBodyDoc })
+  @ApiOkResponse({ type: MemberRowDto })
+  async joinByCode(@CurrentPlayer() me: PlayerIdentity, @Body() body: unknown): Promise<MemberRowDto> {
+    return { row: await this.memberships.joinByCode(me, readCodeJoinBody(body)) };
+  }
+
   @Get(':partyId')
+  @ApiOperation({ summary: 'one party; its join code only to an accepted member' })
   @ApiOkResponse({ type: PartyRowDto })
   async get(@CurrentPlayer() me: PlayerIdentity, @PartyId() partyId: number): Promise<PartyRowDto> {
-    return { row: await this.parties.get(me.gameIndex, partyId) };
+    return { row: await this.parties.get(me, partyId) };
+  }
+
+  @Post(':partyId/code')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'a new join code (Owner or Admin); the old one stops working' })
+  @ApiOkResponse({ type: PartyRowDto })
+  async newCode(@CurrentPlayer() me: PlayerIdentity, @PartyId() partyId: number): Promise<PartyRowDto> {
+    return { row: await this.parties.newCode(me, partyId) };
   }
 
   @Put(':partyId')

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainEvents, type PartyEventBody, type PartyNotifyType } from '../common/events/domain-events.js';
+import { DomainEvents, type PartyEvent, type PartyNotifyBodies, type PartyNotifyType } from '../common/events/domain-events.js';
 import type { Tx } from '../infra/database/transaction.js';
 
 /**
@@ -10,9 +10,10 @@ import type { Tx } from '../infra/database/transaction.js';
 export class PartyEvents {
   constructor(private readonly events: DomainEvents) {}
 
-  emit(tx: Tx, gameIndex: number, type: PartyNotifyType, recipientIds: number[], body: PartyEventBody): void {
+  emit<K extends PartyNotifyType>(tx: Tx, gameIndex: number, type: K, recipientIds: number[], body: PartyNotifyBodies[K]): void {
     const recipients = [...new Set(recipientIds)];
     if (recipients.length === 0) return;
-    tx.afterCommit(() => this.events.publish('party.event', { gameIndex, type, recipientIds: recipients, body }));
+    const event = { gameIndex, type, recipientIds: recipients, body } as PartyEvent;
+    tx.afterCommit(() => this.events.publish('party.event', event));
   }
 }

@@ -7,10 +7,11 @@ import type { PlayerIdentity } from '../player/player-identity.js';
 import { PlayerService } from '../player/player.service.js';
 import { PresenceService } from '../presence/presence.service.js';
 import { type PartyMemberDto, type RichPartyMemberDto, mapMember, mapParty, mapRichMember } from './dto/party.dto.js';
-import type { JoinInput, MemberEditInput } from './dto/party-input.js';
+import type { AdmitInput, CodeJoinInput, JoinInput, MemberEditInput } from './dto/party-input.js';
 import type { Page } from './dto/party-query.dto.js';
 import { PartyChatService } from './party-chat.service.js';
 import { PartyEvents } from './party-events.js';
+import { PartyReadyCheckService } from './party-ready-check.service.js';
 import type { Party } from './party.entity.js';
 import { MemberRole, MemberStatus, type PartyMember } from './party-member.entity.js';
 import { PartyService } from './party.service.js';
@@ -56,6 +57,7 @@ export class PartyMembershipService {
     private readonly partyEvents: PartyEvents,
     private readonly players: PlayerService,
     private readonly presence: PresenceService,
+    private readonly readyChecks: PartyReadyCheckService,
   ) {}
 
   /** Public party → Accepted at once (if there is room); private → a Waiting request. */
@@ -83,6 +85,47 @@ export class PartyMembershipService {
       }
       return mapMember(member);
     });
+  }
+
+  /**
+   * Joins with the party's join code: Accepted at once, also in a private party (a Waiting request
+   * of the player's becomes Accepted). A code that no longer names a party is PartyNotFound.
+   */
+  async joinByCode(me: PlayerIdentity, input: CodeJoinInput): Promise<PartyMemberDto> {
+    const unknown = () => new DomainError(ErrorCode.PartyNotFound, `no party of game ${me.gameIndex} has the join code "${input.code}"`);
+    const found = await this.repo.findPartyByCode(this.dataSource.manager, me.gameIndex, input.code);
+    if (!found) throw unknown();
+    return inTransaction(this.dataSource, async (tx) => {
+      const party = await this.repo.lockParty(tx.manager, me.gameIndex, found.id);
+      if (party.code !== input.code) throw unknown();
+      return mapMember(await this.admit(party, me.playerId, input, tx));
+    });
+  }
+
+  /**
+   * Makes the player an Accepted member (party row locked by the caller), as a code join or an
+   * accepted invite do: a Waiting request is converted, a new membership inserted; refused when
+   * the player is a member already or the party is full. The members hear NOTIFY_PARTY_MEMBER_JOINED.
+   */
+  async admit(party: Party, playerId: number, input: AdmitInput, tx: Tx): Promise<PartyMember> {
+    const m = tx.manager;
+    assertChoices(party, input.team, input.channels);
+    const existing = await this.repo.membership(m, party.id, playerId);
+    if (existing?.status === MemberStatus.Accepted) throw membershipExists(playerId, party.id, existing);
+    assertRoom(party);
+    let member: PartyMember;
+    if (existing) {
+      await this.repo.acceptRequest(m, party.id, existing.id);
+      member = await this.repo.updateMembership(m, existing.id, { team: input.team, channels: input.channels });
+    } else {
+      const joined = await this.repo.join(m, party, playerId, { accepted: true, team: input.team, channels: input.channels });
+      if (!joined) throw membershipExists(playerId, party.id, await this.repo.membership(m, party.id, playerId));
+      member = joined.member;
+    }
+    await this.chat.enter(party, playerId, member.channels, tx);
+    const body = { partyId: party.id, playerId, membershipId: member.id };
+    this.partyEvents.emit(tx, party.gameIndex, 'NOTIFY_PARTY_MEMBER_JOINED', await this.repo.acceptedIds(m, party.id), body);
+    return member;
   }
 
   /** Leaves (or withdraws a request). The Owner's leaving passes ownership on; the last one out deletes the party. */
@@ -134,6 +177,7 @@ export class PartyMembershipService {
     const body = { partyId: party.id, playerId: member.playerId, membershipId: member.id, reason };
     const recipients = reason === 'kicked' ? [...remaining, member.playerId] : remaining;
     this.partyEvents.emit(tx, party.gameIndex, 'NOTIFY_PARTY_MEMBER_LEFT', recipients, body);
+    await this.readyChecks.dropPlayer(party, member.playerId, tx);
     if (member.role === MemberRole.Owner) {
       const successor = await this.repo.successor(tx.manager, party.id);
       if (successor) await this.makeOwner(party, successor, tx);

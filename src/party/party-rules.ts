@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { MemberRole, MemberStatus, type PartyMember } from './party-member.entity.js';
 
@@ -19,3 +20,13 @@ export function sameNames(a: string[], b: string[]): boolean {
 
 /** The names of `a` that are not in `b`, in `a`'s order. */
 export const minus = (a: string[], b: string[]): string[] => a.filter((x) => !b.includes(x));
+
+/** Join codes are read aloud and typed: no 0/O or 1/I to confuse. */
+export const JOIN_CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+export const JOIN_CODE_LENGTH = 6;
+
+export function newJoinCode(): string {
+  let code = '';
+  for (let i = 0; i < JOIN_CODE_LENGTH; i++) code += JOIN_CODE_ALPHABET[randomInt(JOIN_CODE_ALPHABET.length)];
+  return code;
+}

@@ -17,10 +17,15 @@ export const LOCK_PARTY = `SELECT * FROM parties WHERE id = $1 AND game_index = 
 
 export const FIND_PARTY = `SELECT * FROM parties WHERE id = $1 AND game_index = $2`;
 
-/** The party (member_count 1: its Owner) and the Owner's Accepted membership in every party channel, in one statement. */
+/**
+ * The party (member_count 1: its Owner) and the Owner's Accepted membership in every party
+ * channel, in one statement. No row: the join code $15 is taken in the game (draw another).
+ */
 export const INSERT_PARTY_WITH_OWNER = `WITH party AS (
-     INSERT INTO parties (game_index, name, "desc", image, max_member_count, member_count, is_private, teams, channels, data, variables, owner)
-     VALUES ($1, $2, $3, $4, $5, 1, $6, $7::text[], $8::text[], $9, $10::jsonb, $11) RETURNING *),
+     INSERT INTO parties (game_index, name, "desc", image, max_member_count, member_count, is_private, teams, channels, data, variables, owner, code,
+                          members_can_invite)
+     VALUES ($1, $2, $3, $4, $5, 1, $6, $7::text[], $8::text[], $9, $10::jsonb, $11, $15, $16)
+     ON CONFLICT (game_index, code) DO NOTHING RETURNING *),
    owner AS (
      INSERT INTO party_members (game_index, party_id, player_id, role, status, channels, accepted_at)
      SELECT game_index, id, owner, $12, $13, channels, $14 FROM party)
@@ -31,10 +36,20 @@ export const UPDATE_PARTY = `UPDATE parties SET
      name = COALESCE($2::varchar, name), "desc" = COALESCE($3::varchar, "desc"), image = COALESCE($4::varchar, image),
      max_member_count = COALESCE($5::int, max_member_count), is_private = COALESCE($6::boolean, is_private),
      teams = COALESCE($7::text[], teams), channels = COALESCE($8::text[], channels), data = COALESCE($9::text, data),
-     variables = COALESCE($10::jsonb, variables)
+     variables = COALESCE($10::jsonb, variables), members_can_invite = COALESCE($11::boolean, members_can_invite)
    WHERE id = $1 RETURNING *`;
 
 export const SET_PARTY_OWNER = `UPDATE parties SET owner = $2 WHERE id = $1 RETURNING *`;
+
+/** $1 game, $2 an upper-case code. */
+export const FIND_PARTY_BY_CODE = `SELECT * FROM parties WHERE game_index = $1 AND code = $2`;
+
+/**
+ * A new join code $3 for party $1 of game $2, unless another party of the game has it (no row:
+ * draw another). The unique index is the last word should two parties draw the same one at once.
+ */
+export const SET_PARTY_CODE = `UPDATE parties SET code = $3
+   WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM parties WHERE game_index = $2 AND code = $3) RETURNING *`;
 
 /** Memberships go with it (ON DELETE CASCADE). */
 export const DELETE_PARTY = `DELETE FROM parties WHERE id = $1`;
@@ -156,3 +171,82 @@ export const SET_CHANNELS_OF_ROLE = `UPDATE party_members SET channels = $2::tex
 export const CO_MEMBERS = `SELECT DISTINCT other.player_id FROM party_members mine
      JOIN party_members other ON other.party_id = mine.party_id AND other.status = $3
     WHERE mine.game_index = $1 AND mine.player_id = $2 AND mine.status = $3`;
+
+// ---------------------------------------------------------------------------------- invites
+
+/** $1 id, $2 game. */
+export const INVITE_BY_ID = `SELECT * FROM party_invites WHERE id = $1 AND game_index = $2`;
+
+/** The same row locked: answers to one invite happen one after the other (party row already locked). */
+export const LOCK_INVITE = `SELECT * FROM party_invites WHERE id = $1 FOR UPDATE`;
+
+/** A pending invite of player $2 into party $1 ($3 status Pending) not expired at $4. */
+export const OPEN_INVITE_OF_PLAYER = `SELECT * FROM party_invites
+   WHERE party_id = $1 AND player_id = $2 AND status = $3 AND expires_at > $4 LIMIT 1`;
+
+export const INSERT_INVITE = `INSERT INTO party_invites (game_index, party_id, player_id, inviter, status, created_at, expires_at)
+   VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`;
+
+/** From status $2 (Pending) to $3 only: an answered invite never changes again. */
+export const SET_INVITE_STATUS = `UPDATE party_invites SET status = $3 WHERE id = $1 AND status = $2 RETURNING *`;
+
+/** $1 game, $2 player, $3 status Pending, $4 now. */
+const OPEN_INVITES_OF_PLAYER_WHERE = `party_invites WHERE game_index = $1 AND player_id = $2 AND status = $3 AND expires_at > $4`;
+export const OPEN_INVITES_OF_PLAYER = `SELECT * FROM ${OPEN_INVITES_OF_PLAYER_WHERE} ORDER BY id DESC OFFSET $5 LIMIT $6`;
+export const COUNT_OPEN_INVITES_OF_PLAYER = `SELECT count(*)::int AS n FROM ${OPEN_INVITES_OF_PLAYER_WHERE}`;
+
+/** $1 party, $2 status Pending, $3 now. */
+const OPEN_INVITES_OF_PARTY_WHERE = `party_invites WHERE party_id = $1 AND status = $2 AND expires_at > $3`;
+export const OPEN_INVITES_OF_PARTY = `SELECT * FROM ${OPEN_INVITES_OF_PARTY_WHERE} ORDER BY id DESC OFFSET $4 LIMIT $5`;
+export const COUNT_OPEN_INVITES_OF_PARTY = `SELECT count(*)::int AS n FROM ${OPEN_INVITES_OF_PARTY_WHERE}`;
+
+export const PARTIES_BY_IDS = `SELECT * FROM parties WHERE id = ANY($1::int[])`;
+
+/** The purge: invites made before $1, in batches of $2. */
+export const DELETE_OLD_INVITES = `DELETE FROM party_invites WHERE id IN (
+     SELECT id FROM party_invites WHERE created_at < $1 ORDER BY created_at LIMIT $2) RETURNING id`;
+
+// ----------------------------------------------------------------------------- ready checks
+
+/**
+ * A ready check and its players (the Accepted members, $7 status Accepted; the starter $3 is
+ * ready, the others unanswered) in one statement. $1 game, $2 party, $4 status Running,
+ * $5 created_at, $6 expires_at.
+ */
+export const INSERT_READY_CHECK = `WITH c AS (
+     INSERT INTO party_ready_checks (game_index, party_id, started_by, status, created_at, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING *),
+   p AS (
+     INSERT INTO party_ready_check_players (check_id, player_id, ready)
+     SELECT c.id, pm.player_id, CASE WHEN pm.player_id = $3 THEN true END
+       FROM c, party_members pm WHERE pm.party_id = $2 AND pm.status = $7)
+   SELECT * FROM c`;
+
+export const READY_CHECK_PLAYERS = `SELECT player_id, ready FROM party_ready_check_players WHERE check_id = $1 ORDER BY player_id`;
+
+/** The party's running check ($2 Running), locked: answers, departures and the sweep take turns on it. */
+export const LOCK_RUNNING_READY_CHECK = `SELECT * FROM party_ready_checks WHERE party_id = $1 AND status = $2 FOR UPDATE`;
+
+export const LAST_READY_CHECK = `SELECT * FROM party_ready_checks WHERE party_id = $1 ORDER BY id DESC LIMIT 1`;
+
+export const SET_READY = `UPDATE party_ready_check_players SET ready = $3 WHERE check_id = $1 AND player_id = $2 RETURNING player_id`;
+
+export const DROP_READY_CHECK_PLAYER = `DELETE FROM party_ready_check_players WHERE check_id = $1 AND player_id = $2 RETURNING player_id`;
+
+/** Ends a check that is still running ($2): whoever gets the row first ends it, once. No row: it had ended. */
+export const FINISH_READY_CHECK = `UPDATE party_ready_checks SET status = $3, finished_at = $4
+   WHERE id = $1 AND status = $2 RETURNING *`;
+
+/**
+ * The sweep: ends up to $4 running ($1) checks whose expires_at has passed ($3 now) as $2
+ * (timeout). Rows another transaction holds are skipped (it is answering them, or another
+ * instance's sweep is ending them): each check is ended by one transaction only.
+ */
+export const CLAIM_EXPIRED_READY_CHECKS = `UPDATE party_ready_checks SET status = $2, finished_at = $3
+   WHERE id IN (SELECT id FROM party_ready_checks WHERE status = $1 AND expires_at <= $3
+                 ORDER BY expires_at LIMIT $4 FOR UPDATE SKIP LOCKED)
+   RETURNING *`;
+
+/** The purge: finished checks ($1 Running excluded) that ended before $2, in batches of $3. */
+export const DELETE_OLD_READY_CHECKS = `DELETE FROM party_ready_checks WHERE id IN (
+     SELECT id FROM party_ready_checks WHERE status <> $1 AND finished_at < $2 ORDER BY finished_at LIMIT $3) RETURNING id`;

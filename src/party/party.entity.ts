@@ -47,4 +47,12 @@ export class Party {
 
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
+
+  /** Accepted Members may invite too (the Owner and Admins always may). */
+  @Column({ name: 'members_can_invite', type: 'boolean', default: false })
+  membersCanInvite: boolean;
+
+  /** The join code: 6 characters of JOIN_CODE_ALPHABET, unique among the game's parties. */
+  @Column({ type: 'varchar', length: 6 })
+  code: string;
 }

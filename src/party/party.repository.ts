@@ -5,7 +5,13 @@ import type { CreatePartyInput, PartyFields } from './dto/party-input.js';
 import type { Page } from './dto/party-query.dto.js';
 import { Party } from './party.entity.js';
 import { MemberRole, MemberStatus, PartyMember } from './party-member.entity.js';
+import { InviteStatus, type PartyInvite } from './party-invite.js';
+import { type ReadyCheck, ReadyCheckStatus } from './party-ready-check.js';
+import { newJoinCode } from './party-rules.js';
 import * as sql from './party-sql.js';
+
+/** Draws of a join code before giving up: with 32^6 codes, a second draw is already rare. */
+const CODE_ATTEMPTS = 10;
 
 /** Roles that decide on join requests and hear about them. */
 const DECIDING_ROLES = [MemberRole.Owner, MemberRole.Admin];
@@ -26,6 +32,8 @@ interface PartyRow {
   variables: Record<string, string>;
   owner: string | number;
   created_at: Date | string;
+  code: string;
+  members_can_invite: boolean;
 }
 
 /** A `party_members` row as the driver returns it. */
@@ -42,6 +50,42 @@ interface MemberRow {
   variables: Record<string, string>;
   created_at: Date | string;
   accepted_at: Date | string | null;
+}
+
+/** A `party_invites` row. */
+interface InviteRow {
+  id: number;
+  game_index: number;
+  party_id: number;
+  player_id: string | number;
+  inviter: string | number;
+  status: number;
+  created_at: Date | string;
+  expires_at: Date | string;
+}
+
+function inviteFromRow(r: InviteRow): PartyInvite {
+  return {
+    id: Number(r.id),
+    gameIndex: Number(r.game_index),
+    partyId: Number(r.party_id),
+    playerId: Number(r.player_id),
+    inviter: Number(r.inviter),
+    status: Number(r.status),
+    createdAt: new Date(r.created_at),
+    expiresAt: new Date(r.expires_at),
+  };
+}
+
+/** A `party_ready_checks` row. */
+interface ReadyCheckRow {
+  id: number;
+  game_index: number;
+  party_id: number;
+  started_by: string | number;
+  status: string;
+  created_at: Date | string;
+  expires_at: Date | string;
 }
 
 /** The same entity TypeORM would build from the row. */
@@ -61,6 +105,8 @@ function partyFromRow(r: PartyRow): Party {
     variables: r.variables,
     owner: Number(r.owner),
     createdAt: new Date(r.created_at),
+    code: r.code,
+    membersCanInvite: r.members_can_invite,
   });
 }
 
@@ -140,8 +186,39 @@ export class PartyRepository {
     return partyFromRow(row);
   }
 
-  /** Absent fields take the column defaults; the owner is its Accepted Owner, in every channel. */
+  async findPartyByCode(m: EntityManager, gameIndex: number, code: string): Promise<Party | null> {
+    const [row] = await rowsOf<PartyRow>(m, sql.FIND_PARTY_BY_CODE, [gameIndex, code]);
+    return row ? partyFromRow(row) : null;
+  }
+
+  /**
+   * Absent fields take the column defaults; the owner is its Accepted Owner, in every channel.
+   * The join code is drawn again while another party of the game has it.
+   */
   async createParty(m: EntityManager, gameIndex: number, owner: number, input: CreatePartyInput): Promise<Party> {
+    for (let attempt = 1; ; attempt++) {
+      const row = await this.insertParty(m, gameIndex, owner, input, newJoinCode());
+      if (row) return partyFromRow(row);
+      if (attempt >= CODE_ATTEMPTS) throw new Error(`no free join code in game ${gameIndex} after ${CODE_ATTEMPTS} draws`);
+    }
+  }
+
+  /** A new join code for the party (the old one stops working); drawn again while taken. */
+  async regenerateCode(m: EntityManager, party: Party): Promise<Party> {
+    for (let attempt = 1; ; attempt++) {
+      const [row] = await rowsOf<PartyRow>(m, sql.SET_PARTY_CODE, [party.id, party.gameIndex, newJoinCode()]);
+      if (row) return partyFromRow(row);
+      if (attempt >= CODE_ATTEMPTS) throw new Error(`no free join code in game ${party.gameIndex} after ${CODE_ATTEMPTS} draws`);
+    }
+  }
+
+  private async insertParty(
+    m: EntityManager,
+    gameIndex: number,
+    owner: number,
+    input: CreatePartyInput,
+    code: string,
+  ): Promise<PartyRow | null> {
     const [row] = await rowsOf<PartyRow>(m, sql.INSERT_PARTY_WITH_OWNER, [
       gameIndex,
       input.name,
@@ -157,8 +234,10 @@ export class PartyRepository {
       MemberRole.Owner,
       MemberStatus.Accepted,
       new Date(),
+      code,
+      input.membersCanInvite ?? false,
     ]);
-    return partyFromRow(row);
+    return row ?? null;
   }
 
   /** Fields left out keep their value. */
@@ -174,6 +253,7 @@ export class PartyRepository {
       fields.channels ?? null,
       fields.data ?? null,
       jsonOrNull(fields.variables),
+      fields.membersCanInvite ?? null,
     ]);
     return partyFromRow(row);
   }
@@ -382,6 +462,159 @@ export class PartyRepository {
   async coMembers(m: EntityManager, gameIndex: number, playerId: number): Promise<number[]> {
     const rows = await rowsOf<{ player_id: string }>(m, sql.CO_MEMBERS, [gameIndex, playerId, MemberStatus.Accepted]);
     return ids(rows.map((r) => r.player_id));
+  }
+
+  // -------------------------------------------------------------------------------- invites
+
+  async inviteById(m: EntityManager, gameIndex: number, inviteId: number): Promise<PartyInvite | null> {
+    const [row] = await rowsOf<InviteRow>(m, sql.INVITE_BY_ID, [inviteId, gameIndex]);
+    return row ? inviteFromRow(row) : null;
+  }
+
+  /** Locks the invite row for the rest of the transaction (null: it is gone with its party). */
+  async lockInvite(m: EntityManager, inviteId: number): Promise<PartyInvite | null> {
+    const [row] = await rowsOf<InviteRow>(m, sql.LOCK_INVITE, [inviteId]);
+    return row ? inviteFromRow(row) : null;
+  }
+
+  async openInviteOf(m: EntityManager, partyId: number, playerId: number, now: Date): Promise<PartyInvite | null> {
+    const [row] = await rowsOf<InviteRow>(m, sql.OPEN_INVITE_OF_PLAYER, [partyId, playerId, InviteStatus.Pending, now]);
+    return row ? inviteFromRow(row) : null;
+  }
+
+  async insertInvite(
+    m: EntityManager,
+    party: Party,
+    playerId: number,
+    inviter: number,
+    createdAt: Date,
+    expiresAt: Date,
+  ): Promise<PartyInvite> {
+    const [row] = await rowsOf<InviteRow>(m, sql.INSERT_INVITE, [
+      party.gameIndex,
+      party.id,
+      playerId,
+      inviter,
+      InviteStatus.Pending,
+      createdAt,
+      expiresAt,
+    ]);
+    return inviteFromRow(row);
+  }
+
+  /** A pending invite takes its answer; null: it was answered already. */
+  async answerInvite(m: EntityManager, inviteId: number, status: InviteStatus): Promise<PartyInvite | null> {
+    const [row] = await rowsOf<InviteRow>(m, sql.SET_INVITE_STATUS, [inviteId, InviteStatus.Pending, status]);
+    return row ? inviteFromRow(row) : null;
+  }
+
+  /** The player's pending, unexpired invites, newest first. */
+  openInvitesOfPlayer(m: EntityManager, gameIndex: number, playerId: number, now: Date, page: Page): Promise<Paged<PartyInvite>> {
+    const params = [gameIndex, playerId, InviteStatus.Pending, now];
+    return this.paged(
+      m,
+      page,
+      (skip, limit) => rowsOf<InviteRow>(m, sql.OPEN_INVITES_OF_PLAYER, [...params, skip, limit]).then((rows) => rows.map(inviteFromRow)),
+      sql.COUNT_OPEN_INVITES_OF_PLAYER,
+      params,
+    );
+  }
+
+  /** The party's pending, unexpired invites, newest first. */
+  openInvitesOfParty(m: EntityManager, partyId: number, now: Date, page: Page): Promise<Paged<PartyInvite>> {
+    const params = [partyId, InviteStatus.Pending, now];
+    return this.paged(
+      m,
+      page,
+      (skip, limit) => rowsOf<InviteRow>(m, sql.OPEN_INVITES_OF_PARTY, [...params, skip, limit]).then((rows) => rows.map(inviteFromRow)),
+      sql.COUNT_OPEN_INVITES_OF_PARTY,
+      params,
+    );
+  }
+
+  async partiesByIds(m: EntityManager, partyIds: number[]): Promise<Map<number, Party>> {
+    const rows = partyIds.length ? await rowsOf<PartyRow>(m, sql.PARTIES_BY_IDS, [partyIds]) : [];
+    return new Map(rows.map((r) => [Number(r.id), partyFromRow(r)]));
+  }
+
+  /** The purge: deletes up to `size` invites made before `cutoff`; returns how many. */
+  async deleteOldInvites(m: EntityManager, cutoff: Date, size: number): Promise<number> {
+    return (await rowsOf<{ id: number }>(m, sql.DELETE_OLD_INVITES, [cutoff, size])).length;
+  }
+
+  // --------------------------------------------------------------------------- ready checks
+
+  /** Starts a check of the party's Accepted members, the starter ready (the caller made sure none runs). */
+  async insertReadyCheck(m: EntityManager, party: Party, startedBy: number, createdAt: Date, expiresAt: Date): Promise<ReadyCheck> {
+    const [row] = await rowsOf<ReadyCheckRow>(m, sql.INSERT_READY_CHECK, [
+      party.gameIndex,
+      party.id,
+      startedBy,
+      ReadyCheckStatus.Running,
+      createdAt,
+      expiresAt,
+      MemberStatus.Accepted,
+    ]);
+    return this.withPlayers(m, row);
+  }
+
+  /** The party's running check, locked for the rest of the transaction. */
+  async lockRunningReadyCheck(m: EntityManager, partyId: number): Promise<ReadyCheck | null> {
+    const [row] = await rowsOf<ReadyCheckRow>(m, sql.LOCK_RUNNING_READY_CHECK, [partyId, ReadyCheckStatus.Running]);
+    return row ? this.withPlayers(m, row) : null;
+  }
+
+  async lastReadyCheck(m: EntityManager, partyId: number): Promise<ReadyCheck | null> {
+    const [row] = await rowsOf<ReadyCheckRow>(m, sql.LAST_READY_CHECK, [partyId]);
+    return row ? this.withPlayers(m, row) : null;
+  }
+
+  /** The player's answer; false: the player is not in the check. */
+  async setReady(m: EntityManager, checkId: number, playerId: number, ready: boolean): Promise<boolean> {
+    return (await rowsOf(m, sql.SET_READY, [checkId, playerId, ready])).length > 0;
+  }
+
+  /** The player leaves the check's players; false: the player was not among them. */
+  async dropReadyCheckPlayer(m: EntityManager, checkId: number, playerId: number): Promise<boolean> {
+    return (await rowsOf(m, sql.DROP_READY_CHECK_PLAYER, [checkId, playerId])).length > 0;
+  }
+
+  /** Ends the check with `status` if it still runs; null: it had ended already. */
+  async finishReadyCheck(m: EntityManager, checkId: number, status: ReadyCheckStatus, at: Date): Promise<ReadyCheck | null> {
+    const [row] = await rowsOf<ReadyCheckRow>(m, sql.FINISH_READY_CHECK, [checkId, ReadyCheckStatus.Running, status, at]);
+    return row ? this.withPlayers(m, row) : null;
+  }
+
+  /** Ends up to `size` expired running checks as timeout (skipping rows other transactions hold); returns them ended. */
+  async claimExpiredReadyChecks(m: EntityManager, now: Date, size: number): Promise<ReadyCheck[]> {
+    const rows = await rowsOf<ReadyCheckRow>(m, sql.CLAIM_EXPIRED_READY_CHECKS, [
+      ReadyCheckStatus.Running,
+      ReadyCheckStatus.Timeout,
+      now,
+      size,
+    ]);
+    const checks: ReadyCheck[] = [];
+    for (const row of rows) checks.push(await this.withPlayers(m, row));
+    return checks;
+  }
+
+  /** The purge: deletes up to `size` checks that ended before `cutoff`; returns how many. */
+  async deleteOldReadyChecks(m: EntityManager, cutoff: Date, size: number): Promise<number> {
+    return (await rowsOf<{ id: number }>(m, sql.DELETE_OLD_READY_CHECKS, [ReadyCheckStatus.Running, cutoff, size])).length;
+  }
+
+  private async withPlayers(m: EntityManager, r: ReadyCheckRow): Promise<ReadyCheck> {
+    const players = await rowsOf<{ player_id: string | number; ready: boolean | null }>(m, sql.READY_CHECK_PLAYERS, [r.id]);
+    return {
+      id: Number(r.id),
+      gameIndex: Number(r.game_index),
+      partyId: Number(r.party_id),
+      startedBy: Number(r.started_by),
+      status: r.status as ReadyCheckStatus,
+      createdAt: new Date(r.created_at),
+      expiresAt: new Date(r.expires_at),
+      players: players.map((p) => ({ playerId: Number(p.player_id), ready: p.ready })),
+    };
   }
 
   private memberPage(m: EntityManager, text: string, partyId: number, status: MemberStatus, page: Page): Promise<Paged<PartyMember>> {

@@ -6,13 +6,14 @@ import { containsPattern } from '../infra/database/like.js';
 import { WordFilterService } from '../moderation/word-filter.service.js';
 import { type Tx, inTransaction } from '../infra/database/transaction.js';
 import type { PlayerIdentity } from '../player/player-identity.js';
-import { type PartyDto, mapParty } from './dto/party.dto.js';
+import { type PartyDto, mapParty, mapPartyForMember } from './dto/party.dto.js';
 import type { CreatePartyInput, PartyFields } from './dto/party-input.js';
 import type { Page } from './dto/party-query.dto.js';
 import { PartyChatService } from './party-chat.service.js';
 import { PartyEvents } from './party-events.js';
+import { PartyReadyCheckService } from './party-ready-check.service.js';
 import type { Party } from './party.entity.js';
-import { MemberRole } from './party-member.entity.js';
+import { MemberRole, MemberStatus } from './party-member.entity.js';
 import { type Paged, PartyRepository } from './party.repository.js';
 import { MANAGERS, assertRole, minus, sameNames } from './party-rules.js';
 
@@ -25,7 +26,7 @@ export interface PartyList {
 const DENSE_MEMORY_MS = 60_000;
 const DENSE_MEMORY_SIZE = 1_000;
 
-const partyList = ({ rows, totalCount }: Paged<Party>): PartyList => ({ list: rows.map(mapParty), totalCount });
+const partyList = ({ rows, totalCount }: Paged<Party>, map = mapParty): PartyList => ({ list: rows.map((p) => map(p)), totalCount });
 
 /** Party-level operations: create, search, read, edit, disband. */
 @Injectable()
@@ -39,6 +40,7 @@ export class PartyService {
     private readonly chat: PartyChatService,
     private readonly partyEvents: PartyEvents,
     private readonly filter: WordFilterService,
+    private readonly readyChecks: PartyReadyCheckService,
   ) {}
 
   async create(me: PlayerIdentity, input: CreatePartyInput): Promise<PartyDto> {
@@ -48,7 +50,7 @@ export class PartyService {
       const party = await this.repo.createParty(tx.manager, me.gameIndex, me.playerId, input);
       await this.chat.createChannels(party, party.channels, tx);
       await this.chat.enter(party, me.playerId, party.channels, tx);
-      return mapParty(party);
+      return mapPartyForMember(party);
     });
   }
 
@@ -83,11 +85,24 @@ export class PartyService {
   /** Parties the player is an Accepted member of, newest first. */
   async mine(me: PlayerIdentity, query: string | undefined, page: Page): Promise<PartyList> {
     const pattern = query ? containsPattern(query.toLowerCase()) : null;
-    return partyList(await this.repo.partiesOfMember(this.dataSource.manager, me.gameIndex, me.playerId, pattern, page));
+    return partyList(await this.repo.partiesOfMember(this.dataSource.manager, me.gameIndex, me.playerId, pattern, page), mapPartyForMember);
   }
 
-  async get(gameIndex: number, partyId: number): Promise<PartyDto> {
-    return mapParty(await this.repo.findParty(this.dataSource.manager, gameIndex, partyId));
+  /** The join code only to an Accepted member. */
+  async get(me: PlayerIdentity, partyId: number): Promise<PartyDto> {
+    const m = this.dataSource.manager;
+    const party = await this.repo.findParty(m, me.gameIndex, partyId);
+    const mine = await this.repo.membership(m, party.id, me.playerId);
+    return mine?.status === MemberStatus.Accepted ? mapPartyForMember(party) : mapParty(party);
+  }
+
+  /** Owner or Admin: a new join code; the old one stops working at once. */
+  async newCode(me: PlayerIdentity, partyId: number): Promise<PartyDto> {
+    return inTransaction(this.dataSource, async (tx) => {
+      const party = await this.repo.lockParty(tx.manager, me.gameIndex, partyId);
+      assertRole(party.id, await this.repo.membership(tx.manager, party.id, me.playerId), MANAGERS, 'change its join code');
+      return mapPartyForMember(await this.repo.regenerateCode(tx.manager, party));
+    });
   }
 
   /** Owner or Admin; fields left out keep their value. */
@@ -110,7 +125,7 @@ export class PartyService {
         partyId: party.id,
         party: { ...mapParty(party) },
       });
-      return mapParty(party);
+      return mapPartyForMember(party);
     });
   }
 
@@ -143,8 +158,12 @@ export class PartyService {
     });
   }
 
-  /** Used by disband and by the last member leaving. Everyone with a membership or request is told. */
+  /**
+   * Used by disband and by the last member leaving. Everyone with a membership or request is told;
+   * a running ready check ends canceled first (its invites and checks go with the party).
+   */
   async deleteParty(party: Party, tx: Tx): Promise<void> {
+    await this.readyChecks.cancel(party, tx);
     const recipients = await this.repo.memberIds(tx.manager, party.id);
     await this.chat.deleteChannels(party, party.channels, tx);
     await this.repo.deleteParty(tx.manager, party.id);

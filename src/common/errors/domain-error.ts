@@ -42,6 +42,10 @@ export enum ErrorCode {
   MembershipNotFound = 'MEMBERSHIP_NOT_FOUND',
   PartyFull = 'PARTY_FULL',
   UserNotFound = 'USER_NOT_FOUND',
+  InviteExists = 'INVITE_EXISTS',
+  InviteNotFound = 'INVITE_NOT_FOUND',
+  ReadyCheckRunning = 'READY_CHECK_RUNNING',
+  ReadyCheckNotFound = 'READY_CHECK_NOT_FOUND',
 }
 
 /**

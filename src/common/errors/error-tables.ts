@@ -35,6 +35,10 @@ export const HIVE_CODES: Record<ErrorCode, readonly [number, number]> = {
   [ErrorCode.MembershipNotFound]: [404, 103],
   [ErrorCode.PartyFull]: [400, 100],
   [ErrorCode.UserNotFound]: [404, 103],
+  [ErrorCode.InviteExists]: [409, 100],
+  [ErrorCode.InviteNotFound]: [404, 103],
+  [ErrorCode.ReadyCheckRunning]: [409, 100],
+  [ErrorCode.ReadyCheckNotFound]: [404, 103],
 };
 
 /** Hive's fixed `message` of a success. */
@@ -75,4 +79,8 @@ export const DP_MESSAGES: Record<ErrorCode, readonly [number, string]> = {
   [ErrorCode.MembershipNotFound]: [404, 'membership notfound'],
   [ErrorCode.PartyFull]: [409, 'party is full'],
   [ErrorCode.UserNotFound]: [404, 'user notfound'],
+  [ErrorCode.InviteExists]: [409, 'invite is already exist'],
+  [ErrorCode.InviteNotFound]: [404, 'invite notfound'],
+  [ErrorCode.ReadyCheckRunning]: [409, 'ready check is already running'],
+  [ErrorCode.ReadyCheckNotFound]: [404, 'ready check notfound'],
 };

@@ -19,7 +19,7 @@ export interface DomainEventMap {
   /** A block list changed (the realtime gateway drops its cached block pairs). */
   'block.changed': { gameIndex: number; playerId: number; blockedId: number; blocked: boolean };
   /** Party live events: `type` is the NOTIFY_PARTY_* packet type, sent to `recipientIds`. */
-  'party.event': { gameIndex: number; type: PartyNotifyType; recipientIds: number[]; body: PartyEventBody };
+  'party.event': PartyEvent;
   /**
    * A player was banned or unbanned (committed): a ban closes the player's socket wherever it is,
    * and every instance drops its cached ban check of the player either way.
@@ -29,15 +29,6 @@ export interface DomainEventMap {
   'filter.changed': { gameIndex: number };
 }
 
-export type PartyNotifyType =
-  | 'NOTIFY_PARTY_JOIN_REQUEST'
-  | 'NOTIFY_PARTY_MEMBER_JOINED'
-  | 'NOTIFY_PARTY_MEMBER_LEFT'
-  | 'NOTIFY_PARTY_UPDATED'
-  | 'NOTIFY_PARTY_DELETED'
-  | 'NOTIFY_PARTY_REQUEST_ACCEPTED'
-  | 'NOTIFY_PARTY_REQUEST_REJECTED';
-
 export interface PartyEventBody {
   partyId: number;
   playerId?: number;
@@ -45,6 +36,52 @@ export interface PartyEventBody {
   reason?: 'left' | 'kicked';
   party?: Record<string, unknown>;
 }
+
+/** To the invitee: `playerId` is the inviter, `party` the Party object. */
+export interface PartyInviteBody {
+  partyId: number;
+  inviteId: number;
+  playerId: number;
+  party: Record<string, unknown>;
+}
+
+/** To the inviter: `playerId` is the invitee, `status` 1 accepted or 2 declined. */
+export interface PartyInviteAnsweredBody {
+  partyId: number;
+  inviteId: number;
+  playerId: number;
+  status: number;
+}
+
+/** `readyCheck` is the ReadyCheck object of docs/party-api.md. */
+export interface PartyReadyCheckBody {
+  partyId: number;
+  readyCheck: Record<string, unknown>;
+}
+
+/** Every NOTIFY_PARTY_* packet and its body. */
+export interface PartyNotifyBodies {
+  NOTIFY_PARTY_JOIN_REQUEST: PartyEventBody;
+  NOTIFY_PARTY_MEMBER_JOINED: PartyEventBody;
+  NOTIFY_PARTY_MEMBER_LEFT: PartyEventBody;
+  NOTIFY_PARTY_UPDATED: PartyEventBody;
+  NOTIFY_PARTY_DELETED: PartyEventBody;
+  NOTIFY_PARTY_REQUEST_ACCEPTED: PartyEventBody;
+  NOTIFY_PARTY_REQUEST_REJECTED: PartyEventBody;
+  NOTIFY_PARTY_INVITE: PartyInviteBody;
+  NOTIFY_PARTY_INVITE_ANSWERED: PartyInviteAnsweredBody;
+  NOTIFY_PARTY_INVITE_CANCELED: { partyId: number; inviteId: number };
+  NOTIFY_PARTY_READY_CHECK: PartyReadyCheckBody;
+  NOTIFY_PARTY_READY_UPDATE: { partyId: number; playerId: number; ready: boolean };
+  NOTIFY_PARTY_READY_CHECK_DONE: PartyReadyCheckBody;
+}
+
+export type PartyNotifyType = keyof PartyNotifyBodies;
+
+/** One party live event: the packet type, its recipients and the body declared for that type. */
+export type PartyEvent = {
+  [K in PartyNotifyType]: { gameIndex: number; type: K; recipientIds: number[]; body: PartyNotifyBodies[K] };
+}[PartyNotifyType];
 
 export type DomainEventName = keyof DomainEventMap;
 type Handler<K extends DomainEventName> = (payload: DomainEventMap[K]) => void | Promise<void>;

@@ -26,6 +26,8 @@ export interface AppSettings {
   redisPrefix: string;
   /** Seconds after which a silent instance's players count as offline (Redis mode); heartbeat every third of it. */
   presenceTtlSeconds: number;
+  /** Seconds a party invite stays open (docs/party-api.md#invites). */
+  partyInviteTtlSeconds: number;
   publicWsEndpoint: string;
   /** Token buckets per door (docs/operations.md#rate-limits); a null bucket is a limit turned off. */
   rateLimits: RateLimitSettings;
@@ -222,6 +224,7 @@ export function parseSettings(env: NodeJS.ProcessEnv): AppSettings {
     reconnectWindowSeconds: int(env, 'RECONNECT_WINDOW', 600, 0, 86_400),
     redisPrefix: str(env, 'REDIS_PREFIX') ?? 'partychat:',
     presenceTtlSeconds: int(env, 'PRESENCE_TTL', 20, 1, 30),
+    partyInviteTtlSeconds: int(env, 'PARTY_INVITE_TTL', 600, 1, 86_400),
     publicWsEndpoint: str(env, 'PUBLIC_WS_ENDPOINT') ?? `ws://localhost:${port}/ws`,
     rateLimits: rateLimits(env),
     trustProxy: bool(env, 'TRUST_PROXY', false),

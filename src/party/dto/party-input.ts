@@ -21,6 +21,7 @@ export interface PartyFields {
   channels?: string[];
   data?: string;
   variables?: Record<string, string>;
+  membersCanInvite?: boolean;
 }
 
 export interface CreatePartyInput extends PartyFields {
@@ -31,6 +32,17 @@ export interface CreatePartyInput extends PartyFields {
 export interface JoinInput {
   team: string;
   channels: string[];
+}
+
+/** Joining through a code or an invite: team/channels left out keep a Waiting request's (else none). */
+export interface AdmitInput {
+  team?: string;
+  channels?: string[];
+}
+
+export interface CodeJoinInput extends AdmitInput {
+  /** Upper-cased: codes are case-insensitive. */
+  code: string;
 }
 
 export interface MemberEditInput {
@@ -121,6 +133,7 @@ function partyFields(src: Record<string, unknown>, prefix: string, mode: 'create
   if (has('channels')) out.channels = channelList(src.channels, `${prefix}channels`);
   if (has('data')) out.data = text(src.data, `${prefix}data`, 0, 10_000);
   if (has('variables')) out.variables = variables(src.variables, `${prefix}variables`);
+  if (has('members_can_invite')) out.membersCanInvite = bool(src.members_can_invite, `${prefix}members_can_invite`);
   return out;
 }
 
@@ -169,4 +182,23 @@ export function readMemberEditBody(body: unknown): MemberEditInput {
   if (b.data !== undefined && b.data !== null) out.data = text(b.data, 'data', 0, 10_000);
   if (b.variables !== undefined && b.variables !== null) out.variables = variables(b.variables);
   return out;
+}
+
+function admitFields(b: Record<string, unknown>): AdmitInput {
+  const out: AdmitInput = {};
+  if (b.team !== undefined && b.team !== null) out.team = text(b.team, 'team', 0, 50);
+  if (b.channels !== undefined && b.channels !== null) out.channels = channelList(b.channels);
+  return out;
+}
+
+/** `POST /parties/join`: `{code, team?, channels?}`; the code in any case. */
+export function readCodeJoinBody(body: unknown): CodeJoinInput {
+  const b = bodyObject(body);
+  if (b.code === undefined || b.code === null) invalid('code is required (the 6-character join code)');
+  return { code: text(b.code, 'code', 1, 20).toUpperCase(), ...admitFields(b) };
+}
+
+/** `PUT /parties/invites/{inviteId}`: `{team?, channels?}`. */
+export function readAdmitBody(body: unknown): AdmitInput {
+  return admitFields(bodyObject(body));
 }

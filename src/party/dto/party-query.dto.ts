@@ -61,6 +61,10 @@ export class JoinPartyBodyDoc {
   @ApiPropertyOptional({ type: [String], description: 'subset of the party channels' }) channels?: string[];
 }
 
+export class CodeJoinBodyDoc extends JoinPartyBodyDoc {
+  @ApiProperty({ example: 'K7QX2M', description: "the party's join code, in any case" }) code: string;
+}
+
 export class PartyFieldsDoc {
   @ApiProperty() name: string;
   @ApiPropertyOptional() desc?: string;
@@ -71,6 +75,7 @@ export class PartyFieldsDoc {
   @ApiPropertyOptional({ type: [String] }) channels?: string[];
   @ApiPropertyOptional() data?: string;
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } }) variables?: Record<string, string>;
+  @ApiPropertyOptional({ default: false, description: 'Accepted Members may invite too' }) members_can_invite?: boolean;
 }
 
 export class CreatePartyBodyDoc {

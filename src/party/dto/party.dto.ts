@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { UserDto, emptyUser, mapUser } from '../../player/dto/player.dto.js';
 import type { Player } from '../../player/player.entity.js';
 import type { Party } from '../party.entity.js';
@@ -22,6 +22,8 @@ export class PartyDto {
   @ApiProperty({ description: 'player id of the Owner' }) owner: number;
   @ApiProperty({ example: '2026-11-21T08:39:07.542Z' }) created_at: string;
   @ApiProperty({ description: 'Accepted members (extra field)' }) member_count: number;
+  @ApiProperty({ description: 'Accepted Members may invite too (the Owner and Admins always may)' }) members_can_invite: boolean;
+  @ApiPropertyOptional({ example: 'K7QX2M', description: 'join code; only in answers to an Accepted member' }) code?: string;
 }
 
 export class PartyMemberDto {
@@ -88,7 +90,13 @@ export function mapParty(p: Party): PartyDto {
     owner: p.owner,
     created_at: p.createdAt.toISOString(),
     member_count: p.memberCount,
+    members_can_invite: p.membersCanInvite,
   };
+}
+
+/** The party as its Accepted members see it: with the join code. */
+export function mapPartyForMember(p: Party): PartyDto {
+  return { ...mapParty(p), code: p.code };
 }
 
 export function mapMember(m: PartyMember): PartyMemberDto {

@@ -1,5 +1,5 @@
 import type { HistoryMessage } from '../../channel/chat-history.service.js';
-import type { PartyEventBody, PartyNotifyType } from '../../common/events/domain-events.js';
+import type { PartyNotifyBodies } from '../../common/events/domain-events.js';
 
 /** Why the server closes a session (NOTIFY_DISCONNECT). */
 export type DisconnectReason = 'idle' | 'invalid' | 'duplicated' | 'unauthorized' | 'banned';
@@ -36,7 +36,7 @@ export type NotifyBodies = {
   NOTIFY_CUSTOM: { channelId?: string; data: string };
   NOTIFY_DISCONNECT: { reason: DisconnectReason };
   NOTIFY_PRESENCE: { playerId: number; online: boolean; lastSeenMillis: number | null };
-} & { [K in PartyNotifyType]: PartyEventBody };
+} & PartyNotifyBodies;
 
 export type NotifyType = keyof NotifyBodies;
 
