@@ -1,7 +1,7 @@
 import { asPlayer, hive, playerToken } from './support/http.js';
-import { redisReachable } from './support/redis-probe.js';
-import { type TestApp, startTestApp, truncateAll } from './support/test-app.js';
-import { WsClient, closeClients, deleteRedisKeys, redisTestEnvironment, resetRealtimeCaches } from './support/ws-client.js';
+import { type TestApp, truncateAll } from './support/test-app.js';
+import { describeWithRedis, sharedDatabase, useTwoTestApps } from './support/two-apps.js';
+import { WsClient, closeClients, resetRealtimeCaches } from './support/ws-client.js';
 
 /**
  * A ban made through one instance takes effect on the others at once: two app instances in one
@@ -10,11 +10,7 @@ import { WsClient, closeClients, deleteRedisKeys, redisTestEnvironment, resetRea
  * test writes the ban into B's database itself, behind B's back (no event): what must reach B
  * through Redis is the news that closes the socket and drops B's cached ban check.
  */
-const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const sharedDatabase = Boolean(process.env.DATABASE_URL);
-const redisUp = Boolean(process.env.TEST_REDIS_URL) || (await redisReachable(redisUrl));
-if (!redisUp) console.warn(`realtime-bans-cluster: no Redis at ${redisUrl}; the two-instance suite is not run`);
-const suite = redisUp ? describe : describe.skip;
+const suite = await describeWithRedis('realtime-bans-cluster');
 
 /** A ban must close the player's socket on every instance within this long. */
 const CLOSE_WITHIN_MS = 1_000;
@@ -24,7 +20,7 @@ const BAN_CACHE_MS = 2_000;
 suite(`player bans across two instances, one Redis${sharedDatabase ? ', one PostgreSQL' : ' (own embedded databases)'}`, () => {
   let a: TestApp;
   let b: TestApp;
-  const env = redisTestEnvironment(redisUrl);
+  const apps = useTwoTestApps();
   const open: WsClient[] = [];
   const track = <T extends WsClient>(c: T): T => {
     open.push(c);
@@ -40,14 +36,9 @@ suite(`player bans across two instances, one Redis${sharedDatabase ? ', one Post
     ]);
   };
 
-  beforeAll(async () => {
-    a = await startTestApp(env);
-    b = await startTestApp(env);
-  }, 120_000);
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await deleteRedisKeys(redisUrl, env.REDIS_PREFIX);
+  beforeAll(() => {
+    a = apps.a;
+    b = apps.b;
   });
   beforeEach(async () => {
     for (const app of sharedDatabase ? [a] : [a, b]) await truncateAll(app.dataSource);

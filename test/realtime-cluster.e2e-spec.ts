@@ -1,10 +1,10 @@
-import { createConnection } from 'node:net';
 import { PresenceService } from '../src/presence/presence.service.js';
 import { RedisPresenceService } from '../src/presence/redis-presence.service.js';
 import { MessageIdGenerator } from '../src/realtime/chat/message-id.js';
 import { hive } from './support/http.js';
-import { type TestApp, startTestApp, truncateAll } from './support/test-app.js';
-import { WsClient, deleteRedisKeys, redisTestEnvironment, resetRealtimeCaches, closeClients } from './support/ws-client.js';
+import { type TestApp } from './support/test-app.js';
+import { describeWithRedis, sharedDatabase, useTwoTestApps } from './support/two-apps.js';
+import { WsClient, closeClients } from './support/ws-client.js';
 
 /**
  * Two app instances in one process, sharing one Redis (TEST_REDIS_URL, else the local one).
@@ -13,38 +13,19 @@ import { WsClient, deleteRedisKeys, redisTestEnvironment, resetRealtimeCaches, c
  * test writes the same channels into both; everything that crosses instances (delivery,
  * presence, one connection per player, notices) goes through Redis either way.
  */
-const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const sharedDatabase = Boolean(process.env.DATABASE_URL);
-
-/** A fresh machine has no Redis: this suite then cannot run (CI always has one, and sets TEST_REDIS_URL). */
-async function redisReachable(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: hostname, port: Number(port || 6379) });
-    const done = (up: boolean) => {
-      socket.destroy();
-      resolve(up);
-    };
-    socket.setTimeout(1000, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
-const redisUp = Boolean(process.env.TEST_REDIS_URL) || (await redisReachable(redisUrl));
-if (!redisUp) console.warn(`realtime-cluster: no Redis at ${redisUrl}; the two-instance suite is not run`);
-const suite = redisUp ? describe : describe.skip;
+const suite = await describeWithRedis('realtime-cluster');
 
 suite(`realtime: two instances, one Redis${sharedDatabase ? ', one PostgreSQL' : ' (own embedded databases)'}`, () => {
   let a: TestApp;
   let b: TestApp;
-  const env = { ...redisTestEnvironment(redisUrl), PRESENCE_TTL: '2' };
+  const apps = useTwoTestApps({ PRESENCE_TTL: '2' });
   const open: WsClient[] = [];
   const on = async (app: TestApp, playerId: number) => {
     const c = await WsClient.connect(app, playerId);
     open.push(c);
     return c;
   };
-  const databases = () => (sharedDatabase ? [a] : [a, b]);
+  const databases = () => apps.databases();
   /** Runs a server-API call on every distinct database. */
   const everywhere = async (call: (app: TestApp) => Promise<unknown>) => {
     for (const app of databases()) await call(app);
@@ -58,18 +39,9 @@ suite(`realtime: two instances, one Redis${sharedDatabase ? ', one PostgreSQL' :
       for (const playerId of ids) await hive(app).post('/api/v1/games/1/channels/guild/enter').send({ playerId }).expect(200);
     });
 
-  beforeAll(async () => {
-    a = await startTestApp(env);
-    b = await startTestApp(env);
-  }, 120_000);
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await deleteRedisKeys(redisUrl, env.REDIS_PREFIX);
-  });
-  beforeEach(async () => {
-    for (const app of databases()) await truncateAll(app.dataSource);
-    for (const app of [a, b]) await resetRealtimeCaches(app);
+  beforeAll(() => {
+    a = apps.a;
+    b = apps.b;
   });
   afterEach(async () => {
     await closeClients([a, b], open.splice(0));

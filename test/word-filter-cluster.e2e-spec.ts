@@ -1,7 +1,7 @@
 import { hive } from './support/http.js';
-import { redisReachable } from './support/redis-probe.js';
-import { type TestApp, startTestApp, truncateAll } from './support/test-app.js';
-import { WsClient, closeClients, deleteRedisKeys, redisTestEnvironment, resetRealtimeCaches } from './support/ws-client.js';
+import { type TestApp, truncateAll } from './support/test-app.js';
+import { describeWithRedis, sharedDatabase, useTwoTestApps } from './support/two-apps.js';
+import { WsClient, closeClients, resetRealtimeCaches } from './support/ws-client.js';
 
 /**
  * A word list stored through one instance applies on the others within 2 s: two app instances in
@@ -11,18 +11,14 @@ import { WsClient, closeClients, deleteRedisKeys, redisTestEnvironment, resetRea
  * Redis is the news that drops B's compiled copy. B's copy is warm beforehand, and its own refresh
  * comes only after 30 s, so a change seen within 2 s came over the bus.
  */
-const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const sharedDatabase = Boolean(process.env.DATABASE_URL);
-const redisUp = Boolean(process.env.TEST_REDIS_URL) || (await redisReachable(redisUrl));
-if (!redisUp) console.warn(`word-filter-cluster: no Redis at ${redisUrl}; the two-instance suite is not run`);
-const suite = redisUp ? describe : describe.skip;
+const suite = await describeWithRedis('word-filter-cluster');
 
 const APPLY_WITHIN_MS = 2_000;
 
 suite(`word filter across two instances, one Redis${sharedDatabase ? ', one PostgreSQL' : ' (own embedded databases)'}`, () => {
   let a: TestApp;
   let b: TestApp;
-  const env = redisTestEnvironment(redisUrl);
+  const apps = useTwoTestApps();
   const open: WsClient[] = [];
   /** What B's own database says, when it is not A's (embedded mode); nothing to do otherwise. */
   const mirrorOnB = async (words: string[], action: 'mask' | 'refuse') => {
@@ -44,14 +40,9 @@ suite(`word filter across two instances, one Redis${sharedDatabase ? ', one Post
     }
   };
 
-  beforeAll(async () => {
-    a = await startTestApp(env);
-    b = await startTestApp(env);
-  }, 120_000);
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await deleteRedisKeys(redisUrl, env.REDIS_PREFIX);
+  beforeAll(() => {
+    a = apps.a;
+    b = apps.b;
   });
   beforeEach(async () => {
     for (const app of sharedDatabase ? [a] : [a, b]) await truncateAll(app.dataSource);
