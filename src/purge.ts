@@ -6,10 +6,14 @@ import { EventsModule } from './common/events/events.module.js';
 import { AppConfigModule } from './infra/config/app-config.module.js';
 import { DatabaseModule } from './infra/database/database.module.js';
 import { PartyPurge } from './party/party-purge.js';
-import { PartyRepository } from './party/party.repository.js';
+import { PartyInviteRepository } from './party/party-invite.repository.js';
+import { PartyReadyCheckRepository } from './party/party-ready-check.repository.js';
 
 /** Just what the purge needs: configuration, the database (migrated), the event publisher and the party module's purge step. */
-@Module({ imports: [AppConfigModule, DatabaseModule, EventsModule], providers: [PurgeService, PartyRepository, PartyPurge] })
+@Module({
+  imports: [AppConfigModule, DatabaseModule, EventsModule],
+  providers: [PurgeService, PartyInviteRepository, PartyReadyCheckRepository, PartyPurge],
+})
 class PurgeCliModule {}
 
 /** `npm run purge`: one purge pass, for operators who schedule it with an external cron. */

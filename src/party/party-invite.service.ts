@@ -16,6 +16,8 @@ import type { Party } from './party.entity.js';
 import { MemberRole, MemberStatus } from './party-member.entity.js';
 import { PartyMembershipService } from './party-membership.service.js';
 import { PartyRepository } from './party.repository.js';
+import { PartyMemberRepository } from './party-member.repository.js';
+import { PartyInviteRepository } from './party-invite.repository.js';
 import { MANAGERS, assertRole } from './party-rules.js';
 
 function inviteNotFound(inviteId: number, why: string): DomainError {
@@ -31,7 +33,9 @@ function inviteNotFound(inviteId: number, why: string): DomainError {
 export class PartyInviteService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly repo: PartyRepository,
+    private readonly partyRepo: PartyRepository,
+    private readonly memberRepo: PartyMemberRepository,
+    private readonly inviteRepo: PartyInviteRepository,
     private readonly memberships: PartyMembershipService,
     private readonly partyEvents: PartyEvents,
     private readonly players: PlayerService,
@@ -44,22 +48,22 @@ export class PartyInviteService {
     const known = (await this.players.find(me.gameIndex, playerId)) !== null;
     return inTransaction(this.dataSource, async (tx) => {
       const m = tx.manager;
-      const party = await this.repo.lockParty(m, me.gameIndex, partyId);
+      const party = await this.partyRepo.lockParty(m, me.gameIndex, partyId);
       const roles = party.membersCanInvite ? [...MANAGERS, MemberRole.Member] : MANAGERS;
-      assertRole(party.id, await this.repo.membership(m, party.id, me.playerId), roles, 'invite players');
+      assertRole(party.id, await this.memberRepo.membership(m, party.id, me.playerId), roles, 'invite players');
       if (!known) throw new DomainError(ErrorCode.UserNotFound, `player ${playerId} does not exist in game ${me.gameIndex}`);
-      const existing = await this.repo.membership(m, party.id, playerId);
+      const existing = await this.memberRepo.membership(m, party.id, playerId);
       if (existing) {
         const what = existing.status === MemberStatus.Waiting ? 'waiting for acceptance' : 'a member';
         throw new DomainError(ErrorCode.MembershipExists, `player ${playerId} is already ${what} in party ${party.id}`);
       }
       const now = new Date();
-      const pending = await this.repo.openInviteOf(m, party.id, playerId, now);
+      const pending = await this.inviteRepo.openInviteOf(m, party.id, playerId, now);
       if (pending) {
         throw new DomainError(ErrorCode.InviteExists, `player ${playerId} already has pending invite ${pending.id} into party ${party.id}`);
       }
       const expiresAt = new Date(now.getTime() + this.config.settings.partyInviteTtlSeconds * 1000);
-      const invite = await this.repo.insertInvite(m, party, playerId, me.playerId, now, expiresAt);
+      const invite = await this.inviteRepo.insertInvite(m, party, playerId, me.playerId, now, expiresAt);
       this.partyEvents.emit(tx, me.gameIndex, 'NOTIFY_PARTY_INVITE', [playerId], {
         partyId: party.id,
         inviteId: invite.id,
@@ -73,8 +77,8 @@ export class PartyInviteService {
   /** The caller's open invites, newest first, each with its Party object. */
   async mine(me: PlayerIdentity, page: Page): Promise<MyInviteListDto> {
     const m = this.dataSource.manager;
-    const { rows, totalCount } = await this.repo.openInvitesOfPlayer(m, me.gameIndex, me.playerId, new Date(), page);
-    const parties = await this.repo.partiesByIds(m, [...new Set(rows.map((i) => i.partyId))]);
+    const { rows, totalCount } = await this.inviteRepo.openInvitesOfPlayer(m, me.gameIndex, me.playerId, new Date(), page);
+    const parties = await this.partyRepo.partiesByIds(m, [...new Set(rows.map((i) => i.partyId))]);
     // An invite whose party was deleted between the two reads is gone with it (ON DELETE CASCADE).
     const list = rows.filter((i) => parties.has(i.partyId)).map((i) => ({ ...mapInvite(i), party: mapParty(parties.get(i.partyId)!) }));
     return { list, totalCount };
@@ -83,9 +87,9 @@ export class PartyInviteService {
   /** The party's open invites (Owner/Admin), newest first. */
   async ofParty(me: PlayerIdentity, partyId: number, page: Page): Promise<{ list: InviteDto[]; totalCount: number }> {
     const m = this.dataSource.manager;
-    const party = await this.repo.findParty(m, me.gameIndex, partyId);
-    assertRole(party.id, await this.repo.membership(m, party.id, me.playerId), MANAGERS, 'see its invites');
-    const { rows, totalCount } = await this.repo.openInvitesOfParty(m, party.id, new Date(), page);
+    const party = await this.partyRepo.findParty(m, me.gameIndex, partyId);
+    assertRole(party.id, await this.memberRepo.membership(m, party.id, me.playerId), MANAGERS, 'see its invites');
+    const { rows, totalCount } = await this.inviteRepo.openInvitesOfParty(m, party.id, new Date(), page);
     return { list: rows.map(mapInvite), totalCount };
   }
 
@@ -94,12 +98,12 @@ export class PartyInviteService {
    * Accepted). A full party refuses and the invite stays pending.
    */
   async accept(me: PlayerIdentity, inviteId: number, input: AdmitInput): Promise<PartyMemberDto> {
-    const found = await this.repo.inviteById(this.dataSource.manager, me.gameIndex, inviteId);
+    const found = await this.inviteRepo.inviteById(this.dataSource.manager, me.gameIndex, inviteId);
     if (!found || found.playerId !== me.playerId) throw inviteNotFound(inviteId, `is not an invite of player ${me.playerId}`);
     return inTransaction(this.dataSource, async (tx) => {
       const { party, invite } = await this.lockOpen(tx.manager, me.gameIndex, found);
       const member = await this.memberships.admit(party, me.playerId, input, tx);
-      await this.repo.answerInvite(tx.manager, invite.id, InviteStatus.Accepted);
+      await this.inviteRepo.answerInvite(tx.manager, invite.id, InviteStatus.Accepted);
       this.partyEvents.emit(tx, me.gameIndex, 'NOTIFY_PARTY_INVITE_ANSWERED', [invite.inviter], {
         partyId: party.id,
         inviteId: invite.id,
@@ -112,7 +116,7 @@ export class PartyInviteService {
 
   /** The invitee declines; the inviter, the Owner or an Admin cancels. */
   async withdraw(me: PlayerIdentity, inviteId: number): Promise<InviteDto> {
-    const found = await this.repo.inviteById(this.dataSource.manager, me.gameIndex, inviteId);
+    const found = await this.inviteRepo.inviteById(this.dataSource.manager, me.gameIndex, inviteId);
     if (!found) throw inviteNotFound(inviteId, `does not exist in game ${me.gameIndex}`);
     return inTransaction(this.dataSource, async (tx) => {
       const m = tx.manager;
@@ -121,11 +125,11 @@ export class PartyInviteService {
       if (found.playerId !== me.playerId) {
         status = InviteStatus.Canceled;
         if (found.inviter !== me.playerId) {
-          assertRole(party.id, await this.repo.membership(m, party.id, me.playerId), MANAGERS, `cancel invite ${inviteId}`);
+          assertRole(party.id, await this.memberRepo.membership(m, party.id, me.playerId), MANAGERS, `cancel invite ${inviteId}`);
         }
       }
       const { invite } = await this.lockOpen(m, me.gameIndex, found, party);
-      const answered = (await this.repo.answerInvite(m, invite.id, status))!;
+      const answered = (await this.inviteRepo.answerInvite(m, invite.id, status))!;
       if (status === InviteStatus.Declined) {
         this.partyEvents.emit(tx, me.gameIndex, 'NOTIFY_PARTY_INVITE_ANSWERED', [invite.inviter], {
           partyId: party.id,
@@ -146,7 +150,7 @@ export class PartyInviteService {
   /** The invite's party, locked; gone with its invites when it was deleted. */
   private async lockParty(m: EntityManager, gameIndex: number, invite: PartyInvite): Promise<Party> {
     try {
-      return await this.repo.lockParty(m, gameIndex, invite.partyId);
+      return await this.partyRepo.lockParty(m, gameIndex, invite.partyId);
     } catch (err) {
       if (err instanceof DomainError && err.code === ErrorCode.PartyNotFound) throw inviteNotFound(invite.id, 'is gone with its party');
       throw err;
@@ -161,7 +165,7 @@ export class PartyInviteService {
     locked?: Party,
   ): Promise<{ party: Party; invite: PartyInvite }> {
     const party = locked ?? (await this.lockParty(m, gameIndex, found));
-    const invite = await this.repo.lockInvite(m, found.id);
+    const invite = await this.inviteRepo.lockInvite(m, found.id);
     if (!invite) throw inviteNotFound(found.id, 'is gone with its party');
     if (invite.status !== InviteStatus.Pending) throw inviteNotFound(found.id, `was answered already (status ${invite.status})`);
     if (!isOpen(invite, new Date())) throw inviteNotFound(found.id, `expired at ${invite.expiresAt.toISOString()}`);

@@ -15,7 +15,8 @@ import { PartyReadyCheckService } from './party-ready-check.service.js';
 import type { Party } from './party.entity.js';
 import { MemberRole, MemberStatus, type PartyMember } from './party-member.entity.js';
 import { PartyService } from './party.service.js';
-import { PartyRepository, type Removed } from './party.repository.js';
+import { PartyRepository } from './party.repository.js';
+import { PartyMemberRepository, type Removed } from './party-member.repository.js';
 import { MANAGERS, assertRole, minus } from './party-rules.js';
 
 function membershipNotFound(message: string): DomainError {
@@ -51,7 +52,8 @@ function assertRoom(party: Party): void {
 export class PartyMembershipService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly repo: PartyRepository,
+    private readonly partyRepo: PartyRepository,
+    private readonly memberRepo: PartyMemberRepository,
     private readonly parties: PartyService,
     private readonly chat: PartyChatService,
     private readonly partyEvents: PartyEvents,
@@ -64,17 +66,17 @@ export class PartyMembershipService {
   async join(me: PlayerIdentity, partyId: number, input: JoinInput): Promise<PartyMemberDto> {
     return inTransaction(this.dataSource, async (tx) => {
       const m = tx.manager;
-      const locked = await this.repo.lockParty(m, me.gameIndex, partyId);
+      const locked = await this.partyRepo.lockParty(m, me.gameIndex, partyId);
       assertChoices(locked, input.team, input.channels);
       const accepted = !locked.isPrivate;
       // A full party: an existing membership is still the error to report.
       if (accepted && locked.memberCount >= locked.maxMemberCount) {
-        const existing = await this.repo.membership(m, locked.id, me.playerId);
+        const existing = await this.memberRepo.membership(m, locked.id, me.playerId);
         if (existing) throw membershipExists(me.playerId, locked.id, existing);
         assertRoom(locked);
       }
-      const joined = await this.repo.join(m, locked, me.playerId, { accepted, team: input.team, channels: input.channels });
-      if (!joined) throw membershipExists(me.playerId, locked.id, await this.repo.membership(m, locked.id, me.playerId));
+      const joined = await this.memberRepo.join(m, locked, me.playerId, { accepted, team: input.team, channels: input.channels });
+      if (!joined) throw membershipExists(me.playerId, locked.id, await this.memberRepo.membership(m, locked.id, me.playerId));
       const { party, member, recipients } = joined;
       const body = { partyId: party.id, playerId: me.playerId, membershipId: member.id };
       if (accepted) {
@@ -93,10 +95,10 @@ export class PartyMembershipService {
    */
   async joinByCode(me: PlayerIdentity, input: CodeJoinInput): Promise<PartyMemberDto> {
     const unknown = () => new DomainError(ErrorCode.PartyNotFound, `no party of game ${me.gameIndex} has the join code "${input.code}"`);
-    const found = await this.repo.findPartyByCode(this.dataSource.manager, me.gameIndex, input.code);
+    const found = await this.partyRepo.findPartyByCode(this.dataSource.manager, me.gameIndex, input.code);
     if (!found) throw unknown();
     return inTransaction(this.dataSource, async (tx) => {
-      const party = await this.repo.lockParty(tx.manager, me.gameIndex, found.id);
+      const party = await this.partyRepo.lockParty(tx.manager, me.gameIndex, found.id);
       if (party.code !== input.code) throw unknown();
       return mapMember(await this.admit(party, me.playerId, input, tx));
     });
@@ -110,29 +112,29 @@ export class PartyMembershipService {
   async admit(party: Party, playerId: number, input: AdmitInput, tx: Tx): Promise<PartyMember> {
     const m = tx.manager;
     assertChoices(party, input.team, input.channels);
-    const existing = await this.repo.membership(m, party.id, playerId);
+    const existing = await this.memberRepo.membership(m, party.id, playerId);
     if (existing?.status === MemberStatus.Accepted) throw membershipExists(playerId, party.id, existing);
     assertRoom(party);
     let member: PartyMember;
     if (existing) {
-      await this.repo.acceptRequest(m, party.id, existing.id);
-      member = await this.repo.updateMembership(m, existing.id, { team: input.team, channels: input.channels });
+      await this.memberRepo.acceptRequest(m, party.id, existing.id);
+      member = await this.memberRepo.updateMembership(m, existing.id, { team: input.team, channels: input.channels });
     } else {
-      const joined = await this.repo.join(m, party, playerId, { accepted: true, team: input.team, channels: input.channels });
-      if (!joined) throw membershipExists(playerId, party.id, await this.repo.membership(m, party.id, playerId));
+      const joined = await this.memberRepo.join(m, party, playerId, { accepted: true, team: input.team, channels: input.channels });
+      if (!joined) throw membershipExists(playerId, party.id, await this.memberRepo.membership(m, party.id, playerId));
       member = joined.member;
     }
     await this.chat.enter(party, playerId, member.channels, tx);
     const body = { partyId: party.id, playerId, membershipId: member.id };
-    this.partyEvents.emit(tx, party.gameIndex, 'NOTIFY_PARTY_MEMBER_JOINED', await this.repo.acceptedIds(m, party.id), body);
+    this.partyEvents.emit(tx, party.gameIndex, 'NOTIFY_PARTY_MEMBER_JOINED', await this.memberRepo.acceptedIds(m, party.id), body);
     return member;
   }
 
   /** Leaves (or withdraws a request). The Owner's leaving passes ownership on; the last one out deletes the party. */
   async leave(me: PlayerIdentity, partyId: number): Promise<PartyMemberDto> {
     return inTransaction(this.dataSource, async (tx) => {
-      const party = await this.repo.lockParty(tx.manager, me.gameIndex, partyId);
-      const removed = await this.repo.remove(tx.manager, party, me.playerId);
+      const party = await this.partyRepo.lockParty(tx.manager, me.gameIndex, partyId);
+      const removed = await this.memberRepo.remove(tx.manager, party, me.playerId);
       if (!removed) throw membershipNotFound(`player ${me.playerId} has no membership in party ${party.id}`);
       await this.afterRemoval(removed, 'left', tx);
       return mapMember(removed.member);
@@ -143,9 +145,9 @@ export class PartyMembershipService {
   async kick(me: PlayerIdentity, partyId: number, playerId: number): Promise<PartyMemberDto> {
     return inTransaction(this.dataSource, async (tx) => {
       const m = tx.manager;
-      const party = await this.repo.lockParty(m, me.gameIndex, partyId);
-      const mine = assertRole(party.id, await this.repo.membership(m, party.id, me.playerId), MANAGERS, 'kick members');
-      const target = await this.repo.membership(m, party.id, playerId);
+      const party = await this.partyRepo.lockParty(m, me.gameIndex, partyId);
+      const mine = assertRole(party.id, await this.memberRepo.membership(m, party.id, me.playerId), MANAGERS, 'kick members');
+      const target = await this.memberRepo.membership(m, party.id, playerId);
       if (!target || target.status !== MemberStatus.Accepted) {
         throw membershipNotFound(`player ${playerId} is not an accepted member of party ${party.id}`);
       }
@@ -155,7 +157,7 @@ export class PartyMembershipService {
       if (mine.role === MemberRole.Admin && target.role !== MemberRole.Member) {
         throw new DomainError(ErrorCode.Forbidden, `an Admin may kick only Members; player ${playerId} has role ${target.role}`);
       }
-      const removed = await this.repo.remove(m, party, target.playerId);
+      const removed = await this.memberRepo.remove(m, party, target.playerId);
       if (!removed) throw membershipNotFound(`player ${playerId} is not an accepted member of party ${party.id}`);
       await this.afterRemoval(removed, 'kicked', tx);
       return mapMember(target);
@@ -179,7 +181,7 @@ export class PartyMembershipService {
     this.partyEvents.emit(tx, party.gameIndex, 'NOTIFY_PARTY_MEMBER_LEFT', recipients, body);
     await this.readyChecks.dropPlayer(party, member.playerId, tx);
     if (member.role === MemberRole.Owner) {
-      const successor = await this.repo.successor(tx.manager, party.id);
+      const successor = await this.memberRepo.successor(tx.manager, party.id);
       if (successor) await this.makeOwner(party, successor, tx);
     }
   }
@@ -187,10 +189,10 @@ export class PartyMembershipService {
   /** The new Owner is in every party channel; everyone hears the party changed hands. Returns the new Owner's membership. */
   private async makeOwner(party: Party, member: PartyMember, tx: Tx): Promise<PartyMember> {
     const m = tx.manager;
-    const owner = await this.repo.makeOwner(m, member.id, party.channels);
+    const owner = await this.memberRepo.makeOwner(m, member.id, party.channels);
     await this.chat.enter(party, member.playerId, minus(party.channels, member.channels), tx);
-    const handedOver = await this.repo.setOwner(m, party.id, member.playerId);
-    this.partyEvents.emit(tx, party.gameIndex, 'NOTIFY_PARTY_UPDATED', await this.repo.acceptedIds(m, party.id), {
+    const handedOver = await this.partyRepo.setOwner(m, party.id, member.playerId);
+    this.partyEvents.emit(tx, party.gameIndex, 'NOTIFY_PARTY_UPDATED', await this.memberRepo.acceptedIds(m, party.id), {
       partyId: party.id,
       party: { ...mapParty(handedOver) },
     });
@@ -200,8 +202,8 @@ export class PartyMembershipService {
   /** Accepted members with their profiles and `online`, longest-standing first. */
   async members(me: PlayerIdentity, partyId: number, page: Page): Promise<{ list: RichPartyMemberDto[]; totalCount: number }> {
     const m = this.dataSource.manager;
-    await this.repo.findParty(m, me.gameIndex, partyId);
-    const { rows, totalCount } = await this.repo.acceptedMembers(m, partyId, page);
+    await this.partyRepo.findParty(m, me.gameIndex, partyId);
+    const { rows, totalCount } = await this.memberRepo.acceptedMembers(m, partyId, page);
     const ids = rows.map((r) => r.playerId);
     const [profiles, online] = await Promise.all([
       this.players.findMany(me.gameIndex, ids),
@@ -213,9 +215,9 @@ export class PartyMembershipService {
   /** Pending requests, oldest first (Owner/Admin). */
   async waiting(me: PlayerIdentity, partyId: number, page: Page): Promise<{ list: PartyMemberDto[]; totalCount: number }> {
     const m = this.dataSource.manager;
-    const party = await this.repo.findParty(m, me.gameIndex, partyId);
-    assertRole(party.id, await this.repo.membership(m, party.id, me.playerId), MANAGERS, 'see its waiting list');
-    const { rows, totalCount } = await this.repo.waitingRequests(m, partyId, page);
+    const party = await this.partyRepo.findParty(m, me.gameIndex, partyId);
+    assertRole(party.id, await this.memberRepo.membership(m, party.id, me.playerId), MANAGERS, 'see its waiting list');
+    const { rows, totalCount } = await this.memberRepo.waitingRequests(m, partyId, page);
     return { list: rows.map(mapMember), totalCount };
   }
 
@@ -223,15 +225,15 @@ export class PartyMembershipService {
   async accept(me: PlayerIdentity, partyId: number, membershipId: number): Promise<PartyMemberDto> {
     return inTransaction(this.dataSource, async (tx) => {
       const m = tx.manager;
-      const party = await this.repo.lockParty(m, me.gameIndex, partyId);
-      assertRole(party.id, await this.repo.membership(m, party.id, me.playerId), MANAGERS, 'accept join requests');
+      const party = await this.partyRepo.lockParty(m, me.gameIndex, partyId);
+      assertRole(party.id, await this.memberRepo.membership(m, party.id, me.playerId), MANAGERS, 'accept join requests');
       const request = await this.waitingRequest(m, party, membershipId);
       assertRoom(party);
-      const member = await this.repo.acceptRequest(m, party.id, request.id);
+      const member = await this.memberRepo.acceptRequest(m, party.id, request.id);
       await this.chat.enter(party, request.playerId, request.channels, tx);
       const body = { partyId: party.id, playerId: request.playerId, membershipId: request.id };
       this.partyEvents.emit(tx, me.gameIndex, 'NOTIFY_PARTY_REQUEST_ACCEPTED', [request.playerId], body);
-      this.partyEvents.emit(tx, me.gameIndex, 'NOTIFY_PARTY_MEMBER_JOINED', await this.repo.acceptedIds(m, party.id), body);
+      this.partyEvents.emit(tx, me.gameIndex, 'NOTIFY_PARTY_MEMBER_JOINED', await this.memberRepo.acceptedIds(m, party.id), body);
       return mapMember(member);
     });
   }
@@ -239,10 +241,10 @@ export class PartyMembershipService {
   async reject(me: PlayerIdentity, partyId: number, membershipId: number): Promise<PartyMemberDto> {
     return inTransaction(this.dataSource, async (tx) => {
       const m = tx.manager;
-      const party = await this.repo.lockParty(m, me.gameIndex, partyId);
-      assertRole(party.id, await this.repo.membership(m, party.id, me.playerId), MANAGERS, 'reject join requests');
+      const party = await this.partyRepo.lockParty(m, me.gameIndex, partyId);
+      assertRole(party.id, await this.memberRepo.membership(m, party.id, me.playerId), MANAGERS, 'reject join requests');
       const request = await this.waitingRequest(m, party, membershipId);
-      await this.repo.deleteMembership(m, request.id);
+      await this.memberRepo.deleteMembership(m, request.id);
       const body = { partyId: party.id, playerId: request.playerId, membershipId: request.id };
       this.partyEvents.emit(tx, me.gameIndex, 'NOTIFY_PARTY_REQUEST_REJECTED', [request.playerId], body);
       return mapMember(request);
@@ -250,7 +252,7 @@ export class PartyMembershipService {
   }
 
   private async waitingRequest(m: EntityManager, party: Party, membershipId: number): Promise<PartyMember> {
-    const request = await this.repo.membershipById(m, party.id, membershipId);
+    const request = await this.memberRepo.membershipById(m, party.id, membershipId);
     if (!request || request.status !== MemberStatus.Waiting) {
       throw membershipNotFound(`membership ${membershipId} is not a waiting request of party ${party.id}`);
     }
@@ -261,8 +263,8 @@ export class PartyMembershipService {
   async updateMine(me: PlayerIdentity, partyId: number, input: MemberEditInput): Promise<PartyMemberDto> {
     return inTransaction(this.dataSource, async (tx) => {
       const m = tx.manager;
-      const party = await this.repo.lockParty(m, me.gameIndex, partyId);
-      const mine = await this.repo.membership(m, party.id, me.playerId);
+      const party = await this.partyRepo.lockParty(m, me.gameIndex, partyId);
+      const mine = await this.memberRepo.membership(m, party.id, me.playerId);
       if (!mine) throw membershipNotFound(`player ${me.playerId} has no membership in party ${party.id}`);
       assertChoices(party, input.team, input.channels);
       const channels = mine.role === MemberRole.Owner ? undefined : input.channels;
@@ -271,7 +273,7 @@ export class PartyMembershipService {
         await this.chat.enter(party, me.playerId, minus(channels, mine.channels), tx);
       }
       const { team, data, variables } = input;
-      return mapMember(await this.repo.updateMembership(m, mine.id, { team, channels, data, variables }));
+      return mapMember(await this.memberRepo.updateMembership(m, mine.id, { team, channels, data, variables }));
     });
   }
 
@@ -279,9 +281,9 @@ export class PartyMembershipService {
   async setRole(me: PlayerIdentity, partyId: number, playerId: number, role: MemberRole): Promise<PartyMemberDto> {
     return inTransaction(this.dataSource, async (tx) => {
       const m = tx.manager;
-      const party = await this.repo.lockParty(m, me.gameIndex, partyId);
-      const mine = assertRole(party.id, await this.repo.membership(m, party.id, me.playerId), [MemberRole.Owner], 'change roles');
-      const target = await this.repo.membership(m, party.id, playerId);
+      const party = await this.partyRepo.lockParty(m, me.gameIndex, partyId);
+      const mine = assertRole(party.id, await this.memberRepo.membership(m, party.id, me.playerId), [MemberRole.Owner], 'change roles');
+      const target = await this.memberRepo.membership(m, party.id, playerId);
       if (!target || target.status !== MemberStatus.Accepted) {
         throw membershipNotFound(`player ${playerId} is not an accepted member of party ${party.id}`);
       }
@@ -292,8 +294,8 @@ export class PartyMembershipService {
           'role: the Owner cannot demote itself; give role 1 to another member to transfer ownership',
         );
       }
-      if (role !== MemberRole.Owner) return mapMember(await this.repo.setRole(m, target.id, role));
-      await this.repo.setRole(m, mine.id, MemberRole.Admin);
+      if (role !== MemberRole.Owner) return mapMember(await this.memberRepo.setRole(m, target.id, role));
+      await this.memberRepo.setRole(m, mine.id, MemberRole.Admin);
       return mapMember(await this.makeOwner(party, target, tx));
     });
   }

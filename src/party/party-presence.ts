@@ -2,14 +2,14 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { PresenceAudience } from '../presence/presence-audience.js';
-import { PartyRepository } from './party.repository.js';
+import { PartyMemberRepository } from './party-member.repository.js';
 
 /** Party co-members hear when a player comes online or goes offline (NOTIFY_PRESENCE). */
 @Injectable()
 export class PartyPresenceAudience implements OnModuleInit {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly repo: PartyRepository,
+    private readonly memberRepo: PartyMemberRepository,
     private readonly audience: PresenceAudience,
   ) {}
 
@@ -19,6 +19,6 @@ export class PartyPresenceAudience implements OnModuleInit {
 
   /** Accepted members of every party the player is an Accepted member of. */
   coMembers(gameIndex: number, playerId: number): Promise<number[]> {
-    return this.repo.coMembers(this.dataSource.manager, gameIndex, playerId);
+    return this.memberRepo.coMembers(this.dataSource.manager, gameIndex, playerId);
   }
 }

@@ -10,6 +10,8 @@ import { PartyEvents } from './party-events.js';
 import type { Party } from './party.entity.js';
 import { type ReadyCheck, ReadyCheckStatus, outcome } from './party-ready-check.js';
 import { PartyRepository } from './party.repository.js';
+import { PartyMemberRepository } from './party-member.repository.js';
+import { PartyReadyCheckRepository } from './party-ready-check.repository.js';
 import { MANAGERS, assertRole } from './party-rules.js';
 
 /** Every instance looks for expired checks this often: a check times out at most this late (plus a query). */
@@ -40,7 +42,9 @@ export class PartyReadyCheckService implements OnApplicationBootstrap, OnApplica
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly repo: PartyRepository,
+    private readonly partyRepo: PartyRepository,
+    private readonly memberRepo: PartyMemberRepository,
+    private readonly checkRepo: PartyReadyCheckRepository,
     private readonly partyEvents: PartyEvents,
   ) {}
 
@@ -61,10 +65,10 @@ export class PartyReadyCheckService implements OnApplicationBootstrap, OnApplica
   async start(me: PlayerIdentity, partyId: number, timeoutSeconds = READY_CHECK_DEFAULT_TIMEOUT): Promise<ReadyCheckDto> {
     const check = await inTransaction(this.dataSource, async (tx) => {
       const m = tx.manager;
-      const party = await this.repo.lockParty(m, me.gameIndex, partyId);
-      assertRole(party.id, await this.repo.membership(m, party.id, me.playerId), MANAGERS, 'start a ready check');
+      const party = await this.partyRepo.lockParty(m, me.gameIndex, partyId);
+      assertRole(party.id, await this.memberRepo.membership(m, party.id, me.playerId), MANAGERS, 'start a ready check');
       const now = new Date();
-      const running = await this.repo.lockRunningReadyCheck(m, party.id);
+      const running = await this.checkRepo.lockRunningReadyCheck(m, party.id);
       if (running && running.expiresAt > now) {
         throw new DomainError(
           ErrorCode.ReadyCheckRunning,
@@ -73,8 +77,8 @@ export class PartyReadyCheckService implements OnApplicationBootstrap, OnApplica
       }
       // An expired check the sweep has not reached yet ends here, before the new one starts.
       if (running) await this.finish(running, ReadyCheckStatus.Timeout, tx);
-      const started = await this.repo.insertReadyCheck(m, party, me.playerId, now, new Date(now.getTime() + timeoutSeconds * 1000));
-      const recipients = await this.repo.acceptedIds(m, party.id);
+      const started = await this.checkRepo.insertReadyCheck(m, party, me.playerId, now, new Date(now.getTime() + timeoutSeconds * 1000));
+      const recipients = await this.memberRepo.acceptedIds(m, party.id);
       this.partyEvents.emit(tx, party.gameIndex, 'NOTIFY_PARTY_READY_CHECK', recipients, {
         partyId: party.id,
         readyCheck: { ...mapReadyCheck(started) },
@@ -89,18 +93,18 @@ export class PartyReadyCheckService implements OnApplicationBootstrap, OnApplica
   async answer(me: PlayerIdentity, partyId: number, ready: boolean): Promise<ReadyCheckDto> {
     return inTransaction(this.dataSource, async (tx) => {
       const m = tx.manager;
-      const party = await this.repo.lockParty(m, me.gameIndex, partyId);
-      const running = await this.repo.lockRunningReadyCheck(m, party.id);
+      const party = await this.partyRepo.lockParty(m, me.gameIndex, partyId);
+      const running = await this.checkRepo.lockRunningReadyCheck(m, party.id);
       // Past expires_at it is over, even if no sweep has ended it yet.
       if (!running || running.expiresAt <= new Date()) throw noReadyCheck(party.id);
-      if (!(await this.repo.setReady(m, running.id, me.playerId, ready))) {
+      if (!(await this.checkRepo.setReady(m, running.id, me.playerId, ready))) {
         throw new DomainError(
           ErrorCode.MembershipNotFound,
           `player ${me.playerId} is not in ready check ${running.id} of party ${party.id}`,
         );
       }
       const answered = { ...running, players: running.players.map((p) => (p.playerId === me.playerId ? { ...p, ready } : p)) };
-      this.partyEvents.emit(tx, party.gameIndex, 'NOTIFY_PARTY_READY_UPDATE', await this.repo.acceptedIds(m, party.id), {
+      this.partyEvents.emit(tx, party.gameIndex, 'NOTIFY_PARTY_READY_UPDATE', await this.memberRepo.acceptedIds(m, party.id), {
         partyId: party.id,
         playerId: me.playerId,
         ready,
@@ -112,22 +116,22 @@ export class PartyReadyCheckService implements OnApplicationBootstrap, OnApplica
   /** The running check, else the last one. */
   async get(me: PlayerIdentity, partyId: number): Promise<ReadyCheckDto> {
     const m = this.dataSource.manager;
-    const party = await this.repo.findParty(m, me.gameIndex, partyId);
-    const check = await this.repo.lastReadyCheck(m, party.id);
+    const party = await this.partyRepo.findParty(m, me.gameIndex, partyId);
+    const check = await this.checkRepo.lastReadyCheck(m, party.id);
     if (!check) throw noReadyCheck(party.id, 'running or past');
     return mapReadyCheck(check);
   }
 
   /** A member left or was kicked (party row locked): out of the running check, which may now be all ready. */
   async dropPlayer(party: Party, playerId: number, tx: Tx): Promise<void> {
-    const running = await this.repo.lockRunningReadyCheck(tx.manager, party.id);
-    if (!running || !(await this.repo.dropReadyCheckPlayer(tx.manager, running.id, playerId))) return;
+    const running = await this.checkRepo.lockRunningReadyCheck(tx.manager, party.id);
+    if (!running || !(await this.checkRepo.dropReadyCheckPlayer(tx.manager, running.id, playerId))) return;
     await this.settle({ ...running, players: running.players.filter((p) => p.playerId !== playerId) }, tx);
   }
 
   /** The party is being deleted (row locked): its running check ends canceled, told to the members it had. */
   async cancel(party: Party, tx: Tx): Promise<void> {
-    const running = await this.repo.lockRunningReadyCheck(tx.manager, party.id);
+    const running = await this.checkRepo.lockRunningReadyCheck(tx.manager, party.id);
     if (running) await this.finish(running, ReadyCheckStatus.Canceled, tx);
   }
 
@@ -146,7 +150,7 @@ export class PartyReadyCheckService implements OnApplicationBootstrap, OnApplica
     try {
       for (;;) {
         const n = await inTransaction(this.dataSource, async (tx) => {
-          const ended = await this.repo.claimExpiredReadyChecks(tx.manager, new Date(), SWEEP_BATCH);
+          const ended = await this.checkRepo.claimExpiredReadyChecks(tx.manager, new Date(), SWEEP_BATCH);
           for (const check of ended) await this.announceDone(check, tx);
           return ended.length;
         });
@@ -170,14 +174,14 @@ export class PartyReadyCheckService implements OnApplicationBootstrap, OnApplica
   }
 
   private async finish(check: ReadyCheck, status: ReadyCheckStatus, tx: Tx): Promise<ReadyCheck | null> {
-    const ended = await this.repo.finishReadyCheck(tx.manager, check.id, status, new Date());
+    const ended = await this.checkRepo.finishReadyCheck(tx.manager, check.id, status, new Date());
     if (ended) await this.announceDone(ended, tx);
     return ended;
   }
 
   /** NOTIFY_PARTY_READY_CHECK_DONE to the Accepted members, once the ending transaction commits. */
   private async announceDone(check: ReadyCheck, tx: Tx): Promise<void> {
-    const recipients = await this.repo.acceptedIds(tx.manager, check.partyId);
+    const recipients = await this.memberRepo.acceptedIds(tx.manager, check.partyId);
     this.partyEvents.emit(tx, check.gameIndex, 'NOTIFY_PARTY_READY_CHECK_DONE', recipients, {
       partyId: check.partyId,
       readyCheck: { ...mapReadyCheck(check) },

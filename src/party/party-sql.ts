@@ -1,7 +1,7 @@
 /**
- * Every SQL statement of the party module, by name (run by PartyRepository). Roles and statuses
- * are always parameters, never numbers in the text, so the enums in party-member.entity.ts are
- * the one place that says what 0-3 mean.
+ * Every SQL statement of the party module, by name (run by the party, member, invite and ready
+ * check repositories). Roles and statuses are always parameters, never numbers in the text, so the
+ * enums in party-member.entity.ts are the one place that says what 0-3 mean.
  */
 
 /** Up to this many matches, a name search sorts them rather than walking the newest-first index. */

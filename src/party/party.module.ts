@@ -12,6 +12,9 @@ import { PartyMembersController } from './party-members.controller.js';
 import { PartyMembershipService } from './party-membership.service.js';
 import { PartyPresenceAudience } from './party-presence.js';
 import { PartyPurge } from './party-purge.js';
+import { PartyInviteRepository } from './party-invite.repository.js';
+import { PartyMemberRepository } from './party-member.repository.js';
+import { PartyReadyCheckRepository } from './party-ready-check.repository.js';
 import { PartyRepository } from './party.repository.js';
 import { PartyService } from './party.service.js';
 
@@ -21,6 +24,9 @@ import { PartyService } from './party.service.js';
   controllers: [PartiesController, PartyMembersController, PartyInvitesController, PartyReadyCheckController],
   providers: [
     PartyRepository,
+    PartyMemberRepository,
+    PartyInviteRepository,
+    PartyReadyCheckRepository,
     PartyService,
     PartyMembershipService,
     PartyInviteService,

@@ -14,7 +14,9 @@ import { PartyEvents } from './party-events.js';
 import { PartyReadyCheckService } from './party-ready-check.service.js';
 import type { Party } from './party.entity.js';
 import { MemberRole, MemberStatus } from './party-member.entity.js';
-import { type Paged, PartyRepository } from './party.repository.js';
+import { PartyRepository } from './party.repository.js';
+import { PartyMemberRepository } from './party-member.repository.js';
+import { type Paged } from './party-rows.js';
 import { MANAGERS, assertRole, minus, sameNames } from './party-rules.js';
 
 export interface PartyList {
@@ -36,7 +38,8 @@ export class PartyService {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly repo: PartyRepository,
+    private readonly partyRepo: PartyRepository,
+    private readonly memberRepo: PartyMemberRepository,
     private readonly chat: PartyChatService,
     private readonly partyEvents: PartyEvents,
     private readonly filter: WordFilterService,
@@ -47,7 +50,7 @@ export class PartyService {
     // Before the transaction: the filter may read the database (one connection on the embedded one).
     await this.filter.assertCleanNames(me.gameIndex, { name: input.name, desc: input.desc });
     return inTransaction(this.dataSource, async (tx) => {
-      const party = await this.repo.createParty(tx.manager, me.gameIndex, me.playerId, input);
+      const party = await this.partyRepo.createParty(tx.manager, me.gameIndex, me.playerId, input);
       await this.chat.createChannels(party, party.channels, tx);
       await this.chat.enter(party, me.playerId, party.channels, tx);
       return mapPartyForMember(party);
@@ -64,44 +67,48 @@ export class PartyService {
    */
   async search(gameIndex: number, query: string | undefined, page: Page): Promise<PartyList> {
     const m = this.dataSource.manager;
-    if (!query) return partyList(await this.repo.partiesOfGame(m, gameIndex, page));
+    if (!query) return partyList(await this.partyRepo.partiesOfGame(m, gameIndex, page));
     const pattern = containsPattern(query.toLowerCase());
-    if (query.length < 3) return partyList(await this.repo.walkMatches(m, gameIndex, pattern, page));
+    if (query.length < 3) return partyList(await this.partyRepo.walkMatches(m, gameIndex, pattern, page));
     // A substring seen to be dense lately goes straight to the index walk: the sorting statement
     // would collect 20,001 ids for nothing. Only the plan depends on this memory, never the answer.
     const denseKey = `${gameIndex}\u0000${pattern}`;
     const denseUntil = this.denseQueries.get(denseKey);
-    if (denseUntil !== undefined && denseUntil > Date.now()) return partyList(await this.repo.walkMatches(m, gameIndex, pattern, page));
-    const sorted = await this.repo.sortMatches(m, gameIndex, pattern, page);
+    if (denseUntil !== undefined && denseUntil > Date.now())
+      return partyList(await this.partyRepo.walkMatches(m, gameIndex, pattern, page));
+    const sorted = await this.partyRepo.sortMatches(m, gameIndex, pattern, page);
     if (sorted) {
       this.denseQueries.delete(denseKey);
       return partyList(sorted);
     }
     if (this.denseQueries.size >= DENSE_MEMORY_SIZE) this.denseQueries.clear();
     this.denseQueries.set(denseKey, Date.now() + DENSE_MEMORY_MS);
-    return partyList(await this.repo.walkMatches(m, gameIndex, pattern, page));
+    return partyList(await this.partyRepo.walkMatches(m, gameIndex, pattern, page));
   }
 
   /** Parties the player is an Accepted member of, newest first. */
   async mine(me: PlayerIdentity, query: string | undefined, page: Page): Promise<PartyList> {
     const pattern = query ? containsPattern(query.toLowerCase()) : null;
-    return partyList(await this.repo.partiesOfMember(this.dataSource.manager, me.gameIndex, me.playerId, pattern, page), mapPartyForMember);
+    return partyList(
+      await this.partyRepo.partiesOfMember(this.dataSource.manager, me.gameIndex, me.playerId, pattern, page),
+      mapPartyForMember,
+    );
   }
 
   /** The join code only to an Accepted member. */
   async get(me: PlayerIdentity, partyId: number): Promise<PartyDto> {
     const m = this.dataSource.manager;
-    const party = await this.repo.findParty(m, me.gameIndex, partyId);
-    const mine = await this.repo.membership(m, party.id, me.playerId);
+    const party = await this.partyRepo.findParty(m, me.gameIndex, partyId);
+    const mine = await this.memberRepo.membership(m, party.id, me.playerId);
     return mine?.status === MemberStatus.Accepted ? mapPartyForMember(party) : mapParty(party);
   }
 
   /** Owner or Admin: a new join code; the old one stops working at once. */
   async newCode(me: PlayerIdentity, partyId: number): Promise<PartyDto> {
     return inTransaction(this.dataSource, async (tx) => {
-      const party = await this.repo.lockParty(tx.manager, me.gameIndex, partyId);
-      assertRole(party.id, await this.repo.membership(tx.manager, party.id, me.playerId), MANAGERS, 'change its join code');
-      return mapPartyForMember(await this.repo.regenerateCode(tx.manager, party));
+      const party = await this.partyRepo.lockParty(tx.manager, me.gameIndex, partyId);
+      assertRole(party.id, await this.memberRepo.membership(tx.manager, party.id, me.playerId), MANAGERS, 'change its join code');
+      return mapPartyForMember(await this.partyRepo.regenerateCode(tx.manager, party));
     });
   }
 
@@ -110,18 +117,18 @@ export class PartyService {
     await this.filter.assertCleanNames(me.gameIndex, { name: fields.name, desc: fields.desc });
     return inTransaction(this.dataSource, async (tx) => {
       const m = tx.manager;
-      const before = await this.repo.lockParty(m, me.gameIndex, partyId);
-      assertRole(before.id, await this.repo.membership(m, before.id, me.playerId), MANAGERS, 'edit it');
+      const before = await this.partyRepo.lockParty(m, me.gameIndex, partyId);
+      assertRole(before.id, await this.memberRepo.membership(m, before.id, me.playerId), MANAGERS, 'edit it');
       if (fields.maxMemberCount !== undefined && fields.maxMemberCount < before.memberCount) {
         throw new DomainError(
           ErrorCode.Validation,
           `max_member_count ${fields.maxMemberCount} is below the current member count ${before.memberCount}`,
         );
       }
-      const party = await this.repo.updateParty(m, before.id, fields);
-      if (!sameNames(before.teams, party.teams)) await this.repo.clearRemovedTeams(m, party.id, party.teams);
+      const party = await this.partyRepo.updateParty(m, before.id, fields);
+      if (!sameNames(before.teams, party.teams)) await this.memberRepo.clearRemovedTeams(m, party.id, party.teams);
       await this.syncChannels(before, party, tx);
-      this.partyEvents.emit(tx, me.gameIndex, 'NOTIFY_PARTY_UPDATED', await this.repo.acceptedIds(m, party.id), {
+      this.partyEvents.emit(tx, me.gameIndex, 'NOTIFY_PARTY_UPDATED', await this.memberRepo.acceptedIds(m, party.id), {
         partyId: party.id,
         party: { ...mapParty(party) },
       });
@@ -135,7 +142,7 @@ export class PartyService {
     const added = minus(party.channels, before.channels);
     if (removed.length) {
       await this.chat.deleteChannels(party, removed, tx);
-      await this.repo.dropMemberChannels(tx.manager, party.id, removed);
+      await this.memberRepo.dropMemberChannels(tx.manager, party.id, removed);
     }
     if (before.maxMemberCount !== party.maxMemberCount) {
       // Only the channels that exist yet: the ones created below get the new capacity.
@@ -144,15 +151,15 @@ export class PartyService {
     if (added.length) {
       await this.chat.createChannels(party, added, tx);
       await this.chat.enter(party, party.owner, added, tx);
-      await this.repo.setOwnerChannels(tx.manager, party.id, party.channels);
+      await this.memberRepo.setOwnerChannels(tx.manager, party.id, party.channels);
     }
   }
 
   /** Owner only: deletes the party, its memberships and its chat channels. */
   async disband(me: PlayerIdentity, partyId: number): Promise<PartyDto> {
     return inTransaction(this.dataSource, async (tx) => {
-      const party = await this.repo.lockParty(tx.manager, me.gameIndex, partyId);
-      assertRole(party.id, await this.repo.membership(tx.manager, party.id, me.playerId), [MemberRole.Owner], 'disband it');
+      const party = await this.partyRepo.lockParty(tx.manager, me.gameIndex, partyId);
+      assertRole(party.id, await this.memberRepo.membership(tx.manager, party.id, me.playerId), [MemberRole.Owner], 'disband it');
       await this.deleteParty(party, tx);
       return mapParty(party);
     });
@@ -164,9 +171,9 @@ export class PartyService {
    */
   async deleteParty(party: Party, tx: Tx): Promise<void> {
     await this.readyChecks.cancel(party, tx);
-    const recipients = await this.repo.memberIds(tx.manager, party.id);
+    const recipients = await this.memberRepo.memberIds(tx.manager, party.id);
     await this.chat.deleteChannels(party, party.channels, tx);
-    await this.repo.deleteParty(tx.manager, party.id);
+    await this.partyRepo.deleteParty(tx.manager, party.id);
     this.partyEvents.emit(tx, party.gameIndex, 'NOTIFY_PARTY_DELETED', recipients, { partyId: party.id });
   }
 }
