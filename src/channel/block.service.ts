@@ -4,7 +4,8 @@ import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { DomainEvents } from '../common/events/domain-events.js';
 import { hiveTime } from '../common/http/hive-envelope.js';
 import { inTransaction } from '../infra/database/transaction.js';
-import { lockPlayers, returnedRows } from './channel-sql.js';
+import { returnedRows } from '../infra/database/returned-rows.js';
+import { lockPlayers } from './channel-sql.js';
 
 export const BLOCK_LIST_LIMIT = 100;
 

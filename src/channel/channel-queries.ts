@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { ChannelType } from './channel.entity.js';
-import { CHANNEL_COLUMNS, escapeLike } from './channel-sql.js';
+import { escapeLike } from '../infra/database/like.js';
+import { CHANNEL_COLUMNS } from './channel-sql.js';
 import { type ChannelPage, type ChannelRow, type ChannelView, type ListChannelsQuery, mapChannel } from './dto/channel.dto.js';
 
 const SORT_COLUMNS = { channelId: 'channel_id', channelName: 'channel_name', regTime: 'created_at' } as const;

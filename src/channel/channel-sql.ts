@@ -193,17 +193,3 @@ export async function removeMemberReturningIds(
   if (!rows[0] || rows[0].removed === 0) return null;
   return rows[0].member_ids.map(Number);
 }
-
-/** LIKE pattern text with its wildcards escaped (default escape character: backslash). */
-export function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
-/**
- * Rows of a DELETE/UPDATE ... RETURNING: TypeORM's postgres driver answers those with
- * `[rows, rowCount]` (other statements with the rows alone).
- */
-export function returnedRows<T>(result: unknown): T[] {
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
-  return result as T[];
-}

@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { DomainEvents } from '../common/events/domain-events.js';
 import { AppConfig } from '../infra/config/app-config.js';
 import { inTransaction } from '../infra/database/transaction.js';
-import { returnedRows } from './channel-sql.js';
+import { returnedRows } from '../infra/database/returned-rows.js';
 
 /** Arbitrary constant shared by every instance: the key of the purge advisory lock. */
 export const PURGE_LOCK_KEY = 72_616_003;

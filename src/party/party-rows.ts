@@ -1,5 +1,6 @@
 /** Row shapes, their mappers and the paging helper shared by the party module's repositories. */
 
+import { returnedRows } from '../infra/database/returned-rows.js';
 import type { EntityManager } from 'typeorm';
 import type { Page } from './dto/party-query.dto.js';
 import { Party } from './party.entity.js';
@@ -88,9 +89,7 @@ export const ids = (list: (string | number)[]): number[] => list.map(Number);
  * with `[rows, rowCount]` and every other statement with the rows alone.
  */
 export async function rowsOf<T>(m: EntityManager, text: string, params: unknown[]): Promise<T[]> {
-  const result: unknown = await m.query(text, params);
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
-  return result as T[];
+  return returnedRows<T>(await m.query(text, params));
 }
 
 export interface Paged<T> {
