@@ -7,6 +7,7 @@ import { PartyInvites1796014300000 } from './1796014300000-PartyInvites.js';
 import { PartyReadyChecks1796014400000 } from './1796014400000-PartyReadyChecks.js';
 import { ChannelSlowMode1796015200000 } from './1796015200000-ChannelSlowMode.js';
 import { WordFilters1796015200001 } from './1796015200001-WordFilters.js';
+import { AuditLog1796016000000 } from './1796016000000-AuditLog.js';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so that the same list works from
@@ -22,4 +23,5 @@ export const MIGRATIONS: (new () => unknown)[] = [
   PartyReadyChecks1796014400000,
   ChannelSlowMode1796015200000,
   WordFilters1796015200001,
+  AuditLog1796016000000,
 ];

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
+import { AuditModule } from './audit/audit.module.js';
 import { ChannelModule } from './channel/channel.module.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { createValidationPipe } from './common/errors/validation.js';
@@ -21,6 +22,7 @@ import { RealtimeModule } from './realtime/realtime.module.js';
     DatabaseModule,
     ScheduleModule.forRoot(),
     EventsModule,
+    AuditModule,
     PresenceModule,
     RateLimitModule,
     PlayerModule,

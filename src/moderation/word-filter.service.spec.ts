@@ -1,3 +1,4 @@
+import type { AuditService } from '../audit/audit.service.js';
 import { jest } from '@jest/globals';
 import type { DataSource } from 'typeorm';
 import { ErrorCode } from '../common/errors/domain-error.js';
@@ -22,7 +23,7 @@ function fakeDatabase(initial: Row | null) {
       return row ? [row] : [];
     },
   } as unknown as DataSource;
-  return { state, service: new WordFilterService(dataSource, new DomainEvents()) };
+  return { state, service: new WordFilterService(dataSource, new DomainEvents(), {} as AuditService) };
 }
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));

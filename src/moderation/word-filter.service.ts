@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { errorText } from '../common/errors/error-text.js';
 import { DomainEvents } from '../common/events/domain-events.js';
@@ -41,6 +42,7 @@ export class WordFilterService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly events: DomainEvents,
+    private readonly audit: AuditService,
   ) {}
 
   /** The stored list (not the cache): what GET answers. */
@@ -51,11 +53,14 @@ export class WordFilterService {
 
   /** Replaces the game's list; every instance applies it within moments (filter.changed). */
   async replace(gameIndex: number, words: string[], action: FilterAction = DEFAULT_ACTION): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO word_filters (game_index, action, words, updated_at) VALUES ($1, $2, $3::text[], now())
-       ON CONFLICT (game_index) DO UPDATE SET action = EXCLUDED.action, words = EXCLUDED.words, updated_at = EXCLUDED.updated_at`,
-      [gameIndex, action, words],
-    );
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `INSERT INTO word_filters (game_index, action, words, updated_at) VALUES ($1, $2, $3::text[], now())
+         ON CONFLICT (game_index) DO UPDATE SET action = EXCLUDED.action, words = EXCLUDED.words, updated_at = EXCLUDED.updated_at`,
+        [gameIndex, action, words],
+      );
+      await this.audit.record({ gameIndex, action: 'filter_update', actor: 'SYSTEM', details: { action, words: words.length } }, manager);
+    });
     this.drop(gameIndex);
     this.events.publish('filter.changed', { gameIndex });
   }

@@ -1,3 +1,4 @@
+import type { AuditService } from '../audit/audit.service.js';
 import { jest } from '@jest/globals';
 import type { Repository } from 'typeorm';
 import type { DomainEvents } from '../common/events/domain-events.js';
@@ -13,7 +14,7 @@ function fakePlayers() {
     query: (_sql: string, [gameIndex, ids]: [number, number[]]) =>
       new Promise<BanRow[]>((answer) => reads.push({ gameIndex, ids, answer })),
   } as unknown as Repository<Player>;
-  return { reads, service: new PlayerService(players, {} as DomainEvents) };
+  return { reads, service: new PlayerService(players, {} as DomainEvents, {} as AuditService) };
 }
 
 const banned = (id: number): BanRow => ({ id: String(id), is_ban: true, ban_until_ms: null, ban_reason: 'cheating' });

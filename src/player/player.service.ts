@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
 import { BatchLoader } from '../common/batch-loader.js';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { Versions } from '../common/versions.js';
@@ -69,6 +70,7 @@ export class PlayerService {
   constructor(
     @InjectRepository(Player) private readonly players: Repository<Player>,
     private readonly events: DomainEvents,
+    private readonly audit: AuditService,
   ) {}
 
   async find(gameIndex: number, id: number): Promise<Player | null> {
@@ -167,14 +169,21 @@ export class PlayerService {
   async setBan(gameIndex: number, id: number, change: BanChange): Promise<Player> {
     await this.get(gameIndex, id);
     const duration = change.banned ? (change.durationSeconds ?? null) : null;
-    await this.players.update(
-      { gameIndex, id },
-      {
-        isBan: change.banned,
-        banUntil: duration === null ? null : new Date(Date.now() + duration * 1000),
-        banReason: change.banned && change.reason ? change.reason : null,
-      },
-    );
+    const until = duration === null ? null : new Date(Date.now() + duration * 1000);
+    const reason = change.banned && change.reason ? change.reason : null;
+    await this.players.manager.transaction(async (manager) => {
+      await manager.update(Player, { gameIndex, id }, { isBan: change.banned, banUntil: until, banReason: reason });
+      await this.audit.record(
+        {
+          gameIndex,
+          action: change.banned ? 'player_ban' : 'player_unban',
+          actor: 'SYSTEM',
+          targetPlayerId: id,
+          details: change.banned ? { durationSeconds: duration, untilMillis: until?.getTime() ?? null, reason } : {},
+        },
+        manager,
+      );
+    });
     this.banChanged(gameIndex, id);
     this.events.publish('player.ban', { gameIndex, playerId: id, banned: change.banned });
     return this.get(gameIndex, id);

@@ -34,6 +34,10 @@ export enum ErrorCode {
   SlowMode = 'SLOW_MODE',
   /** Text holding an entry of the game's word filter (docs/chat-api.md#word-filter). */
   FilterRefused = 'FILTER_REFUSED',
+  /** The player is muted in that channel or game-wide (docs/moderation.md#mutes). */
+  Muted = 'MUTED',
+  /** The player is banned from that channel (docs/moderation.md#channel-bans-and-kicks). */
+  ChannelBanned = 'CHANNEL_BANNED',
   // DynamicPixels party
   PartyNotFound = 'PARTY_NOT_FOUND',
   TeamInvalid = 'TEAM_INVALID',
@@ -51,18 +55,21 @@ export enum ErrorCode {
 /**
  * A failure with a code and a precise message saying which field or rule failed. A failure that
  * passes with time carries `retryAfterMillis`: WebSocket responses put it in their body, HTTP
- * answers send it as a `Retry-After` header (in seconds, rounded up).
+ * answers send it as a `Retry-After` header (in seconds, rounded up). `extra` holds further
+ * fields of a WebSocket response body (e.g. `mutedUntilMillis` of a refused message).
  */
 export class DomainError extends Error {
   readonly retryAfterMillis?: number;
+  readonly extra?: Readonly<Record<string, unknown>>;
 
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options: { retryAfterMillis?: number } = {},
+    options: { retryAfterMillis?: number; extra?: Record<string, unknown> } = {},
   ) {
     super(message);
     this.name = 'DomainError';
     if (options.retryAfterMillis !== undefined) this.retryAfterMillis = options.retryAfterMillis;
+    if (options.extra !== undefined) this.extra = options.extra;
   }
 }

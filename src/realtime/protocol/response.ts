@@ -15,7 +15,8 @@ export function okFrame(packetType: string, correlationId: CorrelationId, body: 
 
 /**
  * A failure: HTTP-like status, the precise message, and the Hive result code in body.code (with
- * body.retryAfterMillis when the failure passes with time, e.g. a rate limit).
+ * body.retryAfterMillis when the failure passes with time, e.g. a rate limit, and the error's
+ * `extra` fields).
  * `type` is the response's packetType when it is not the usual one (a PING before CONNECT is
  * answered RESPONSE_PING, not PONG).
  */
@@ -28,7 +29,8 @@ export function errorFrame(
 ): string {
   const [tableStatus, code] = HIVE_CODES[error.code];
   const status = statusOverride ?? tableStatus;
-  const body = error.retryAfterMillis === undefined ? { code } : { code, retryAfterMillis: error.retryAfterMillis };
+  let body: Record<string, unknown> = error.retryAfterMillis === undefined ? { code } : { code, retryAfterMillis: error.retryAfterMillis };
+  if (error.extra !== undefined) body = { ...error.extra, ...body };
   return JSON.stringify({ packetType: type, correlationId, status, message: error.message, body });
 }
 
