@@ -127,6 +127,9 @@ export class ChatMessage {
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
+
+  @Column({ name: 'edited_at', type: 'timestamptz', nullable: true })
+  editedAt: Date | null;
 }
 
 export const CHANNEL_ENTITIES = [Channel, ChannelMember, ChannelPlayer, ChannelBlock, ChatMessage];

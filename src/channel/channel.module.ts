@@ -7,6 +7,7 @@ import { ChannelUsersController } from './channel-users.controller.js';
 import { ChannelsController } from './channels.controller.js';
 import { ChatHistoryService } from './chat-history.service.js';
 import { HistoryController } from './history.controller.js';
+import { MessageEditsService } from './message-edits.service.js';
 import { NoticeService } from './notice.service.js';
 import { NoticesController } from './notices.controller.js';
 import { PurgeJob } from './purge.job.js';
@@ -19,7 +20,7 @@ import { PurgeService } from './purge.service.js';
 @Module({
   imports: [ModerationModule],
   controllers: [ChannelsController, ChannelUsersController, NoticesController, HistoryController],
-  providers: [ChannelService, ChannelQueries, BlockService, ChatHistoryService, NoticeService, PurgeService, PurgeJob],
-  exports: [ChannelService, ChannelQueries, BlockService, ChatHistoryService, PurgeService],
+  providers: [ChannelService, ChannelQueries, BlockService, ChatHistoryService, MessageEditsService, NoticeService, PurgeService, PurgeJob],
+  exports: [ChannelService, ChannelQueries, BlockService, ChatHistoryService, MessageEditsService, PurgeService],
 })
 export class ChannelModule {}

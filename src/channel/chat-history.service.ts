@@ -19,7 +19,7 @@ export interface StoredMessage {
   timestampMillis: number;
 }
 
-/** A NOTIFY_CHANNEL_CHAT body. */
+/** A NOTIFY_CHANNEL_CHAT body (`editedAtMillis` always null there: a new message was never edited). */
 export interface HistoryMessage {
   channelId: string;
   messageId: string;
@@ -30,6 +30,8 @@ export interface HistoryMessage {
   mentionedPlayerIds: number[];
   timestamp: string;
   timestampMillis: number;
+  /** When the sender last edited the text (docs/moderation.md#editing-and-deleting-messages); null if never. */
+  editedAtMillis: number | null;
 }
 
 export interface HistoryPage {
@@ -47,6 +49,7 @@ interface MessageRow {
   reply_message_id: string | null;
   mentioned_player_ids: string[] | null;
   created_at: Date;
+  edited_at: Date | null;
 }
 
 /** Rows per INSERT statement: 9 parameters each, well under PostgreSQL's 65,535. */
@@ -115,7 +118,7 @@ export class ChatHistoryService {
     const channel = await requireChannel(this.dataSource.manager, gameIndex, channelId);
     if (!channel.chat_history_allowed) throw new DomainError(ErrorCode.Forbidden, `channel "${channelId}" does not allow chat history`);
     const since = new Date(Date.now() - this.config.settings.historyRetentionDays * 86_400_000);
-    const columns = `id, channel_id, sender, message, extra_data, reply_message_id, mentioned_player_ids, created_at`;
+    const columns = `id, channel_id, sender, message, extra_data, reply_message_id, mentioned_player_ids, created_at, edited_at`;
     const base = `FROM chat_messages WHERE game_index = $1 AND channel_id = $2 AND created_at >= $3`;
     // One extra row each way tells whether more exist.
     const before: MessageRow[] = await this.dataSource.query(
@@ -152,5 +155,6 @@ function toHistoryMessage(row: MessageRow): HistoryMessage {
     mentionedPlayerIds: (row.mentioned_player_ids ?? []).map(Number),
     timestamp: hiveTime(row.created_at),
     timestampMillis: row.created_at.getTime(),
+    editedAtMillis: row.edited_at === null ? null : row.edited_at.getTime(),
   };
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ChannelModule } from '../channel/channel.module.js';
 import { RateLimits } from '../common/rate-limit/rate-limits.js';
 import { ModerationModule } from '../moderation/moderation.module.js';
+import { ReportsModule } from '../moderation/reports/reports.module.js';
 import { BlockCache } from './chat/block-cache.js';
 import { ChannelCache } from './chat/channel-cache.js';
 import { ChannelChatService } from './chat/channel-chat.service.js';
@@ -15,17 +16,21 @@ import { BlockMemberHandler } from './handlers/block-member.handler.js';
 import { ChannelChatHandler } from './handlers/channel-chat.handler.js';
 import { ChannelHistoryHandler } from './handlers/channel-history.handler.js';
 import { ConnectHandler } from './handlers/connect.handler.js';
+import { DeleteMessageHandler } from './handlers/delete-message.handler.js';
 import { DirectChatHandler } from './handlers/direct-chat.handler.js';
+import { EditMessageHandler } from './handlers/edit-message.handler.js';
 import { EnterChannelHandler } from './handlers/enter-channel.handler.js';
 import { ExitChannelHandler } from './handlers/exit-channel.handler.js';
 import { GetBlockMembersHandler } from './handlers/get-block-members.handler.js';
 import { GetPresenceHandler } from './handlers/get-presence.handler.js';
 import { PingHandler } from './handlers/ping.handler.js';
 import { ReconnectHandler } from './handlers/reconnect.handler.js';
+import { ReportHandler } from './handlers/report.handler.js';
 import { UnblockMemberHandler } from './handlers/unblock-member.handler.js';
 import { ChannelAudienceSource } from './listeners/channel-audience.js';
 import { ChannelEventsListener } from './listeners/channel-events.listener.js';
 import { FilterEventsListener } from './listeners/filter-events.listener.js';
+import { MessageEventsListener } from './listeners/message-events.listener.js';
 import { NoticeEventsListener } from './listeners/notice-events.listener.js';
 import { PartyEventsListener } from './listeners/party-events.listener.js';
 import { PlayerEventsListener } from './listeners/player-events.listener.js';
@@ -52,11 +57,14 @@ const PACKET_HANDLERS = [
   UnblockMemberHandler,
   GetBlockMembersHandler,
   GetPresenceHandler,
+  EditMessageHandler,
+  DeleteMessageHandler,
+  ReportHandler,
 ];
 
 /** The WebSocket gateway: sessions, chat delivery, presence, multi-instance fan-out. */
 @Module({
-  imports: [ChannelModule, ModerationModule],
+  imports: [ChannelModule, ModerationModule, ReportsModule],
   providers: [
     RealtimeGateway,
     SessionRegistry,
@@ -75,6 +83,7 @@ const PACKET_HANDLERS = [
     ChannelChatService,
     ChannelEventsListener,
     FilterEventsListener,
+    MessageEventsListener,
     NoticeEventsListener,
     PartyEventsListener,
     PlayerEventsListener,

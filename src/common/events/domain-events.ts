@@ -27,6 +27,10 @@ export interface DomainEventMap {
   'player.ban': { gameIndex: number; playerId: number; banned: boolean };
   /** The game's word filter was replaced: every instance drops its compiled copy. */
   'filter.changed': { gameIndex: number };
+  /** A stored channel message's text was changed by its sender (committed). */
+  'message.edited': { gameIndex: number; channelId: string; messageId: string; senderId: number; message: string; editedAtMillis: number };
+  /** A stored channel message was deleted (committed): by `deletedBy`, a player or the server API. */
+  'message.deleted': { gameIndex: number; channelId: string; messageId: string; senderId: number; deletedBy: number | 'SYSTEM' };
 }
 
 export interface PartyEventBody {

@@ -93,4 +93,13 @@ describe('parseSettings', () => {
     expect(() => parseSettings({ RATE_LIMITS: 'sometimes' })).toThrow('RATE_LIMITS must be true or false');
     expect(() => parseSettings({ TRUST_PROXY: 'maybe' })).toThrow('TRUST_PROXY must be true or false');
   });
+
+  it('reads EDIT_WINDOW in seconds: 900 by default, 0 turns editing off', () => {
+    expect(parseSettings({}).editWindowSeconds).toBe(900);
+    expect(parseSettings({ EDIT_WINDOW: '0' }).editWindowSeconds).toBe(0);
+    expect(parseSettings({ EDIT_WINDOW: '2592000' }).editWindowSeconds).toBe(2_592_000);
+    expect(() => parseSettings({ EDIT_WINDOW: '-1' })).toThrow('EDIT_WINDOW must be between 0 and 2592000, got -1');
+    expect(() => parseSettings({ EDIT_WINDOW: '2592001' })).toThrow('EDIT_WINDOW must be between 0 and 2592000');
+    expect(() => parseSettings({ EDIT_WINDOW: '15m' })).toThrow('EDIT_WINDOW must be an integer, got "15m"');
+  });
 });

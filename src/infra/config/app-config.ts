@@ -28,6 +28,8 @@ export interface AppSettings {
   presenceTtlSeconds: number;
   /** Seconds a party invite stays open (docs/party-api.md#invites). */
   partyInviteTtlSeconds: number;
+  /** Seconds after sending during which the sender may edit a message; 0 turns editing off (docs/moderation.md#editing-and-deleting-messages). */
+  editWindowSeconds: number;
   publicWsEndpoint: string;
   /** Token buckets per door (docs/operations.md#rate-limits); a null bucket is a limit turned off. */
   rateLimits: RateLimitSettings;
@@ -225,6 +227,7 @@ export function parseSettings(env: NodeJS.ProcessEnv): AppSettings {
     redisPrefix: str(env, 'REDIS_PREFIX') ?? 'partychat:',
     presenceTtlSeconds: int(env, 'PRESENCE_TTL', 20, 1, 30),
     partyInviteTtlSeconds: int(env, 'PARTY_INVITE_TTL', 600, 1, 86_400),
+    editWindowSeconds: int(env, 'EDIT_WINDOW', 900, 0, 2_592_000),
     publicWsEndpoint: str(env, 'PUBLIC_WS_ENDPOINT') ?? `ws://localhost:${port}/ws`,
     rateLimits: rateLimits(env),
     trustProxy: bool(env, 'TRUST_PROXY', false),

@@ -94,6 +94,7 @@ export class ChannelChatService {
         replyMessageId: message.replyMessageId,
         mentionedPlayerIds: message.mentionedPlayerIds,
         ...stamp(millis),
+        editedAtMillis: null,
       });
       // Serialised and encoded once; the same bytes go to every socket.
       const frame = Buffer.from(text, 'utf8');

@@ -17,6 +17,21 @@ export interface DirectChatNotify {
   timestampMillis: number;
 }
 
+/** A stored channel message changed (docs/moderation.md#editing-and-deleting-messages). */
+export interface MessageEditedNotify {
+  channelId: string;
+  messageId: string;
+  message: string;
+  editedAtMillis: number;
+}
+
+export interface MessageDeletedNotify {
+  channelId: string;
+  messageId: string;
+  /** The player who deleted it, or "SYSTEM" (the server API). */
+  deletedBy: number | 'SYSTEM';
+}
+
 export interface MemberChangeNotify {
   channelId: string;
   playerId: number;
@@ -27,6 +42,8 @@ export interface MemberChangeNotify {
 /** Every server push and its one declared body type (the protocol's pushes plus the party events). */
 export type NotifyBodies = {
   NOTIFY_CHANNEL_CHAT: ChannelChatNotify;
+  NOTIFY_MESSAGE_EDITED: MessageEditedNotify;
+  NOTIFY_MESSAGE_DELETED: MessageDeletedNotify;
   NOTIFY_DIRECT_CHAT: DirectChatNotify;
   NOTIFY_ENTER_CHANNEL: MemberChangeNotify;
   NOTIFY_EXIT_CHANNEL: MemberChangeNotify;
