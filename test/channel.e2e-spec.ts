@@ -761,6 +761,7 @@ describe('chat channels: the Hive server API', () => {
               mentionedPlayerIds: [],
               timestamp: expect.stringMatching(ISO_MS),
               timestampMillis: expect.any(Number),
+              editedAtMillis: null,
             },
             {
               channelId: 'h',
@@ -772,6 +773,7 @@ describe('chat channels: the Hive server API', () => {
               mentionedPlayerIds: [8, 9],
               timestamp: expect.stringMatching(ISO_MS),
               timestampMillis: expect.any(Number),
+              editedAtMillis: null,
             },
           ],
           hasPrev: true,

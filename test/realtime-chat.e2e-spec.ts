@@ -67,6 +67,7 @@ describe('realtime: chat, channels, blocks, notices', () => {
         mentionedPlayerIds: [2],
         timestamp: new Date(res.body.timestampMillis).toISOString(),
         timestampMillis: res.body.timestampMillis,
+        editedAtMillis: null,
       };
       expect(await bob.nextNotify('NOTIFY_CHANNEL_CHAT')).toEqual(expected);
       expect(await cid.nextNotify('NOTIFY_CHANNEL_CHAT')).toEqual(expected);

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '../../audit/audit.service.js';
 import { DomainError, ErrorCode } from '../../common/errors/domain-error.js';
 import { DEFAULT_PAGE_SIZE, hivePage } from '../../common/http/page.js';
+import { returnedRows } from '../../infra/database/returned-rows.js';
 import { inTransaction } from '../../infra/database/transaction.js';
 import { type ReportPage, type ReportQuery, type ReportRow, type ReportView, mapReport } from './dto/report.dto.js';
 import type { NewReport, ReportStatus } from './report.js';
@@ -67,12 +68,14 @@ export class ReportService {
   async update(gameIndex: number, reportId: string, status: ReportStatus, note?: string): Promise<ReportView> {
     return inTransaction(this.dataSource, async (tx) => {
       // The row locked and its status read before the change, in the one statement that changes it.
-      const rows = await tx.manager.query<(ReportRow & { previous_status: ReportStatus })[]>(
-        `UPDATE reports r SET status = $3, note = CASE WHEN $4::boolean THEN NULLIF($5::text, '') ELSE r.note END, updated_at = now()
+      const rows = returnedRows<ReportRow & { previous_status: ReportStatus }>(
+        await tx.manager.query(
+          `UPDATE reports r SET status = $3, note = CASE WHEN $4::boolean THEN NULLIF($5::text, '') ELSE r.note END, updated_at = now()
            FROM (SELECT id, status FROM reports WHERE game_index = $1 AND id = $2::bigint FOR UPDATE) old
           WHERE r.id = old.id
           RETURNING ${UPDATED_COLUMNS}, old.status AS previous_status`,
-        [gameIndex, reportId, status, note !== undefined, note ?? null],
+          [gameIndex, reportId, status, note !== undefined, note ?? null],
+        ),
       );
       const row = rows[0];
       if (!row) throw new DomainError(ErrorCode.NotFound, `report ${reportId} does not exist`);
