@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
+import { returnedRows } from '../infra/database/returned-rows.js';
 import { RESTRICTION_COLUMNS, type RestrictionRow } from '../moderation/restriction.js';
 
 /**
@@ -54,9 +55,11 @@ export async function upsertBan(
 
 /** Deletes the player's ban row; true when a ban in force was lifted (an ended one is deleted too, but counts as none). */
 export async function deleteBan(m: EntityManager, gameIndex: number, channelId: string, playerId: number): Promise<boolean> {
-  const rows: { in_force: boolean }[] = await m.query(
-    `DELETE FROM channel_bans WHERE game_index = $1 AND channel_id = $2 AND player_id = $3 RETURNING ${IN_FORCE} AS in_force`,
-    [gameIndex, channelId, playerId],
+  const rows = returnedRows<{ in_force: boolean }>(
+    await m.query(
+      `DELETE FROM channel_bans WHERE game_index = $1 AND channel_id = $2 AND player_id = $3 RETURNING ${IN_FORCE} AS in_force`,
+      [gameIndex, channelId, playerId],
+    ),
   );
   return rows[0]?.in_force === true;
 }

@@ -5,6 +5,7 @@ import { AuditService } from '../../audit/audit.service.js';
 import { ChannelService } from '../../channel/channel.service.js';
 import { DomainError, ErrorCode } from '../../common/errors/domain-error.js';
 import { DomainEvents } from '../../common/events/domain-events.js';
+import { returnedRows } from '../../infra/database/returned-rows.js';
 import { inTransaction } from '../../infra/database/transaction.js';
 import {
   RESTRICTION_COLUMNS,
@@ -99,10 +100,12 @@ export class MuteService {
   async unmute(gameIndex: number, playerId: number, channelId: string | null, actor: AuditActor): Promise<void> {
     await inTransaction(this.dataSource, async (t) => {
       if (actor !== 'SYSTEM' && channelId !== null) await this.channels.moderated(t, gameIndex, channelId, actingAs(actor));
-      const rows: { in_force: boolean }[] = await t.manager.query(
-        `DELETE FROM mutes WHERE game_index = $1 AND player_id = $2 AND ${channelId === null ? 'channel_id IS NULL' : 'channel_id = $3'}
+      const rows = returnedRows<{ in_force: boolean }>(
+        await t.manager.query(
+          `DELETE FROM mutes WHERE game_index = $1 AND player_id = $2 AND ${channelId === null ? 'channel_id IS NULL' : 'channel_id = $3'}
          RETURNING ${IN_FORCE} AS in_force`,
-        channelId === null ? [gameIndex, playerId] : [gameIndex, playerId, channelId],
+          channelId === null ? [gameIndex, playerId] : [gameIndex, playerId, channelId],
+        ),
       );
       if (rows[0]?.in_force !== true) {
         const scope = channelId === null ? ' game-wide' : ` in channel "${channelId}"`;
