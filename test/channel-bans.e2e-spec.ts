@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { hive } from './support/http.js';
+import { asPlayer, hive, playerToken } from './support/http.js';
 import { SERVER_KEY_2, useTestApp } from './support/test-app.js';
 import { WsClient, cleanOptionalRedis, closeClients, optionalRedisEnvironment, resetRealtimeCaches } from './support/ws-client.js';
 
@@ -123,6 +123,24 @@ describe('channel bans and kicks (docs/moderation.md#channel-bans-and-kicks)', (
       await createChannel('guild');
       await enter('guild', 2);
       expect(await bans('guild')).toEqual([]);
+    });
+
+    it("a party member banned from its party's chat channel joins the party without that channel", async () => {
+      const [owner, bob] = [await playerToken(t, 1), await playerToken(t, 2)];
+      const parties = '/api/table/services/parties';
+      const party = (
+        await asPlayer(t, owner)
+          .post(parties)
+          .send({ data: { name: 'P', max_member_count: 5, channels: ['general'] } })
+          .expect(200)
+      ).body.row;
+      const channelId = `party:${party.id}:general`;
+      await ban(channelId, { playerId: 2 }).expect(200);
+      await asPlayer(t, bob)
+        .post(`${parties}/${party.id}`)
+        .send({ channels: ['general'] })
+        .expect(200);
+      expect((await members(channelId)).ids).toEqual([1]);
     });
 
     it('records channel_ban (removed or not) and channel_unban', async () => {
