@@ -108,6 +108,7 @@ describe('channel bans and kicks (docs/moderation.md#channel-bans-and-kicks)', (
       await enterHttp('guild', 2).expect(200);
     });
 
+    // Meaningful on PostgreSQL (the embedded database runs one transaction at a time).
     it('a ban and an enter of the same player at once: never both in force', async () => {
       await createChannel('busy', { maxMemberCount: 500 });
       const ids = Array.from({ length: 30 }, (_, i) => 100 + i);
