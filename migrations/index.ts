@@ -8,6 +8,7 @@ import { PartyReadyChecks1796014400000 } from './1796014400000-PartyReadyChecks.
 import { ChannelSlowMode1796015200000 } from './1796015200000-ChannelSlowMode.js';
 import { WordFilters1796015200001 } from './1796015200001-WordFilters.js';
 import { AuditLog1796016000000 } from './1796016000000-AuditLog.js';
+import { MutesAndChannelBans1796016100000 } from './1796016100000-MutesAndChannelBans.js';
 import { MessageEdits1796016200000 } from './1796016200000-MessageEdits.js';
 import { Reports1796016200001 } from './1796016200001-Reports.js';
 
@@ -26,6 +27,7 @@ export const MIGRATIONS: (new () => unknown)[] = [
   ChannelSlowMode1796015200000,
   WordFilters1796015200001,
   AuditLog1796016000000,
+  MutesAndChannelBans1796016100000,
   MessageEdits1796016200000,
   Reports1796016200001,
 ];

@@ -3,6 +3,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AuditModule } from './audit/audit.module.js';
 import { ChannelModule } from './channel/channel.module.js';
+import { ChannelBansModule } from './channel/channel-bans.module.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { createValidationPipe } from './common/errors/validation.js';
 import { EventsModule } from './common/events/events.module.js';
@@ -11,6 +12,7 @@ import { HealthController } from './health/health.controller.js';
 import { AppConfigModule } from './infra/config/app-config.module.js';
 import { DatabaseModule } from './infra/database/database.module.js';
 import { ModerationModule } from './moderation/moderation.module.js';
+import { MutesModule } from './moderation/mutes/mutes.module.js';
 import { PartyModule } from './party/party.module.js';
 import { PlayerModule } from './player/player.module.js';
 import { PresenceModule } from './presence/presence.module.js';
@@ -28,6 +30,8 @@ import { RealtimeModule } from './realtime/realtime.module.js';
     PlayerModule,
     ModerationModule,
     ChannelModule,
+    MutesModule,
+    ChannelBansModule,
     PartyModule,
     RealtimeModule,
   ],

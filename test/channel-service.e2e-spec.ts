@@ -102,8 +102,8 @@ describe('ChannelService: the contract for the realtime and party modules', () =
     expect(await queries.channelIdsOf(1, 7, ['ONE_ON_ONE'])).toHaveLength(1);
     await flush();
     expect(events.map((e) => e.payload as { channelId: string; memberIds: number[] })).toEqual([
-      expect.objectContaining({ channelId: 'pub-a', playerId: 7, memberIds: [] }),
-      expect.objectContaining({ channelId: 'pub-b', playerId: 7, memberIds: [8] }),
+      expect.objectContaining({ channelId: 'pub-a', playerId: 7, memberIds: [], reason: 'disconnected' }),
+      expect.objectContaining({ channelId: 'pub-b', playerId: 7, memberIds: [8], reason: 'disconnected' }),
     ]);
     // The owner leaving keeps the channel (the purge removes it later if it stays empty).
     expect((await channels.get(1, 'pub-a')).memberCount).toBe(0);

@@ -561,7 +561,7 @@ describe('chat channels: the Hive server API', () => {
       expect(events).toEqual([
         {
           name: 'channel.exited',
-          payload: { gameIndex: 1, channelId: 'guild:12345', playerId: 1001, at: expect.any(Date), memberIds: [2] },
+          payload: { gameIndex: 1, channelId: 'guild:12345', playerId: 1001, at: expect.any(Date), memberIds: [2], reason: 'left' },
         },
       ]);
       const got = await hive(t).get(`${base}/channels/guild:12345`).expect(200);

@@ -59,7 +59,10 @@ describe('player bans take effect at once', () => {
     expect(await banned.nextNotify('NOTIFY_DISCONNECT')).toEqual({ reason: 'banned' });
     expect(await banned.closed).toEqual({ code: 1008, reason: 'banned' });
     expect(Date.now() - answeredAt).toBeLessThan(CLOSE_WITHIN_MS);
-    expect(await other.nextNotify('NOTIFY_EXIT_CHANNEL', (e) => e.playerId === 31)).toMatchObject({ channelId: 'lobby' });
+    expect(await other.nextNotify('NOTIFY_EXIT_CHANNEL', (e) => e.playerId === 31)).toMatchObject({
+      channelId: 'lobby',
+      reason: 'disconnected',
+    });
 
     // The other player is untouched and the channel no longer carries the banned player.
     await other.flush();

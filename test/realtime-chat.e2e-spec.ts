@@ -247,7 +247,13 @@ describe('realtime: chat, channels, blocks, notices', () => {
       });
       await cid.ok('ENTER_CHANNEL', { channelId: 'secret', password: 'pw' });
       expect(await bob.ok('EXIT_CHANNEL', { channelId: 'g1' })).toEqual({ channelId: 'g1' });
-      expect(await ann.nextNotify('NOTIFY_EXIT_CHANNEL')).toMatchObject({ channelId: 'g1', playerId: 2 });
+      expect(await ann.nextNotify('NOTIFY_EXIT_CHANNEL')).toEqual({
+        channelId: 'g1',
+        playerId: 2,
+        reason: 'left',
+        timestamp: expect.any(String),
+        timestampMillis: expect.any(Number),
+      });
       expect(await bob.request('EXIT_CHANNEL', { channelId: 'g1' })).toMatchObject({ status: 400, body: { code: 301 } });
       // A member that left no longer receives the channel's messages (cache updated by the event).
       await ann.ok('CHANNEL_CHAT', { channelId: 'g1', message: 'after' });
@@ -282,7 +288,7 @@ describe('realtime: chat, channels, blocks, notices', () => {
       await bob.ok('ENTER_CHANNEL', { channelId: 'guild' });
       await ann.nextNotify('NOTIFY_ENTER_CHANNEL', (b) => b.playerId === 2);
       await bob.close();
-      expect(await ann.nextNotify('NOTIFY_EXIT_CHANNEL')).toMatchObject({ channelId: 'lobby', playerId: 2 });
+      expect(await ann.nextNotify('NOTIFY_EXIT_CHANNEL')).toMatchObject({ channelId: 'lobby', playerId: 2, reason: 'disconnected' });
       const channels = await hive(t).get('/api/v1/games/1/users/2/channels').expect(200);
       expect(channels.body.data.channels.map((c: { channelId: string }) => c.channelId)).toEqual(['guild']);
     });

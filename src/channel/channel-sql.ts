@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import type { ChannelRow } from './dto/channel.dto.js';
+import { ACTIVE_BAN_COLUMNS, type ActiveBanColumns, banEndOf } from './channel-bans-sql.js';
 
 /** Per-player limits (docs/chat-api.md). */
 export const GROUP_CHANNEL_LIMIT = 10;
@@ -60,15 +61,20 @@ export async function lockPlayers(m: EntityManager, gameIndex: number, playerIds
 export interface LockedChannel {
   channel: ChannelRow;
   isMember: boolean;
+  /** The player's ban from the channel in force: its end in epoch millis (Infinity = until lifted); null = none. */
+  banEnd: number | null;
   groups: number;
   pairs: number;
 }
 
 /**
- * requireChannel(lock) + isMember + channelCounts in one statement. The player's own row is
- * already locked (lockPlayers), so nobody else can add this player anywhere meanwhile; if the
- * statement waited for the channel lock, the membership and counts are those of its snapshot,
- * taken during this call (exits committed while waiting can only make them lower).
+ * requireChannel(lock) + isMember + the player's ban from the channel + channelCounts in one
+ * statement. The player's own row is already locked (lockPlayers), so nobody else can add this
+ * player anywhere meanwhile; if the statement waited for the channel lock, the membership and
+ * counts are those of its snapshot, taken during this call (exits committed while waiting can
+ * only make them lower). The ban read here is current too: a ban locks the player's row first
+ * (channel-bans.service.ts), so one that committed before this enter locked that row is in the
+ * snapshot, and one made later waits for this enter and then removes the player.
  */
 export async function lockChannelForEnter(
   m: EntityManager,
@@ -76,9 +82,10 @@ export async function lockChannelForEnter(
   channelId: string,
   playerId: number,
 ): Promise<LockedChannel> {
-  const rows: (ChannelRow & { is_member: boolean; groups: string | number; pairs: string | number })[] = await m.query(
+  const rows: (ChannelRow & ActiveBanColumns & { is_member: boolean; groups: string | number; pairs: string | number })[] = await m.query(
     `SELECT ${CHANNEL_COLUMNS},
             EXISTS (SELECT 1 FROM channel_members WHERE game_index = $1 AND channel_id = $2 AND player_id = $3) AS is_member,
+            ${ACTIVE_BAN_COLUMNS},
             (SELECT count(*) FROM channel_members WHERE game_index = $1 AND player_id = $3 AND NOT one_on_one AND counted) AS groups,
             (SELECT count(*) FROM channel_members WHERE game_index = $1 AND player_id = $3 AND one_on_one) AS pairs
        FROM channels WHERE game_index = $1 AND channel_id = $2 FOR UPDATE`,
@@ -86,8 +93,8 @@ export async function lockChannelForEnter(
   );
   const row = rows[0];
   if (!row) throw channelNotFound(channelId);
-  const { is_member, groups, pairs, ...channel } = row;
-  return { channel: channel, isMember: is_member, groups: Number(groups), pairs: Number(pairs) };
+  const { is_member, groups, pairs, banned, ban_ends_at, ...channel } = row;
+  return { channel: channel, isMember: is_member, banEnd: banEndOf({ banned, ban_ends_at }), groups: Number(groups), pairs: Number(pairs) };
 }
 
 /** How many limited channels the player is in: PUBLIC/GROUP/PRIVATE (counted ones) and ONE_ON_ONE. */

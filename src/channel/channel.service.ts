@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
-import { DomainEvents } from '../common/events/domain-events.js';
+import { type ChannelExitReason, type ChannelKick, DomainEvents } from '../common/events/domain-events.js';
 import { type Tx, inTransaction } from '../infra/database/transaction.js';
 import { PresenceService } from '../presence/presence.service.js';
 import { type ChannelType, type CreatableType } from './channel.entity.js';
@@ -13,10 +13,12 @@ import {
   assertBelowPairLimit,
   lockChannelForEnter,
   lockPlayers,
+  channelNotFound,
   memberIdsOf,
   removeMemberReturningIds,
   requireChannel,
 } from './channel-sql.js';
+import { channelBanned } from './channel-bans-sql.js';
 import { CHANNEL_ID_PATTERN, CHANNEL_ID_RULE, type ChannelRow, type ChannelView, type MemberView, mapChannel } from './dto/channel.dto.js';
 import { hashPassword } from './password.js';
 import {
@@ -209,8 +211,10 @@ export class ChannelService {
         await this.run(async (t) => {
           const m = t.manager;
           await lockPlayers(m, gameIndex, [playerId]);
-          const { channel, isMember, groups, pairs } = await lockChannelForEnter(m, gameIndex, channelId, playerId);
+          const { channel, isMember, banEnd, groups, pairs } = await lockChannelForEnter(m, gameIndex, channelId, playerId);
           if (isMember) throw alreadyIn(playerId, channelId);
+          // Read under the channel lock, so a ban committed before this enter is always seen.
+          if (banEnd !== null) throw channelBanned(playerId, channelId, banEnd);
           if (channel.type === 'PRIVATE' && !options.skipPassword && channel.password_hash !== verifiedHash) {
             if (!tx && attempt < 3) throw new PasswordCheckFirst(channel);
             await checkPassword(channel, options.password);
@@ -243,16 +247,17 @@ export class ChannelService {
     }
   }
 
+  /** An exit asked for by the player (packet) or for it (HTTP, party): NOTIFY_EXIT_CHANNEL reason `left`. */
   async exit(gameIndex: number, channelId: string, playerId: number, { tx }: Pick<CallOptions, 'tx'> = {}): Promise<void> {
     await this.run(async (t) => {
       await requireChannel(t.manager, gameIndex, channelId, true);
-      if (!(await this.removeMember(t, gameIndex, channelId, playerId))) {
+      if (!(await this.removeMember(t, gameIndex, channelId, playerId, 'left'))) {
         throw new DomainError(ErrorCode.NotInChannel, `player ${playerId} is not in channel "${channelId}"`);
       }
     }, tx);
   }
 
-  /** On disconnect: leaves every PUBLIC channel (owners included); returns their ids. */
+  /** On disconnect: leaves every PUBLIC channel (owners included; reason `disconnected`); returns their ids. */
   async exitAllPublic(gameIndex: number, playerId: number): Promise<string[]> {
     return this.run(async (t) => {
       // Channel rows locked in one fixed order, so two of these cannot deadlock each other.
@@ -264,7 +269,7 @@ export class ChannelService {
       );
       const left: string[] = [];
       for (const { channel_id } of rows) {
-        if (await this.removeMember(t, gameIndex, channel_id, playerId)) left.push(channel_id);
+        if (await this.removeMember(t, gameIndex, channel_id, playerId, 'disconnected')) left.push(channel_id);
       }
       return left;
     });
@@ -301,12 +306,38 @@ export class ChannelService {
     return inTransaction(this.dataSource, work, outer);
   }
 
-  private async removeMember(t: Tx, gameIndex: number, channelId: string, playerId: number): Promise<boolean> {
+  /**
+   * Removes the player if it is a member (false when not) and announces channel.exited once `t`
+   * commits. The caller holds the channel row lock in `t` (exit, disconnect, a kick or a ban).
+   */
+  async removeMember(
+    t: Tx,
+    gameIndex: number,
+    channelId: string,
+    playerId: number,
+    reason: ChannelExitReason,
+    kick?: ChannelKick,
+  ): Promise<boolean> {
     const memberIds = await removeMemberReturningIds(t.manager, gameIndex, channelId, playerId);
     if (memberIds === null) return false;
     const at = new Date();
-    t.afterCommit(() => this.events.publish('channel.exited', { gameIndex, channelId, playerId, at, memberIds }));
+    const event = { gameIndex, channelId, playerId, at, memberIds, reason, ...(kick ? { kick } : {}) };
+    t.afterCommit(() => this.events.publish('channel.exited', event));
     return true;
+  }
+
+  /**
+   * The channel a moderation action names, read in the caller's transaction and locked against
+   * deletion until it commits (FOR KEY SHARE); 201 when missing, 308 when `actingAs` is not its owner.
+   */
+  async moderated(t: Tx, gameIndex: number, channelId: string, actingAs: ActingAs = {}): Promise<ChannelView> {
+    const rows: ChannelRow[] = await t.manager.query(
+      `SELECT ${CHANNEL_COLUMNS} FROM channels WHERE game_index = $1 AND channel_id = $2 FOR KEY SHARE`,
+      [gameIndex, channelId],
+    );
+    if (!rows[0]) throw channelNotFound(channelId);
+    assertOwner(rows[0], actingAs);
+    return mapChannel(rows[0], false);
   }
 
   private async insertOneOnOne(

@@ -58,10 +58,10 @@ export class PartyChatService {
     }
   }
 
-  /** Party channels skip the 10-channel rule, the password and the connected check. */
+  /** Party channels skip the 10-channel rule, the password and the connected check; a player the server banned from one stays out of it. */
   async enter(party: Party, playerId: number, names: string[], tx: Tx): Promise<void> {
     for (const name of names) {
-      await this.tolerate([ErrorCode.AlreadyInChannel, ErrorCode.ChannelNotFound, ErrorCode.ChannelFull], () =>
+      await this.tolerate([ErrorCode.AlreadyInChannel, ErrorCode.ChannelNotFound, ErrorCode.ChannelFull, ErrorCode.ChannelBanned], () =>
         this.channels.enter(party.gameIndex, PartyChatService.channelId(party.id, name), playerId, {
           skipPassword: true,
           skipConnectedCheck: true,

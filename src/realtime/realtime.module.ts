@@ -1,13 +1,16 @@
 import { Module } from '@nestjs/common';
 import { ChannelModule } from '../channel/channel.module.js';
+import { ChannelBansModule } from '../channel/channel-bans.module.js';
 import { RateLimits } from '../common/rate-limit/rate-limits.js';
 import { ModerationModule } from '../moderation/moderation.module.js';
 import { ReportsModule } from '../moderation/reports/reports.module.js';
+import { MutesModule } from '../moderation/mutes/mutes.module.js';
 import { BlockCache } from './chat/block-cache.js';
 import { ChannelCache } from './chat/channel-cache.js';
 import { ChannelChatService } from './chat/channel-chat.service.js';
 import { ChatWriter } from './chat/chat-writer.js';
 import { MessageIdGenerator } from './chat/message-id.js';
+import { MuteCache } from './chat/mute-cache.js';
 import { SlowMode } from './chat/slow-mode.js';
 import { DeliveryService } from './delivery/delivery.service.js';
 import { RealtimeBus } from './delivery/realtime-bus.js';
@@ -23,14 +26,18 @@ import { EnterChannelHandler } from './handlers/enter-channel.handler.js';
 import { ExitChannelHandler } from './handlers/exit-channel.handler.js';
 import { GetBlockMembersHandler } from './handlers/get-block-members.handler.js';
 import { GetPresenceHandler } from './handlers/get-presence.handler.js';
+import { KickMemberHandler } from './handlers/kick-member.handler.js';
+import { MuteMemberHandler } from './handlers/mute-member.handler.js';
 import { PingHandler } from './handlers/ping.handler.js';
 import { ReconnectHandler } from './handlers/reconnect.handler.js';
 import { ReportHandler } from './handlers/report.handler.js';
 import { UnblockMemberHandler } from './handlers/unblock-member.handler.js';
+import { UnmuteMemberHandler } from './handlers/unmute-member.handler.js';
 import { ChannelAudienceSource } from './listeners/channel-audience.js';
 import { ChannelEventsListener } from './listeners/channel-events.listener.js';
 import { FilterEventsListener } from './listeners/filter-events.listener.js';
 import { MessageEventsListener } from './listeners/message-events.listener.js';
+import { MuteEventsListener } from './listeners/mute-events.listener.js';
 import { NoticeEventsListener } from './listeners/notice-events.listener.js';
 import { PartyEventsListener } from './listeners/party-events.listener.js';
 import { PlayerEventsListener } from './listeners/player-events.listener.js';
@@ -60,11 +67,14 @@ const PACKET_HANDLERS = [
   EditMessageHandler,
   DeleteMessageHandler,
   ReportHandler,
+  MuteMemberHandler,
+  UnmuteMemberHandler,
+  KickMemberHandler,
 ];
 
 /** The WebSocket gateway: sessions, chat delivery, presence, multi-instance fan-out. */
 @Module({
-  imports: [ChannelModule, ModerationModule, ReportsModule],
+  imports: [ChannelModule, ModerationModule, ReportsModule, MutesModule, ChannelBansModule],
   providers: [
     RealtimeGateway,
     SessionRegistry,
@@ -80,6 +90,7 @@ const PACKET_HANDLERS = [
     BlockCache,
     ChatWriter,
     SlowMode,
+    MuteCache,
     ChannelChatService,
     ChannelEventsListener,
     FilterEventsListener,
@@ -87,6 +98,7 @@ const PACKET_HANDLERS = [
     NoticeEventsListener,
     PartyEventsListener,
     PlayerEventsListener,
+    MuteEventsListener,
     ChannelAudienceSource,
     ...PACKET_HANDLERS,
     {

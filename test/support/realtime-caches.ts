@@ -1,11 +1,12 @@
 import { WordFilterService } from '../../src/moderation/word-filter.service.js';
 import { BlockCache } from '../../src/realtime/chat/block-cache.js';
 import { ChannelCache } from '../../src/realtime/chat/channel-cache.js';
+import { MuteCache } from '../../src/realtime/chat/mute-cache.js';
 import { SlowMode } from '../../src/realtime/chat/slow-mode.js';
 import type { TestApp } from './test-app.js';
 
 /**
- * The gateway caches channel members and block lists, and every instance caches the word filters,
+ * The gateway caches channel members, block lists and mutes, and every instance caches the word filters,
  * kept right by domain events. A TRUNCATE between tests publishes none, so a recreated channel or
  * player would look like the old one: call this after truncateAll (it also forgets slow-mode
  * send times, kept per channel id). It uses the caches' own `clear()`, the one an instance runs when
@@ -16,5 +17,6 @@ export async function resetRealtimeCaches(t: TestApp): Promise<void> {
   t.app.get(BlockCache, { strict: false }).clear();
   t.app.get(WordFilterService, { strict: false }).clear();
   t.app.get(SlowMode, { strict: false }).clear();
+  t.app.get(MuteCache, { strict: false }).clear();
   await Promise.resolve();
 }

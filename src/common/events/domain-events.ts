@@ -8,7 +8,16 @@ import { errorText } from '../errors/error-text.js';
  */
 export interface DomainEventMap {
   'channel.entered': { gameIndex: number; channelId: string; playerId: number; at: Date; memberIds: number[] };
-  'channel.exited': { gameIndex: number; channelId: string; playerId: number; at: Date; memberIds: number[] };
+  'channel.exited': {
+    gameIndex: number;
+    channelId: string;
+    playerId: number;
+    at: Date;
+    memberIds: number[];
+    reason: ChannelExitReason;
+    /** A kick or ban: what the removed player reads in NOTIFY_KICKED. */
+    kick?: ChannelKick;
+  };
   'channel.deleted': { gameIndex: number; channelId: string; memberIds: number[] };
   /** Channel settings changed (type, capacity, chatHistoryAllowed...): realtime drops its cached copy. */
   'channel.updated': { gameIndex: number; channelId: string };
@@ -31,6 +40,30 @@ export interface DomainEventMap {
   'message.edited': { gameIndex: number; channelId: string; messageId: string; senderId: number; message: string; editedAtMillis: number };
   /** A stored channel message was deleted (committed): by `deletedBy`, a player or the server API. */
   'message.deleted': { gameIndex: number; channelId: string; messageId: string; senderId: number; deletedBy: number | 'SYSTEM' };
+  /**
+   * A player was muted (`muted`, channelId null = game-wide; untilMillis null = until lifted) or a
+   * mute was lifted (committed): every instance drops its cached mutes of the player.
+   */
+  'mute.changed': {
+    gameIndex: number;
+    playerId: number;
+    channelId: string | null;
+    muted: boolean;
+    untilMillis: number | null;
+    reason: string | null;
+  };
+}
+
+/** Why a player left a channel (NOTIFY_EXIT_CHANNEL `reason`, docs/realtime.md#pushes). */
+export type ChannelExitReason = 'left' | 'disconnected' | 'kicked' | 'banned';
+
+/**
+ * A kick or ban out of a channel: the moderator's reason, and when the player may enter again
+ * (a ban's end; null = not until the ban is lifted; a plain kick: the time of the kick).
+ */
+export interface ChannelKick {
+  reason: string | null;
+  untilMillis: number | null;
 }
 
 export interface PartyEventBody {

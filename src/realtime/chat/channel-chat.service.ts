@@ -11,6 +11,7 @@ import { ChannelCache, type CachedChannel } from './channel-cache.js';
 import { ChatWriter } from './chat-writer.js';
 import { assertMessageLength } from './message-rules.js';
 import { MessageIdGenerator } from './message-id.js';
+import { MuteCache } from './mute-cache.js';
 import { SlowMode } from './slow-mode.js';
 
 /** A member connected to this instance, with its block list (null when empty). */
@@ -41,7 +42,7 @@ export interface ChannelChatInput {
 }
 
 /**
- * One channel message: member check, slow mode, word filter and block filtering from memory,
+ * One channel message: member check, mutes, slow mode, word filter and block filtering from memory,
  * stored (group commit) before the sender is answered when the channel keeps history, serialised
  * once, pushed to every other member wherever connected.
  */
@@ -56,6 +57,7 @@ export class ChannelChatService {
     private readonly sessions: SessionRegistry,
     private readonly slowMode: SlowMode,
     private readonly filter: WordFilterService,
+    private readonly mutes: MuteCache,
   ) {}
 
   /** The response body carries the text as delivered (masked by the word filter, if it was). */
@@ -66,6 +68,9 @@ export class ChannelChatService {
   ): Promise<{ messageId: string; timestampMillis: number; message: string }> {
     assertMessageLength(input.message);
     const channel = await this.memberChannel(gameIndex, input.channelId, from);
+    // From memory: a Map lookup for a player who is not muted.
+    const muted = this.mutes.check(gameIndex, from, channel.info);
+    if (muted !== null) await muted;
     // A refused message (too soon, or holding a filtered word in refuse mode) changes nothing.
     const slowKey = this.slowMode.check(gameIndex, channel.info, from);
     const delivered = await this.filter.chatText(gameIndex, input.message);

@@ -19,7 +19,9 @@ export type BusMessage =
   /** The player was banned (`on`) or unbanned: drop the cached ban check; a ban closes its session (`banned`). */
   | { k: 'ban'; g: number; p: number; on: boolean }
   /** The game's word filter changed: drop the compiled copy. */
-  | { k: 'filter'; g: number };
+  | { k: 'filter'; g: number }
+  /** The player's mutes changed: drop the cached mutes. */
+  | { k: 'mute'; g: number; p: number };
 
 type Listener = (message: BusMessage) => void;
 

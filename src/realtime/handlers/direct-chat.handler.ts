@@ -5,6 +5,7 @@ import { PresenceService } from '../../presence/presence.service.js';
 import { BlockCache } from '../chat/block-cache.js';
 import { assertMessageLength } from '../chat/message-rules.js';
 import { MessageIdGenerator } from '../chat/message-id.js';
+import { MuteCache } from '../chat/mute-cache.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
 import { DirectChatDto } from '../dto/chat.dto.js';
 import { Packet, type PacketHandler } from '../protocol/packet-handler.js';
@@ -24,6 +25,7 @@ export class DirectChatHandler implements PacketHandler<DirectChatDto> {
     private readonly ids: MessageIdGenerator,
     private readonly delivery: DeliveryService,
     private readonly filter: WordFilterService,
+    private readonly mutes: MuteCache,
   ) {}
 
   async handle(session: Session, body: DirectChatDto) {
@@ -31,6 +33,9 @@ export class DirectChatHandler implements PacketHandler<DirectChatDto> {
     const to = body.toPlayerId;
     if (to === playerId) throw new DomainError(ErrorCode.Validation, 'toPlayerId must be another player');
     assertMessageLength(body.message);
+    // A game-wide mute stops direct messages too (from memory, docs/moderation.md#mutes).
+    const muted = this.mutes.check(gameIndex, playerId, null);
+    if (muted !== null) await muted;
     if (await this.blocks.blockedEitherWay(gameIndex, playerId, to)) {
       throw new DomainError(ErrorCode.UserBlocked, `players ${playerId} and ${to} are blocked; direct messages between them are refused`);
     }

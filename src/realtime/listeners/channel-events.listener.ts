@@ -8,7 +8,8 @@ import { notifyFrame, stamp } from '../protocol/notify-packets.js';
 
 /**
  * channel.* and block.changed, whichever door caused them (HTTP, WebSocket, purge, party):
- * NOTIFY_ENTER/EXIT/DELETE_CHANNEL to the members (the player who entered or left included),
+ * NOTIFY_ENTER/EXIT/DELETE_CHANNEL to the members (the player who entered or left included; a
+ * kicked or banned one also gets NOTIFY_KICKED),
  * and the caches of every instance brought up to date.
  */
 @Injectable()
@@ -29,8 +30,12 @@ export class ChannelEventsListener implements OnModuleInit {
     });
     this.events.subscribe('channel.exited', (e) => {
       this.apply({ k: 'channel', g: e.gameIndex, c: e.channelId, op: 'exited', p: e.playerId }, true);
-      const body = { channelId: e.channelId, playerId: e.playerId, ...stamp(e.at.getTime()) };
+      const body = { channelId: e.channelId, playerId: e.playerId, reason: e.reason, ...stamp(e.at.getTime()) };
       this.delivery.toPlayers(e.gameIndex, [...e.memberIds, e.playerId], notifyFrame('NOTIFY_EXIT_CHANNEL', body));
+      if (e.kick) {
+        const kicked = { channelId: e.channelId, reason: e.kick.reason, untilMillis: e.kick.untilMillis };
+        this.delivery.toPlayer(e.gameIndex, e.playerId, notifyFrame('NOTIFY_KICKED', kicked));
+      }
     });
     this.events.subscribe('channel.deleted', (e) => {
       this.apply({ k: 'channel', g: e.gameIndex, c: e.channelId, op: 'deleted' }, true);

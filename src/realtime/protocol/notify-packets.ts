@@ -1,5 +1,5 @@
 import type { HistoryMessage } from '../../channel/chat-history.service.js';
-import type { PartyNotifyBodies } from '../../common/events/domain-events.js';
+import type { ChannelExitReason, PartyNotifyBodies } from '../../common/events/domain-events.js';
 
 /** Why the server closes a session (NOTIFY_DISCONNECT). */
 export type DisconnectReason = 'idle' | 'invalid' | 'duplicated' | 'unauthorized' | 'banned';
@@ -39,6 +39,24 @@ export interface MemberChangeNotify {
   timestampMillis: number;
 }
 
+/** NOTIFY_EXIT_CHANNEL: why the player left (docs/realtime.md#pushes). */
+export interface ExitChannelNotify {
+  channelId: string;
+  playerId: number;
+  reason: ChannelExitReason;
+  timestamp: string;
+  timestampMillis: number;
+}
+
+/** Moderation pushes to the player concerned (docs/moderation.md). `untilMillis` null: until lifted. */
+export interface ModerationNotifyBodies {
+  /** channelId null: game-wide. */
+  NOTIFY_MUTED: { channelId: string | null; untilMillis: number | null; reason: string | null };
+  NOTIFY_UNMUTED: { channelId: string | null };
+  /** untilMillis: when the player may enter again (a plain kick: the time of the kick). */
+  NOTIFY_KICKED: { channelId: string; reason: string | null; untilMillis: number | null };
+}
+
 /** Every server push and its one declared body type (the protocol's pushes plus the party events). */
 export type NotifyBodies = {
   NOTIFY_CHANNEL_CHAT: ChannelChatNotify;
@@ -46,14 +64,15 @@ export type NotifyBodies = {
   NOTIFY_MESSAGE_DELETED: MessageDeletedNotify;
   NOTIFY_DIRECT_CHAT: DirectChatNotify;
   NOTIFY_ENTER_CHANNEL: MemberChangeNotify;
-  NOTIFY_EXIT_CHANNEL: MemberChangeNotify;
+  NOTIFY_EXIT_CHANNEL: ExitChannelNotify;
   NOTIFY_DELETE_CHANNEL: { channelId: string };
   NOTIFY_CHANNEL_NOTICE: { channelId?: string; message: string; timestamp: string; timestampMillis: number };
   NOTIFY_NOTICE: { message: string };
   NOTIFY_CUSTOM: { channelId?: string; data: string };
   NOTIFY_DISCONNECT: { reason: DisconnectReason };
   NOTIFY_PRESENCE: { playerId: number; online: boolean; lastSeenMillis: number | null };
-} & PartyNotifyBodies;
+} & PartyNotifyBodies &
+  ModerationNotifyBodies;
 
 export type NotifyType = keyof NotifyBodies;
 
