@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { PurgeService } from '../src/channel/purge.service.js';
 import { hive } from './support/http.js';
 import { SERVER_KEY_2, useTestApp } from './support/test-app.js';
 import { WsClient, cleanOptionalRedis, closeClients, optionalRedisEnvironment, resetRealtimeCaches } from './support/ws-client.js';
@@ -184,6 +185,24 @@ describe('mutes (docs/moderation.md#mutes)', () => {
       const bob = await connect(2);
       await bob.ok('CHANNEL_CHAT', { channelId: 'g1', message: 'ok' });
       expect((await unmute('?playerId=2&channelId=g1').expect(404)).body).toEqual(fail(103, 'player 2 is not muted in channel "g1"'));
+    });
+
+    it('the purge job deletes ended mutes and channel bans, and keeps those in force', async () => {
+      await createChannel('g1');
+      await mute({ playerId: 2 }).expect(200);
+      await mute({ playerId: 3, channelId: 'g1', durationSeconds: 600 }).expect(200);
+      await mute({ playerId: 4, durationSeconds: 600 }).expect(200);
+      await hive(t).post(`${base}/channels/g1/bans`).send({ playerId: 5, durationSeconds: 600 }).expect(200);
+      await hive(t).post(`${base}/channels/g1/bans`).send({ playerId: 6 }).expect(200);
+      await t.dataSource.query(`UPDATE mutes SET ends_at = now() - interval '1 second' WHERE player_id = 4`);
+      await t.dataSource.query(`UPDATE channel_bans SET ends_at = now() - interval '1 second' WHERE player_id = 5`);
+      await t.app.get(PurgeService).runOnce();
+      const rows = async (table: string) =>
+        (await t.dataSource.query(`SELECT player_id FROM ${table} ORDER BY player_id`)).map((r: { player_id: string }) =>
+          Number(r.player_id),
+        );
+      expect(await rows('mutes')).toEqual([2, 3]);
+      expect(await rows('channel_bans')).toEqual([6]);
     });
 
     it('deleting a channel deletes its mutes; a new channel of that id is not muted (even from a warm cache)', async () => {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ChannelModule } from '../../channel/channel.module.js';
+import { EndedRestrictionsPurge } from '../ended-restrictions.purge.js';
 import { MuteService } from './mute.service.js';
 import { MutesController } from './mutes.controller.js';
 
@@ -10,7 +11,7 @@ import { MutesController } from './mutes.controller.js';
 @Module({
   imports: [ChannelModule],
   controllers: [MutesController],
-  providers: [MuteService],
+  providers: [MuteService, EndedRestrictionsPurge],
   exports: [MuteService],
 })
 export class MutesModule {}
