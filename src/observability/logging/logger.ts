@@ -1,0 +1,91 @@
+import type { IncomingMessage } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { LoggerService } from '@nestjs/common';
+import { Logger, type Params, PinoLogger } from 'nestjs-pino';
+import { type DestinationStream, type Logger as Pino, pino } from 'pino';
+import { build as prettyStream } from 'pino-pretty';
+import { type LogSettings, parseLogSettings } from '../../infra/config/app-config.js';
+
+/**
+ * Never written, whatever a caller passes in a log object: credentials and message text. No code
+ * path logs request bodies, headers or packets; this list is the second line of defence.
+ */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  'headers.authorization',
+  'headers.cookie',
+  'authorization',
+  'token',
+  'password',
+  '*.token',
+  '*.password',
+  'body',
+  '*.body',
+];
+
+/**
+ * The service's pino logger (docs/operations.md#logs): one JSON object per line on stdout with
+ * `level` (a name), `time` (ISO 8601) and `msg`; or, with LOG_FORMAT=pretty, readable text.
+ * Writes are synchronous, so nothing is lost when the process exits.
+ */
+export function createLogger(settings: LogSettings, destination?: DestinationStream): Pino {
+  const output =
+    destination ??
+    (settings.format === 'pretty'
+      ? prettyStream({
+          sync: true,
+          translateTime: 'SYS:HH:MM:ss.l',
+          ignore: 'pid,hostname,context',
+          messageFormat: '{if context}{context}: {end}{msg}',
+        })
+      : pino.destination({ fd: 1, sync: true }));
+  return pino(
+    {
+      level: settings.level,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    },
+    output,
+  );
+}
+
+/**
+ * LOG_LEVEL and LOG_FORMAT for the first lines of a process, before the other settings are checked:
+ * the defaults when one of the two is itself malformed (that error is then logged like any other).
+ */
+export function startupLogSettings(env: NodeJS.ProcessEnv): LogSettings {
+  try {
+    return parseLogSettings(env);
+  } catch {
+    return { level: 'info', format: process.stdout.isTTY ? 'pretty' : 'json' };
+  }
+}
+
+/**
+ * nestjs-pino's parameters over `logger`: logs made while a request is handled carry its `reqId`
+ * (the id of src/common/http/request-id.middleware.ts); the one line per request is written by
+ * src/observability/http-observer.ts, so pino-http's own request logging is off.
+ */
+export function loggerParams(logger: Pino): Params {
+  return {
+    pinoHttp: {
+      logger,
+      genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? randomUUID(),
+      autoLogging: false,
+      quietReqLogger: true,
+    },
+  };
+}
+
+/**
+ * Nest's logger writing through `logger`: what main.ts and the purge command give Nest from the
+ * first line on. nestjs-pino keeps one root logger per process, so the app's LoggerModule
+ * (src/observability/logging/logging.module.ts) then writes through this same one.
+ */
+export function nestLogger(logger: Pino): LoggerService {
+  const params = loggerParams(logger);
+  return new Logger(new PinoLogger(params), params);
+}
