@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Controller, Get, Header, Headers } from '@nestjs/common';
+import { Controller, Get, Header, Headers, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { prometheusContentType } from 'prom-client';
 import { DomainError, ErrorCode } from '../../common/errors/domain-error.js';
 import { AppConfig } from '../../infra/config/app-config.js';
@@ -28,9 +29,8 @@ export class MetricsController {
   }
 
   @Get()
-  @Header('Content-Type', prometheusContentType)
   @Header('Cache-Control', 'no-store')
-  async scrape(@Headers('authorization') authorization: string | undefined): Promise<string> {
+  async scrape(@Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) res: Response): Promise<string> {
     if (this.expected) {
       const given = bearerOf(authorization);
       // Digests have one length, so the comparison takes the same time whatever was sent.
@@ -38,6 +38,8 @@ export class MetricsController {
         throw new DomainError(ErrorCode.InvalidToken, 'GET /metrics needs "Authorization: Bearer <METRICS_TOKEN>"');
       }
     }
+    // Set here, not by a decorator: a 401 keeps the JSON type of its error body.
+    res.setHeader('Content-Type', prometheusContentType);
     return this.metrics.registry.metrics();
   }
 }
