@@ -12,7 +12,6 @@ import { HealthModule } from './health/health.module.js';
 import { AppConfigModule } from './infra/config/app-config.module.js';
 import { DatabaseModule } from './infra/database/database.module.js';
 import { ModerationModule } from './moderation/moderation.module.js';
-import { LoggingModule } from './observability/logging/logging.module.js';
 import { MetricsModule } from './observability/metrics/metrics.module.js';
 import { PartyModule } from './party/party.module.js';
 import { PlayerModule } from './player/player.module.js';
@@ -22,7 +21,6 @@ import { RealtimeModule } from './realtime/realtime.module.js';
 @Module({
   imports: [
     AppConfigModule,
-    LoggingModule,
     MetricsModule,
     HealthModule,
     DatabaseModule,

@@ -4,11 +4,11 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module.js';
 import { configureApp } from './configure-app.js';
 import { parseSettings } from './infra/config/app-config.js';
-import { createLogger, nestLogger, startupLogSettings } from './observability/logging/logger.js';
+import { nestLogger, startupLogSettings } from './observability/logging/logger.js';
 
 async function bootstrap(): Promise<void> {
   // Every line, from the first, goes through pino (JSON on stdout unless LOG_FORMAT=pretty).
-  const appLogger = nestLogger(createLogger(startupLogSettings(process.env)));
+  const appLogger = nestLogger(startupLogSettings(process.env));
   const logger = new Logger('Bootstrap');
   let settings;
   try {

@@ -6,7 +6,7 @@ import { errorText } from './common/errors/error-text.js';
 import { EventsModule } from './common/events/events.module.js';
 import { AppConfigModule } from './infra/config/app-config.module.js';
 import { DatabaseModule } from './infra/database/database.module.js';
-import { createLogger, nestLogger, startupLogSettings } from './observability/logging/logger.js';
+import { nestLogger, startupLogSettings } from './observability/logging/logger.js';
 import { MetricsModule } from './observability/metrics/metrics.module.js';
 import { PartyPurge } from './party/party-purge.js';
 import { PartyInviteRepository } from './party/party-invite.repository.js';
@@ -23,7 +23,7 @@ class PurgeCliModule {}
 async function main(): Promise<void> {
   const logger = new Logger('Purge');
   const app = await NestFactory.createApplicationContext(PurgeCliModule, {
-    logger: nestLogger(createLogger(startupLogSettings(process.env))),
+    logger: nestLogger(startupLogSettings(process.env)),
   });
   try {
     const result = await app.get(PurgeService).runOnce();

@@ -1,5 +1,7 @@
 import { Writable } from 'node:stream';
-import { createLogger } from './logger.js';
+import type { NextFunction, Request, Response } from 'express';
+import { PinoLogger } from 'nestjs-pino';
+import { createLogger, requestLogContext } from './logger.js';
 
 /** A destination that keeps every line written to it. */
 function capture(): { stream: Writable; lines: () => Record<string, unknown>[] } {
@@ -51,5 +53,21 @@ describe('createLogger', () => {
     const text = JSON.stringify(out.lines());
     for (const secret of ['server-key-123', 'sid=abc', 'eyJ.a.b', 'pw-123', 'pw-456', 'secret text']) expect(text).not.toContain(secret);
     expect(text).toContain('[redacted]');
+  });
+});
+
+describe('requestLogContext', () => {
+  it('gives every line logged while a request is handled its reqId, and none to lines outside', () => {
+    const out = capture();
+    const settings = { level: 'info', format: 'json' } as const;
+    // The process's root logger (nestjs-pino keeps one), writing to the capture.
+    const logger = new PinoLogger({ pinoHttp: { logger: createLogger(settings, out.stream) } });
+    const middleware = requestLogContext(settings);
+    middleware({ id: 'req-42' } as Request & { id: string }, {} as Response, (() => logger.info('inside')) as NextFunction);
+    logger.info('outside');
+    expect(out.lines().map((l) => [l.msg, l.reqId])).toEqual([
+      ['inside', 'req-42'],
+      ['outside', undefined],
+    ]);
   });
 });

@@ -1,7 +1,6 @@
-import type { IncomingMessage } from 'node:http';
-import { randomUUID } from 'node:crypto';
 import type { LoggerService } from '@nestjs/common';
-import { Logger, type Params, PinoLogger } from 'nestjs-pino';
+import type { NextFunction, Request, Response } from 'express';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import { type DestinationStream, type Logger as Pino, pino } from 'pino';
 import { build as prettyStream } from 'pino-pretty';
 import { type LogSettings, parseLogSettings } from '../../infra/config/app-config.js';
@@ -65,27 +64,25 @@ export function startupLogSettings(env: NodeJS.ProcessEnv): LogSettings {
 }
 
 /**
- * nestjs-pino's parameters over `logger`: logs made while a request is handled carry its `reqId`
- * (the id of src/common/http/request-id.middleware.ts); the one line per request is written by
- * src/observability/http-observer.ts, so pino-http's own request logging is off.
+ * The process's logger as nestjs-pino holds it: one root logger per process, made by the first
+ * caller (main.ts, the purge command, or the first test app) with its settings.
  */
-export function loggerParams(logger: Pino): Params {
-  return {
-    pinoHttp: {
-      logger,
-      genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? randomUUID(),
-      autoLogging: false,
-      quietReqLogger: true,
-    },
-  };
+function processLogger(settings: LogSettings): PinoLogger {
+  const root: Pino | undefined = PinoLogger.root;
+  return new PinoLogger({ pinoHttp: { logger: root ?? createLogger(settings) } });
+}
+
+/** Nest's logger writing through the process's pino logger: what main.ts and the purge command give Nest from the first line. */
+export function nestLogger(settings: LogSettings): LoggerService {
+  return new Logger(processLogger(settings), {});
 }
 
 /**
- * Nest's logger writing through `logger`: what main.ts and the purge command give Nest from the
- * first line on. nestjs-pino keeps one root logger per process, so the app's LoggerModule
- * (src/observability/logging/logging.module.ts) then writes through this same one.
+ * Every line logged while a request is handled carries its `reqId` (the id of
+ * src/common/http/request-id.middleware.ts). Mounted with `app.use`, so it covers every request.
  */
-export function nestLogger(logger: Pino): LoggerService {
-  const params = loggerParams(logger);
-  return new Logger(new PinoLogger(params), params);
+export function requestLogContext(settings: LogSettings) {
+  const logger = processLogger(settings);
+  return (req: Request & { id?: string }, _res: Response, next: NextFunction): void =>
+    logger.runInContext(next, { bindings: { reqId: req.id } });
 }
