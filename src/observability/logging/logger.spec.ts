@@ -49,9 +49,10 @@ describe('createLogger', () => {
       { req: { headers: { authorization: 'Bearer server-key-123', cookie: 'sid=abc' } }, token: 'eyJ.a.b', password: 'pw-123' },
       'x',
     );
-    log.info({ channel: { password: 'pw-456' }, packet: { body: { message: 'secret text' } } }, 'y');
+    log.info({ headers: { authorization: 'Bearer metrics-token-456' }, body: { message: 'secret text' } }, 'y');
     const text = JSON.stringify(out.lines());
-    for (const secret of ['server-key-123', 'sid=abc', 'eyJ.a.b', 'pw-123', 'pw-456', 'secret text']) expect(text).not.toContain(secret);
+    for (const secret of ['server-key-123', 'sid=abc', 'eyJ.a.b', 'pw-123', 'metrics-token-456', 'secret text'])
+      expect(text).not.toContain(secret);
     expect(text).toContain('[redacted]');
   });
 });

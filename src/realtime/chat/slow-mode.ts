@@ -3,7 +3,9 @@ import { DomainError, ErrorCode } from '../../common/errors/domain-error.js';
 import type { ChannelView } from '../../channel/channel.service.js';
 import { MetricsService } from '../../observability/metrics/metrics.service.js';
 
+/** The label of a slow-mode refusal in partychat_rate_limited_total (docs/operations.md#metrics). */
 const SLOW_MODE = { limit: 'slow_mode' } as const;
+
 /** Past this many remembered senders, the expired ones are forgotten (then at twice the size left). */
 const SWEEP_AT_LEAST = 10_000;
 
