@@ -9,10 +9,12 @@ import { createValidationPipe } from './common/errors/validation.js';
 import { EventsModule } from './common/events/events.module.js';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module.js';
 import { HealthController } from './health/health.controller.js';
+import { HealthModule } from './health/health.module.js';
 import { AppConfigModule } from './infra/config/app-config.module.js';
 import { DatabaseModule } from './infra/database/database.module.js';
 import { ModerationModule } from './moderation/moderation.module.js';
 import { MutesModule } from './moderation/mutes/mutes.module.js';
+import { MetricsModule } from './observability/metrics/metrics.module.js';
 import { PartyModule } from './party/party.module.js';
 import { PlayerModule } from './player/player.module.js';
 import { PresenceModule } from './presence/presence.module.js';
@@ -21,6 +23,8 @@ import { RealtimeModule } from './realtime/realtime.module.js';
 @Module({
   imports: [
     AppConfigModule,
+    MetricsModule,
+    HealthModule,
     DatabaseModule,
     ScheduleModule.forRoot(),
     EventsModule,

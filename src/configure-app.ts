@@ -5,12 +5,20 @@ import { gamePrefixMiddleware } from './common/http/game-prefix.middleware.js';
 import { MAX_BODY_BYTES, inputGuardMiddleware } from './common/http/input-guard.middleware.js';
 import { requestIdMiddleware } from './common/http/request-id.middleware.js';
 import { AppConfig } from './infra/config/app-config.js';
+import { httpObserver } from './observability/http-observer.js';
+import { requestLogContext } from './observability/logging/logger.js';
+import { MetricsService } from './observability/metrics/metrics.service.js';
 import { HiveWsAdapter } from './realtime/hive-ws.adapter.js';
 
 /** Everything main.ts and the e2e tests both apply to the app beyond its modules. */
 export function configureApp(app: INestApplication): INestApplication {
+  const settings = app.get(AppConfig).settings;
   app.use(requestIdMiddleware);
-  app.use(gamePrefixMiddleware(app.get(AppConfig).settings.gameClientIds));
+  // One log line and the HTTP metrics per request, whoever answers it; then every line logged
+  // while the request is handled carries its reqId (docs/operations.md#logs).
+  app.use(httpObserver(app.get(MetricsService)));
+  app.use(requestLogContext(settings.log));
+  app.use(gamePrefixMiddleware(settings.gameClientIds));
   // The body parsers go first here (Nest would add them after these middlewares) so that the
   // input guard sees every parsed body before routing.
   const express = app as NestExpressApplication;

@@ -4,18 +4,21 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module.js';
 import { configureApp } from './configure-app.js';
 import { parseSettings } from './infra/config/app-config.js';
+import { nestLogger, startupLogSettings } from './observability/logging/logger.js';
 
 async function bootstrap(): Promise<void> {
+  // Every line, from the first, goes through pino (JSON on stdout unless LOG_FORMAT=pretty).
+  const appLogger = nestLogger(startupLogSettings(process.env));
   const logger = new Logger('Bootstrap');
   let settings;
   try {
     settings = parseSettings(process.env);
   } catch (err) {
     // A bad setting stops the process with a message naming it.
-    logger.error(`configuration error: ${(err as Error).message}`);
+    appLogger.error(`configuration error: ${(err as Error).message}`, 'Bootstrap');
     process.exit(1);
   }
-  const app = configureApp(await NestFactory.create(AppModule, { bufferLogs: false }));
+  const app = configureApp(await NestFactory.create(AppModule, { logger: appLogger }));
   await app.listen(settings.port, settings.host);
   const database = settings.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${settings.dataDir}`;
   const redis = settings.redisUrl ? withoutPassword(settings.redisUrl) : 'off (single instance)';
@@ -23,7 +26,7 @@ async function bootstrap(): Promise<void> {
   if (settings.developmentDefaults) {
     logger.warn('*****************************************************************************');
     logger.warn('DEVELOPMENT MODE: JWT_SECRET and/or SERVER_KEYS are not set.');
-    logger.warn(`Using server key "dev-server-key" for game ${settings.defaultGameIndex} and a public JWT secret.`);
+    logger.warn(`Using the development server key for game ${settings.defaultGameIndex} (docs/operations.md) and a public JWT secret.`);
     logger.warn('Set both before exposing this service to anyone.');
     logger.warn('*****************************************************************************');
   }

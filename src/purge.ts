@@ -2,16 +2,19 @@ import 'reflect-metadata';
 import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { PurgeService } from './channel/purge.service.js';
+import { errorText } from './common/errors/error-text.js';
 import { EventsModule } from './common/events/events.module.js';
 import { AppConfigModule } from './infra/config/app-config.module.js';
 import { DatabaseModule } from './infra/database/database.module.js';
+import { nestLogger, startupLogSettings } from './observability/logging/logger.js';
+import { MetricsModule } from './observability/metrics/metrics.module.js';
 import { PartyPurge } from './party/party-purge.js';
 import { PartyInviteRepository } from './party/party-invite.repository.js';
 import { PartyReadyCheckRepository } from './party/party-ready-check.repository.js';
 
-/** Just what the purge needs: configuration, the database (migrated), the event publisher and the party module's purge step. */
+/** Just what the purge needs: configuration, the database (migrated), the event publisher, the counters and the party module's purge step. */
 @Module({
-  imports: [AppConfigModule, DatabaseModule, EventsModule],
+  imports: [AppConfigModule, MetricsModule, DatabaseModule, EventsModule],
   providers: [PurgeService, PartyInviteRepository, PartyReadyCheckRepository, PartyPurge],
 })
 class PurgeCliModule {}
@@ -19,7 +22,9 @@ class PurgeCliModule {}
 /** `npm run purge`: one purge pass, for operators who schedule it with an external cron. */
 async function main(): Promise<void> {
   const logger = new Logger('Purge');
-  const app = await NestFactory.createApplicationContext(PurgeCliModule, { logger: ['log', 'error', 'warn'] });
+  const app = await NestFactory.createApplicationContext(PurgeCliModule, {
+    logger: nestLogger(startupLogSettings(process.env)),
+  });
   try {
     const result = await app.get(PurgeService).runOnce();
     logger.log(
@@ -32,7 +37,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
+main().catch((err: unknown) => {
+  new Logger('Purge').error(`purge failed: ${errorText(err)}`);
   process.exit(1);
 });

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { hiveTime } from '../common/http/hive-envelope.js';
 import { DEFAULT_PAGE_SIZE, hivePage } from '../common/http/page.js';
+import { MetricsService } from '../observability/metrics/metrics.service.js';
 import type { AuditRecord } from './audit-action.js';
 import type { AuditEntryView, AuditPage, AuditQuery } from './dto/audit.dto.js';
 
@@ -17,11 +18,16 @@ interface AuditRow {
 
 /**
  * The audit log (docs/moderation.md#audit-log): append-only, one row per action. `record` takes
- * the caller's transaction so that an action and its entry commit together.
+ * the caller's transaction so that an action and its entry commit together. Every moderation
+ * action passes here, so here it is counted (partychat_moderation_actions_total{action}, when its
+ * entry is written: an action whose transaction then fails still counts).
  */
 @Injectable()
 export class AuditService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly metrics: MetricsService,
+  ) {}
 
   async record(entry: AuditRecord, manager: EntityManager = this.dataSource.manager): Promise<void> {
     await manager.query(
@@ -35,6 +41,7 @@ export class AuditService {
         JSON.stringify(entry.details ?? {}),
       ],
     );
+    this.metrics.moderationActions.inc({ action: entry.action });
   }
 
   /** Newest first, filtered by action, actor and target player. */

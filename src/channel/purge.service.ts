@@ -4,6 +4,7 @@ import { DomainEvents } from '../common/events/domain-events.js';
 import { AppConfig } from '../infra/config/app-config.js';
 import { inTransaction } from '../infra/database/transaction.js';
 import { returnedRows } from '../infra/database/returned-rows.js';
+import { MetricsService } from '../observability/metrics/metrics.service.js';
 
 /** Arbitrary constant shared by every instance: the key of the purge advisory lock. */
 export const PURGE_LOCK_KEY = 72_616_003;
@@ -14,6 +15,10 @@ export interface PurgeResult {
   channels: number;
   messages: number;
 }
+
+/** Labels of partychat_purge_deleted_total (docs/operations.md#metrics). */
+const CHANNELS = { what: 'channels' } as const;
+const MESSAGES = { what: 'messages' } as const;
 
 type Batch = (work: (m: EntityManager) => Promise<number>) => Promise<number>;
 
@@ -44,6 +49,7 @@ export class PurgeService {
     private readonly dataSource: DataSource,
     private readonly events: DomainEvents,
     private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** Adds a step to every pass, run after the channel and history deletions under the same lock. */
@@ -103,6 +109,7 @@ export class PurgeService {
         return deleted.length;
       });
       channels += n;
+      this.metrics.purgeDeleted.inc(CHANNELS, n);
       for (const row of deleted) {
         this.events.publish('channel.deleted', { gameIndex: Number(row.game_index), channelId: row.channel_id, memberIds: [] });
       }
@@ -112,6 +119,7 @@ export class PurgeService {
     for (;;) {
       const n = await batch((m) => this.deleteOldMessages(m, cutoff, size));
       messages += n;
+      this.metrics.purgeDeleted.inc(MESSAGES, n);
       if (n < size) break;
     }
     if (channels || messages)

@@ -5,6 +5,7 @@ import type { WebSocket } from 'ws';
 import { clientAddress } from '../common/rate-limit/client-address.js';
 import { AppConfig } from '../infra/config/app-config.js';
 import { SessionLifecycle } from './session/session-lifecycle.service.js';
+import { SessionLog } from './session/session-log.js';
 import { SessionRegistry } from './session/session-registry.js';
 
 /** Largest accepted frame; a chat packet is well under 2 KB. */
@@ -24,6 +25,7 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayDisconnect
   constructor(
     private readonly sessions: SessionRegistry,
     private readonly lifecycle: SessionLifecycle,
+    private readonly log: SessionLog,
     config: AppConfig,
   ) {
     this.idleMs = config.settings.wsIdleTimeoutSeconds * 1000;
@@ -38,11 +40,13 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayDisconnect
 
   handleConnection(socket: WebSocket, request: IncomingMessage): void {
     this.sessions.open(socket, clientAddress(request, this.trustProxy));
+    this.log.socketOpened();
   }
 
   handleDisconnect(socket: WebSocket): void {
     const session = this.sessions.forSocket(socket);
     if (!session) return;
+    this.log.socketClosed(session);
     session.closing = true;
     const cleanup = this.lifecycle.closed(session).finally(() => this.cleanups.delete(cleanup));
     this.cleanups.add(cleanup);
@@ -66,6 +70,7 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayDisconnect
         (session) =>
           new Promise<void>((resolve) => {
             if (session.socket.readyState === 3) return resolve();
+            session.closeReason ??= 'shutdown';
             session.socket.once('close', () => resolve());
             session.socket.terminate();
           }),

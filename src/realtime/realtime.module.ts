@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ChannelModule } from '../channel/channel.module.js';
 import { ChannelBansModule } from '../channel/channel-bans.module.js';
 import { RateLimits } from '../common/rate-limit/rate-limits.js';
+import { MetricsService } from '../observability/metrics/metrics.service.js';
 import { ModerationModule } from '../moderation/moderation.module.js';
 import { ReportsModule } from '../moderation/reports/reports.module.js';
 import { MutesModule } from '../moderation/mutes/mutes.module.js';
@@ -48,6 +49,7 @@ import { ChannelIdsLoader } from './session/channel-ids-loader.js';
 import { PresenceNotifier } from './session/presence-notifier.js';
 import { ReconnectMemory } from './session/reconnect-memory.js';
 import { SessionLifecycle } from './session/session-lifecycle.service.js';
+import { SessionLog } from './session/session-log.js';
 import { SessionRegistry } from './session/session-registry.js';
 
 /** Every client packet type of the protocol has one handler here (each in its own file). */
@@ -79,6 +81,7 @@ const PACKET_HANDLERS = [
     RealtimeGateway,
     SessionRegistry,
     SessionLifecycle,
+    SessionLog,
     SessionAuthenticator,
     ReconnectMemory,
     ChannelIdsLoader,
@@ -103,8 +106,9 @@ const PACKET_HANDLERS = [
     ...PACKET_HANDLERS,
     {
       provide: PacketRouter,
-      inject: [RateLimits, ...PACKET_HANDLERS],
-      useFactory: (limits: RateLimits, ...handlers: PacketHandler<unknown>[]) => new PacketRouter(handlers, limits),
+      inject: [RateLimits, MetricsService, ...PACKET_HANDLERS],
+      useFactory: (limits: RateLimits, metrics: MetricsService, ...handlers: PacketHandler<unknown>[]) =>
+        new PacketRouter(handlers, limits, metrics),
     },
   ],
   exports: [DeliveryService, MessageIdGenerator],

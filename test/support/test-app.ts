@@ -19,6 +19,8 @@ export function testEnvironment(extra: Record<string, string> = {}): void {
   process.env.JWT_SECRET = 'test-jwt-secret-0123456789';
   process.env.PURGE_INTERVAL = process.env.PURGE_INTERVAL ?? '0';
   process.env.RATE_LIMITS = 'off';
+  // Quiet test output: only warnings and errors of the in-process apps' pino logger.
+  process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? 'warn';
   if (!process.env.DATABASE_URL) process.env.DATA_DIR = ':memory:';
   Object.assign(process.env, extra);
 }

@@ -2,6 +2,7 @@ import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { type AppConfig, parseSettings } from '../../infra/config/app-config.js';
+import { MetricsService } from '../../observability/metrics/metrics.service.js';
 import { RedisConnection } from '../../presence/redis-connection.js';
 import { DomainError, ErrorCode } from '../errors/domain-error.js';
 import { clientAddress } from './client-address.js';
@@ -11,10 +12,17 @@ function configOf(env: NodeJS.ProcessEnv): AppConfig {
   return { settings: parseSettings(env) };
 }
 
-function limitsOf(env: NodeJS.ProcessEnv): { limits: RateLimits; redis: RedisConnection } {
+function limitsOf(env: NodeJS.ProcessEnv): { limits: RateLimits; redis: RedisConnection; metrics: MetricsService } {
   const config = configOf(env);
   const redis = new RedisConnection(config);
-  return { limits: new RateLimits(config, redis), redis };
+  const metrics = new MetricsService();
+  return { limits: new RateLimits(config, redis, metrics), redis, metrics };
+}
+
+/** partychat_rate_limited_total{limit} of `metrics`. */
+async function refusals(metrics: MetricsService, limit: string): Promise<number> {
+  const { values } = await metrics.rateLimited.get();
+  return values.find((v) => v.labels.limit === limit)?.value ?? 0;
 }
 
 /** The refusal of `take`, or null when it was admitted. */
@@ -29,11 +37,14 @@ async function refusal(limit: RateLimit, key: string): Promise<DomainError | nul
 
 describe('RateLimits', () => {
   it('refuses past the burst with the time to the refill, per key, and admits again after it', async () => {
-    const { limits } = limitsOf({ RATE_CHAT: '2/2' }); // 2 at once, refilled every second
+    const { limits, metrics } = limitsOf({ RATE_CHAT: '2/2' }); // 2 at once, refilled every second
     const chat = limits.forPacket('CHANNEL_CHAT')!;
     expect(await refusal(chat, '1:7')).toBeNull();
     expect(await refusal(chat, '1:7')).toBeNull();
+    expect(await refusals(metrics, 'chat')).toBe(0);
     const refused = await refusal(chat, '1:7');
+    expect(await refusals(metrics, 'chat')).toBe(1);
+    expect(await refusals(metrics, 'packets')).toBe(0);
     expect(refused).toBeInstanceOf(DomainError);
     expect(refused!.code).toBe(ErrorCode.RateLimited);
     expect(refused!.retryAfterMillis).toBeGreaterThan(0);

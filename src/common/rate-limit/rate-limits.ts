@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppConfig, type RateBucket } from '../../infra/config/app-config.js';
+import { type LimitName, MetricsService } from '../../observability/metrics/metrics.service.js';
 import { RedisConnection } from '../../presence/redis-connection.js';
 import { DomainError, ErrorCode } from '../errors/domain-error.js';
 import { errorText } from '../errors/error-text.js';
@@ -54,6 +55,8 @@ export class RateLimit {
     /** What is counted, in the refusal message: "chat messages", "logins", ... */
     private readonly counted: string,
     readonly keyedBy: 'player' | 'client address',
+    /** Counts a refusal (partychat_rate_limited_total). */
+    private readonly onRefused: () => void = () => undefined,
   ) {}
 
   /**
@@ -69,6 +72,7 @@ export class RateLimit {
         this.logger.warn(`rate limit for ${this.counted} not checked: ${errorText(refusal)}`);
         return;
       }
+      this.onRefused();
       const retryAfterMillis = Math.max(1, Math.ceil(refusal.msBeforeNext));
       const { rate, burst } = this.bucket;
       throw new DomainError(
@@ -106,7 +110,7 @@ export class RateLimits {
   readonly login: RateLimit | null;
   readonly connect: RateLimit | null;
 
-  constructor(config: AppConfig, redis: RedisConnection) {
+  constructor(config: AppConfig, redis: RedisConnection, metrics: MetricsService) {
     const limits = config.settings.rateLimits;
     const local = (name: string, bucket: RateBucket) => new RateLimiterMemory(windowOf(`rate:${name}`, bucket));
     const shared = (name: string, bucket: RateBucket): RateLimiterAbstract => {
@@ -121,16 +125,21 @@ export class RateLimits {
       });
     };
     const limit = (
+      name: LimitName,
       bucket: RateBucket | null,
-      make: (bucket: RateBucket) => RateLimiterAbstract,
+      make: (name: string, bucket: RateBucket) => RateLimiterAbstract,
       counted: string,
       keyedBy: RateLimit['keyedBy'],
-    ) => (bucket ? new RateLimit(make(bucket), bucket, counted, keyedBy) : null);
-    this.chat = limit(limits.chat, (b) => local('chat', b), 'chat messages', 'player');
-    this.packets = limit(limits.packets, (b) => local('packets', b), 'packets', 'player');
-    this.rest = limit(limits.rest, (b) => shared('rest', b), 'requests', 'player');
-    this.login = limit(limits.login, (b) => shared('login', b), 'logins', 'client address');
-    this.connect = limit(limits.connect, (b) => shared('connect', b), 'connection attempts', 'client address');
+    ) => {
+      if (!bucket) return null;
+      const refused = { limit: name };
+      return new RateLimit(make(name, bucket), bucket, counted, keyedBy, () => metrics.rateLimited.inc(refused));
+    };
+    this.chat = limit('chat', limits.chat, local, 'chat messages', 'player');
+    this.packets = limit('packets', limits.packets, local, 'packets', 'player');
+    this.rest = limit('rest', limits.rest, shared, 'requests', 'player');
+    this.login = limit('login', limits.login, shared, 'logins', 'client address');
+    this.connect = limit('connect', limits.connect, shared, 'connection attempts', 'client address');
   }
 
   /** The limit a client packet counts against: none for PING (nor when that limit is off). */

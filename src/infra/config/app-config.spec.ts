@@ -1,4 +1,4 @@
-import { parseGameClientIds, parseRate, parseServerKeys, parseSettings } from './app-config.js';
+import { parseGameClientIds, parseLogSettings, parseRate, parseServerKeys, parseSettings } from './app-config.js';
 
 describe('parseSettings', () => {
   it('starts with development defaults when nothing is configured', () => {
@@ -16,6 +16,22 @@ describe('parseSettings', () => {
     expect(() => parseSettings({ ALLOW_GUESTS: 'maybe' })).toThrow('ALLOW_GUESTS must be true or false');
     expect(() => parseSettings({ DATABASE_URL: 'mysql://x' })).toThrow('DATABASE_URL must use');
     expect(() => parseSettings({ JWT_SECRET: 'short' })).toThrow('JWT_SECRET must be at least 16');
+  });
+
+  it('reads LOG_LEVEL, LOG_FORMAT (JSON unless stdout is a terminal) and METRICS_TOKEN', () => {
+    expect(parseLogSettings({}, false)).toEqual({ level: 'info', format: 'json' });
+    expect(parseLogSettings({}, true)).toEqual({ level: 'info', format: 'pretty' });
+    expect(parseLogSettings({ LOG_LEVEL: 'WARN', LOG_FORMAT: 'json' }, true)).toEqual({ level: 'warn', format: 'json' });
+    expect(() => parseSettings({ LOG_LEVEL: 'loud' })).toThrow(
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
+    );
+    expect(() => parseSettings({ LOG_FORMAT: 'xml' })).toThrow('LOG_FORMAT must be one of json, pretty, got "xml"');
+    expect(parseSettings({}).metricsToken).toBeNull();
+    expect(parseSettings({ METRICS_TOKEN: 'scrape-token-0123456789' }).metricsToken).toBe('scrape-token-0123456789');
+    expect(() => parseSettings({ METRICS_TOKEN: 'short' })).toThrow(
+      'METRICS_TOKEN must be 16-200 printable ASCII characters without spaces',
+    );
+    expect(() => parseSettings({ METRICS_TOKEN: 'has a space in it 0123' })).toThrow('METRICS_TOKEN must be');
   });
 
   it('parses server keys per game', () => {

@@ -37,6 +37,18 @@ export interface AppSettings {
   trustProxy: boolean;
   /** True when the operator left JWT_SECRET or SERVER_KEYS unset and development defaults are in use. */
   developmentDefaults: boolean;
+  /** The bearer token `GET /metrics` asks for; null: open (docs/operations.md#metrics). */
+  metricsToken: string | null;
+  /** Lowest level logged, and JSON lines or text for a terminal (docs/operations.md#logs). */
+  log: LogSettings;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface LogSettings {
+  level: LogLevel;
+  format: 'json' | 'pretty';
 }
 
 /** A token bucket: `rate` tokens a second (decimals allowed), at most `burst` at once. */
@@ -102,6 +114,29 @@ function url(env: NodeJS.ProcessEnv, name: string, protocols: string[]): string 
     throw new ConfigError(`${name} must use ${protocols.join(' or ')}, got "${parsed.protocol}"`);
   }
   return text;
+}
+
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, values: readonly T[], def: T): T {
+  const text = str(env, name)?.toLowerCase();
+  if (text === undefined || text === null) return def;
+  if (!values.includes(text as T)) throw new ConfigError(`${name} must be one of ${values.join(', ')}, got "${text}"`);
+  return text as T;
+}
+
+/** LOG_LEVEL and LOG_FORMAT alone (the start-up reads them first, to report any other bad setting in the right format). */
+export function parseLogSettings(env: NodeJS.ProcessEnv, terminal = Boolean(process.stdout.isTTY)): LogSettings {
+  return {
+    level: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    format: oneOf(env, 'LOG_FORMAT', ['json', 'pretty'] as const, terminal ? 'pretty' : 'json'),
+  };
+}
+
+function metricsToken(env: NodeJS.ProcessEnv): string | null {
+  const token = str(env, 'METRICS_TOKEN');
+  if (token !== null && !/^[\x21-\x7e]{16,200}$/.test(token)) {
+    throw new ConfigError('METRICS_TOKEN must be 16-200 printable ASCII characters without spaces');
+  }
+  return token;
 }
 
 const MAX_RATE = 1_000_000;
@@ -232,6 +267,8 @@ export function parseSettings(env: NodeJS.ProcessEnv): AppSettings {
     rateLimits: rateLimits(env),
     trustProxy: bool(env, 'TRUST_PROXY', false),
     developmentDefaults: jwtSecret === null || serverKeys === null,
+    metricsToken: metricsToken(env),
+    log: parseLogSettings(env),
   };
 }
 

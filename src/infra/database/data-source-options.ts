@@ -4,6 +4,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import type { DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities.js';
+import { QueryLogger } from './query-logger.js';
 import { MIGRATIONS } from '../../../migrations/index.js';
 import type { AppSettings } from '../config/app-config.js';
 
@@ -28,6 +29,7 @@ export function databaseOptions(settings: Pick<AppSettings, 'databaseUrl' | 'dat
     synchronize: false,
     migrationsRun: false,
     logging: ['error'] as 'error'[],
+    logger: new QueryLogger(),
   };
   if (settings.databaseUrl) {
     return {

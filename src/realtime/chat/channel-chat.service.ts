@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { StoredMessage } from '../../channel/chat-history.service.js';
 import { DomainError, ErrorCode } from '../../common/errors/domain-error.js';
 import { WordFilterService } from '../../moderation/word-filter.service.js';
+import { MetricsService } from '../../observability/metrics/metrics.service.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
 import { notifyFrame, stamp } from '../protocol/notify-packets.js';
 import { SessionRegistry } from '../session/session-registry.js';
@@ -33,6 +34,8 @@ interface Recipients {
   remote: { id: number; blocks: Set<number> | null }[];
 }
 
+const CHANNEL_KIND = { kind: 'channel' } as const;
+
 export interface ChannelChatInput {
   channelId: string;
   message: string;
@@ -58,6 +61,7 @@ export class ChannelChatService {
     private readonly slowMode: SlowMode,
     private readonly filter: WordFilterService,
     private readonly mutes: MuteCache,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** The response body carries the text as delivered (masked by the word filter, if it was). */
@@ -66,6 +70,7 @@ export class ChannelChatService {
     from: number,
     input: ChannelChatInput,
   ): Promise<{ messageId: string; timestampMillis: number; message: string }> {
+    const arrivedAt = performance.now();
     assertMessageLength(input.message);
     const channel = await this.memberChannel(gameIndex, input.channelId, from);
     // From memory: a Map lookup for a player who is not muted.
@@ -88,6 +93,7 @@ export class ChannelChatService {
     };
     if (channel.info.chatHistoryAllowed) await this.writer.store(message);
     if (slowKey !== null) this.slowMode.accepted(slowKey, channel.info);
+    this.metrics.messages.inc(CHANNEL_KIND);
     const [recipients, blockedBySender] = await Promise.all([this.recipients(gameIndex, channel), this.blocks.of(gameIndex, from)]);
     if (recipients.local.length + recipients.remote.length > 1) {
       const text = notifyFrame('NOTIFY_CHANNEL_CHAT', {
@@ -104,16 +110,19 @@ export class ChannelChatService {
       // Serialised and encoded once; the same bytes go to every socket.
       const frame = Buffer.from(text, 'utf8');
       const noSenderBlocks = blockedBySender.size === 0;
+      let writes = 0;
       for (const r of recipients.local) {
         if (r.id === from || (r.blocks !== null && r.blocks.has(from)) || (!noSenderBlocks && blockedBySender.has(r.id))) continue;
         r.session.send(frame);
+        writes++;
       }
+      this.metrics.delivered(arrivedAt, writes);
       if (recipients.remote.length) {
         const remote: number[] = [];
         for (const r of recipients.remote) {
           if (r.id !== from && !(r.blocks !== null && r.blocks.has(from)) && !blockedBySender.has(r.id)) remote.push(r.id);
         }
-        this.delivery.toRemote(gameIndex, remote, text);
+        this.delivery.toRemote(gameIndex, remote, text, null, arrivedAt);
       }
     }
     return { messageId: id, timestampMillis: millis, message: delivered };

@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '../../common/errors/domain-error.js';
 import type { ChannelView } from '../../channel/channel.service.js';
+import { MetricsService } from '../../observability/metrics/metrics.service.js';
+
+/** The label of a slow-mode refusal in partychat_rate_limited_total (docs/operations.md#metrics). */
+const SLOW_MODE = { limit: 'slow_mode' } as const;
 
 /** Past this many remembered senders, the expired ones are forgotten (then at twice the size left). */
 const SWEEP_AT_LEAST = 10_000;
@@ -17,6 +21,8 @@ export class SlowMode {
   private readonly lastSent = new Map<string, { at: number; until: number }>();
   private sweepAt = SWEEP_AT_LEAST;
 
+  constructor(private readonly metrics: MetricsService) {}
+
   /**
    * Throws 429 (code 108, `retryAfterMillis`) when the player must wait; otherwise returns the key
    * to pass to `accepted` once the message is accepted, or null when slow mode does not apply.
@@ -29,6 +35,7 @@ export class SlowMode {
     // The channel's current setting decides, also for a message sent under an older one.
     const wait = last ? last.at + seconds * 1000 - Date.now() : 0;
     if (wait > 0) {
+      this.metrics.rateLimited.inc(SLOW_MODE);
       throw new DomainError(
         ErrorCode.SlowMode,
         `channel "${channel.channelId}" is in slow mode: one message per ${seconds} s; retry in ${wait} ms`,

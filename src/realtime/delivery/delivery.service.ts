@@ -1,47 +1,60 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { MetricsService } from '../../observability/metrics/metrics.service.js';
 import { SessionRegistry } from '../session/session-registry.js';
 import type { Frame } from '../session/session.js';
 import { RealtimeBus } from './realtime-bus.js';
 
 /**
  * Sends ready-made frames to players wherever they are connected: this instance's sockets
- * directly, the others through one bus message per send (never one per recipient).
+ * directly, the others through one bus message per send (never one per recipient). A chat
+ * message passes `arrivedAt` (its `performance.now()` arrival) for the delivery metrics: counted
+ * once per message on each instance that writes it (docs/operations.md#metrics).
  */
 @Injectable()
 export class DeliveryService implements OnModuleInit {
   constructor(
     private readonly sessions: SessionRegistry,
     private readonly bus: RealtimeBus,
+    private readonly metrics: MetricsService,
   ) {}
 
   onModuleInit(): void {
     this.bus.onMessage((m) => {
-      if (m.k === 'players') this.deliverLocal(m.g, m.ids, m.f, m.lang ?? null);
+      if (m.k === 'players') this.deliverLocal(m.g, m.ids, m.f, m.lang ?? null, m.t);
       else if (m.k === 'game') this.deliverToGameLocal(m.g, m.lang, m.f);
     });
   }
 
   /** `langCode` given: only to sessions connected with that language code. */
-  toPlayers(gameIndex: number, playerIds: Iterable<number>, frame: string, langCode: string | null = null): void {
+  toPlayers(gameIndex: number, playerIds: Iterable<number>, frame: string, langCode: string | null = null, arrivedAt?: number): void {
     const remote: number[] = [];
     // Encoded to UTF-8 once, not once per socket.
     const bytes = Buffer.from(frame, 'utf8');
+    let writes = 0;
     for (const id of playerIds) {
       const session = this.sessions.get(gameIndex, id);
       if (!session) remote.push(id);
-      else if (langCode === null || sameLanguage(session.languageCode, langCode)) session.send(bytes);
+      else if (langCode === null || sameLanguage(session.languageCode, langCode)) {
+        session.send(bytes);
+        writes++;
+      }
     }
-    this.toRemote(gameIndex, remote, frame, langCode);
+    if (arrivedAt !== undefined) this.metrics.delivered(arrivedAt, writes);
+    this.toRemote(gameIndex, remote, frame, langCode, arrivedAt);
   }
 
-  /** Players known not to be connected here: one bus message for all of them (nothing without Redis). */
-  toRemote(gameIndex: number, playerIds: number[], frame: string, langCode: string | null = null): void {
-    if (playerIds.length && this.bus.distributed)
-      this.bus.publish({ k: 'players', g: gameIndex, ids: playerIds, lang: langCode, f: frame });
+  /**
+   * Players known not to be connected here: one bus message for all of them (nothing without
+   * Redis). A chat message's arrival travels as epoch millis, the one clock instances share.
+   */
+  toRemote(gameIndex: number, playerIds: number[], frame: string, langCode: string | null = null, arrivedAt?: number): void {
+    if (!playerIds.length || !this.bus.distributed) return;
+    const t = arrivedAt === undefined ? undefined : performance.timeOrigin + arrivedAt;
+    this.bus.publish({ k: 'players', g: gameIndex, ids: playerIds, lang: langCode, f: frame, t });
   }
 
-  toPlayer(gameIndex: number, playerId: number, frame: string): void {
-    this.toPlayers(gameIndex, [playerId], frame);
+  toPlayer(gameIndex: number, playerId: number, frame: string, arrivedAt?: number): void {
+    this.toPlayers(gameIndex, [playerId], frame, null, arrivedAt);
   }
 
   /** Every connected player of the game (only those connected with `langCode` when given). */
@@ -50,12 +63,18 @@ export class DeliveryService implements OnModuleInit {
     this.bus.publish({ k: 'game', g: gameIndex, lang: langCode, f: frame });
   }
 
-  private deliverLocal(gameIndex: number, playerIds: number[], text: string, langCode: string | null): void {
+  /** `sentAt`: the epoch millis a chat message arrived on the instance that published it. */
+  private deliverLocal(gameIndex: number, playerIds: number[], text: string, langCode: string | null, sentAt?: number): void {
     const frame: Frame = playerIds.length > 1 ? Buffer.from(text, 'utf8') : text;
+    let writes = 0;
     for (const id of playerIds) {
       const session = this.sessions.get(gameIndex, id);
-      if (session && (langCode === null || sameLanguage(session.languageCode, langCode))) session.send(frame);
+      if (session && (langCode === null || sameLanguage(session.languageCode, langCode))) {
+        session.send(frame);
+        writes++;
+      }
     }
+    if (sentAt !== undefined) this.metrics.delivered(sentAt - performance.timeOrigin, writes);
   }
 
   private deliverToGameLocal(gameIndex: number, langCode: string | null, text: string): void {

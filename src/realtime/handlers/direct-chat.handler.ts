@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '../../common/errors/domain-error.js';
 import { WordFilterService } from '../../moderation/word-filter.service.js';
+import { MetricsService } from '../../observability/metrics/metrics.service.js';
 import { PresenceService } from '../../presence/presence.service.js';
 import { BlockCache } from '../chat/block-cache.js';
 import { assertMessageLength } from '../chat/message-rules.js';
@@ -26,9 +27,11 @@ export class DirectChatHandler implements PacketHandler<DirectChatDto> {
     private readonly delivery: DeliveryService,
     private readonly filter: WordFilterService,
     private readonly mutes: MuteCache,
+    private readonly metrics: MetricsService,
   ) {}
 
   async handle(session: Session, body: DirectChatDto) {
+    const arrivedAt = performance.now();
     const { gameIndex, playerId } = session.player;
     const to = body.toPlayerId;
     if (to === playerId) throw new DomainError(ErrorCode.Validation, 'toPlayerId must be another player');
@@ -52,7 +55,8 @@ export class DirectChatHandler implements PacketHandler<DirectChatDto> {
       extraData: body.extraData ?? null,
       ...stamp(millis),
     });
-    this.delivery.toPlayer(gameIndex, to, frame);
+    this.metrics.messages.inc({ kind: 'direct' });
+    this.delivery.toPlayer(gameIndex, to, frame, arrivedAt);
     return { messageId: id, timestampMillis: millis, message };
   }
 }

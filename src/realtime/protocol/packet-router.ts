@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { DomainError, ErrorCode } from '../../common/errors/domain-error.js';
 import { unavailableError } from '../../common/errors/error-bodies.js';
+import { HIVE_CODES } from '../../common/errors/error-tables.js';
 import type { RateLimits } from '../../common/rate-limit/rate-limits.js';
 import { inspectJson } from '../../common/validation/json-guard.js';
 import { MAX_PENDING_PACKETS, type Session } from '../session/session.js';
@@ -8,6 +9,10 @@ import { validateBody } from './packet-body.js';
 import { PACKET_HANDLER, type PacketHandler, type PacketHandlerOptions } from './packet-handler.js';
 import { type CorrelationId, errorFrame, okFrame, tooManyFrame } from './response.js';
 import { errorText } from '../../common/errors/error-text.js';
+import type { MetricsService } from '../../observability/metrics/metrics.service.js';
+
+/** The packet type label of a type no handler serves (a client's arbitrary string never becomes a label). */
+const UNKNOWN_TYPE = 'unknown';
 
 interface Route {
   options: PacketHandlerOptions;
@@ -26,6 +31,7 @@ export class PacketRouter {
   constructor(
     handlers: PacketHandler<unknown>[],
     private readonly limits: RateLimits,
+    private readonly metrics: MetricsService,
   ) {
     for (const handler of handlers) {
       const options = Reflect.getMetadata(PACKET_HANDLER, handler.constructor) as PacketHandlerOptions | undefined;
@@ -65,6 +71,7 @@ export class PacketRouter {
     const type = typeof packetType === 'string' ? packetType : 'UNKNOWN';
     if (session.pending >= MAX_PENDING_PACKETS) {
       session.respond(tooManyFrame(type, correlationId));
+      this.count(this.routes.has(type) ? type : UNKNOWN_TYPE, 429);
       return;
     }
     session.enqueue(() => this.run(session, type, correlationId, typeof packetType === 'string', body));
@@ -73,10 +80,12 @@ export class PacketRouter {
   private async run(session: Session, type: string, correlationId: CorrelationId, typed: boolean, body: unknown): Promise<void> {
     if (session.closing) return;
     const route = this.routes.get(type);
+    const label = route ? type : UNKNOWN_TYPE;
     if (!session.identity && !route?.options.opensSession) {
       // Anything but CONNECT/RECONNECT first (PING included) gets RESPONSE_<TYPE> 401/101, then the close.
       const error = new DomainError(ErrorCode.InvalidToken, 'the first packet must be CONNECT or RECONNECT');
       session.respond(errorFrame(type, correlationId, error, undefined, `RESPONSE_${type}`));
+      this.count(label, HIVE_CODES[error.code][0]);
       session.close(1008, 'not connected');
       return;
     }
@@ -90,15 +99,23 @@ export class PacketRouter {
       if (!route) throw new DomainError(ErrorCode.Validation, `packetType ${type} is not supported`);
       const result = await route.handler.handle(session, this.validate(route.options, body));
       session.respond(okFrame(type, correlationId, result ?? {}));
+      this.count(label, 200, route.options.opensSession && 'ok');
     } catch (err) {
       const error = err instanceof DomainError ? err : (unavailableError(err) ?? this.unexpected(type, err));
       session.respond(errorFrame(type, correlationId, error));
+      this.count(label, HIVE_CODES[error.code][0], route?.options.opensSession && 'refused');
       if (route?.options.opensSession && !session.identity) {
         // 1013 "try again later": a CONNECT refused by the connect rate limit may be retried after retryAfterMillis.
         if (error.code === ErrorCode.RateLimited) session.close(1013, 'too many requests');
         else session.close(1008, 'authentication failed');
       }
     }
+  }
+
+  /** partychat_ws_packets_total, and partychat_ws_connects_total for CONNECT/RECONNECT (docs/operations.md#metrics). */
+  private count(type: string, status: number, connect?: 'ok' | 'refused' | false): void {
+    this.metrics.wsPackets.inc({ type, status });
+    if (connect) this.metrics.wsConnects.inc({ result: connect });
   }
 
   private validate(options: PacketHandlerOptions, body: unknown): unknown {

@@ -6,6 +6,7 @@ import { PresenceService } from '../../presence/presence.service.js';
 import { RealtimeBus } from '../delivery/realtime-bus.js';
 import { PresenceNotifier } from './presence-notifier.js';
 import { ReconnectMemory } from './reconnect-memory.js';
+import { SessionLog } from './session-log.js';
 import { SessionRegistry } from './session-registry.js';
 import type { Session } from './session.js';
 
@@ -30,6 +31,7 @@ export class SessionLifecycle implements OnModuleInit {
     private readonly channels: ChannelService,
     private readonly memory: ReconnectMemory,
     private readonly notifier: PresenceNotifier,
+    private readonly log: SessionLog,
   ) {}
 
   onModuleInit(): void {
@@ -58,6 +60,7 @@ export class SessionLifecycle implements OnModuleInit {
       session.identity = null;
       throw err;
     }
+    this.log.connected(session);
     this.bus.publish({ k: 'claim', g: gameIndex, p: playerId, sid: session.id, since: session.connectedAt });
     if (!wasOnline) {
       this.notifier.send(gameIndex, playerId, true, session.connectedAt, await this.notifier.audienceOf(gameIndex, playerId));

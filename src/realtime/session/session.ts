@@ -19,10 +19,13 @@ export class Session {
   languageCode: string | null = null;
   /** Epoch millis CONNECT succeeded (the presence `connectedTimeMillis`). */
   connectedAt = 0;
-  lastActivity = Date.now();
+  readonly openedAt = Date.now();
+  lastActivity = this.openedAt;
   /** Closed by the server because a newer login of the same player took over. */
   superseded = false;
   closing = false;
+  /** Why the server closed the socket (for the log); null when the client closed it. */
+  closeReason: string | null = null;
   /** Packets of this connection run one after another, so replies and messages keep their order. */
   private queue: Promise<void> = Promise.resolve();
   pending = 0;
@@ -85,6 +88,7 @@ export class Session {
   disconnect(reason: DisconnectReason): void {
     if (this.closing) return;
     this.closing = true;
+    this.closeReason = reason;
     this.flush();
     this.write(notifyFrame('NOTIFY_DISCONNECT', { reason }));
     this.socket.close(reason === 'idle' || reason === 'duplicated' ? 1000 : 1008, reason);
@@ -94,6 +98,7 @@ export class Session {
   close(code: number, reason: string): void {
     if (this.closing) return;
     this.closing = true;
+    this.closeReason = reason;
     this.flush();
     this.socket.close(code, reason);
   }

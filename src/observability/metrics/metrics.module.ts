@@ -1,0 +1,13 @@
+import { Global, Module } from '@nestjs/common';
+import { InfraGauges } from './infra-gauges.js';
+import { MetricsController } from './metrics.controller.js';
+import { MetricsService } from './metrics.service.js';
+
+/** Prometheus metrics (docs/operations.md#metrics): global, since every module counts something. */
+@Global()
+@Module({
+  controllers: [MetricsController],
+  providers: [MetricsService, InfraGauges],
+  exports: [MetricsService],
+})
+export class MetricsModule {}
