@@ -8,6 +8,7 @@ import { PartyReadyChecks1796014400000 } from './1796014400000-PartyReadyChecks.
 import { ChannelSlowMode1796015200000 } from './1796015200000-ChannelSlowMode.js';
 import { WordFilters1796015200001 } from './1796015200001-WordFilters.js';
 import { AuditLog1796016000000 } from './1796016000000-AuditLog.js';
+import { ChatStreams1796016300000 } from './1796016300000-ChatStreams.js';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so that the same list works from
@@ -24,4 +25,5 @@ export const MIGRATIONS: (new () => unknown)[] = [
   ChannelSlowMode1796015200000,
   WordFilters1796015200001,
   AuditLog1796016000000,
+  ChatStreams1796016300000,
 ];

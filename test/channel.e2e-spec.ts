@@ -730,6 +730,7 @@ describe('chat channels: the Hive server API', () => {
       replyMessageId: null,
       mentionedPlayerIds: [],
       timestampMillis: Date.now() - 1000 + id,
+      seq: id,
       ...extra,
     });
 
@@ -752,6 +753,7 @@ describe('chat channels: the Hive server API', () => {
         data: {
           content: [
             {
+              seq: 10,
               channelId: 'h',
               messageId: '1000010',
               from: 7,
@@ -763,6 +765,7 @@ describe('chat channels: the Hive server API', () => {
               timestampMillis: expect.any(Number),
             },
             {
+              seq: 11,
               channelId: 'h',
               messageId: '1000011',
               from: 7,

@@ -89,4 +89,27 @@ export class ChannelQueries {
     for (const r of rows) result.get(Number(r.player_id))?.push(r.channel_id);
     return result;
   }
+
+  /**
+   * What the realtime streams need to number a channel's messages (docs/realtime.md#streams): whether
+   * it keeps history, its last stored seq and its creation time. Channels that do not exist are left out.
+   */
+  async streamFacts(gameIndex: number, channelIds: string[]): Promise<Map<string, ChannelStreamFacts>> {
+    const result = new Map<string, ChannelStreamFacts>();
+    if (channelIds.length === 0) return result;
+    const rows: { channel_id: string; chat_history_allowed: boolean; last_seq: string; created_at: Date }[] = await this.dataSource.query(
+      `SELECT channel_id, chat_history_allowed, last_seq, created_at FROM channels WHERE game_index = $1 AND channel_id = ANY($2::varchar[])`,
+      [gameIndex, channelIds],
+    );
+    for (const r of rows) {
+      result.set(r.channel_id, { history: r.chat_history_allowed, lastSeq: Number(r.last_seq), createdAt: r.created_at });
+    }
+    return result;
+  }
+}
+
+export interface ChannelStreamFacts {
+  history: boolean;
+  lastSeq: number;
+  createdAt: Date;
 }

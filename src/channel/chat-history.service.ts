@@ -17,10 +17,14 @@ export interface StoredMessage {
   replyMessageId: string | null;
   mentionedPlayerIds: number[];
   timestampMillis: number;
+  /** Position in the channel's stream (docs/realtime.md#streams). */
+  seq: number;
 }
 
 /** A NOTIFY_CHANNEL_CHAT body. */
 export interface HistoryMessage {
+  /** Position in the channel's stream; null only for messages stored outside the gateway. */
+  seq: number | null;
   channelId: string;
   messageId: string;
   from: number;
@@ -47,9 +51,10 @@ interface MessageRow {
   reply_message_id: string | null;
   mentioned_player_ids: string[] | null;
   created_at: Date;
+  seq: string | null;
 }
 
-/** Rows per INSERT statement: 9 parameters each, well under PostgreSQL's 65,535. */
+/** Rows per INSERT statement: 10 parameters each, well under PostgreSQL's 65,535. */
 const CHUNK = 2_000;
 const MAX_SIZE = 50;
 
@@ -63,7 +68,8 @@ export class ChatHistoryService {
 
   /**
    * Stores many messages in one statement (the realtime gateway's group commit). Messages of
-   * channels that do not allow history, or that no longer exist, are dropped by the join.
+   * channels that do not allow history, or that no longer exist, are dropped by the join. The
+   * same statement raises each channel's `last_seq`, so its numbering continues after a restart.
    */
   async append(messages: StoredMessage[]): Promise<void> {
     for (let i = 0; i < messages.length; i += CHUNK) {
@@ -80,15 +86,21 @@ export class ChatHistoryService {
           msg.replyMessageId,
           msg.mentionedPlayerIds.map(String),
           new Date(msg.timestampMillis),
+          msg.seq,
         );
-        const n = params.length - 9;
-        return `($${n + 1}::int, $${n + 2}::bigint, $${n + 3}::varchar, $${n + 4}::bigint, $${n + 5}::varchar, $${n + 6}::text, $${n + 7}::bigint, $${n + 8}::bigint[], $${n + 9}::timestamptz)`;
+        const n = params.length - 10;
+        return `($${n + 1}::int, $${n + 2}::bigint, $${n + 3}::varchar, $${n + 4}::bigint, $${n + 5}::varchar, $${n + 6}::text, $${n + 7}::bigint, $${n + 8}::bigint[], $${n + 9}::timestamptz, $${n + 10}::bigint)`;
       });
       await this.dataSource.query(
-        `INSERT INTO chat_messages (game_index, id, channel_id, sender, message, extra_data, reply_message_id, mentioned_player_ids, created_at)
-         SELECT v.* FROM (VALUES ${values.join(', ')}) AS v (game_index, id, channel_id, sender, message, extra_data, reply_message_id, mentioned_player_ids, created_at)
-           JOIN channels c ON c.game_index = v.game_index AND c.channel_id = v.channel_id AND c.chat_history_allowed
-         ON CONFLICT DO NOTHING`,
+        `WITH stored AS (
+           INSERT INTO chat_messages (game_index, id, channel_id, sender, message, extra_data, reply_message_id, mentioned_player_ids, created_at, seq)
+           SELECT v.* FROM (VALUES ${values.join(', ')}) AS v (game_index, id, channel_id, sender, message, extra_data, reply_message_id, mentioned_player_ids, created_at, seq)
+             JOIN channels c ON c.game_index = v.game_index AND c.channel_id = v.channel_id AND c.chat_history_allowed
+           ON CONFLICT DO NOTHING
+           RETURNING game_index, channel_id, seq)
+         UPDATE channels c SET last_seq = s.seq
+         FROM (SELECT game_index, channel_id, max(seq) AS seq FROM stored GROUP BY game_index, channel_id) s
+         WHERE c.game_index = s.game_index AND c.channel_id = s.channel_id AND c.last_seq < s.seq`,
         params,
       );
     }
@@ -115,7 +127,7 @@ export class ChatHistoryService {
     const channel = await requireChannel(this.dataSource.manager, gameIndex, channelId);
     if (!channel.chat_history_allowed) throw new DomainError(ErrorCode.Forbidden, `channel "${channelId}" does not allow chat history`);
     const since = new Date(Date.now() - this.config.settings.historyRetentionDays * 86_400_000);
-    const columns = `id, channel_id, sender, message, extra_data, reply_message_id, mentioned_player_ids, created_at`;
+    const columns = `id, channel_id, sender, message, extra_data, reply_message_id, mentioned_player_ids, created_at, seq`;
     const base = `FROM chat_messages WHERE game_index = $1 AND channel_id = $2 AND created_at >= $3`;
     // One extra row each way tells whether more exist.
     const before: MessageRow[] = await this.dataSource.query(
@@ -143,6 +155,7 @@ export class ChatHistoryService {
 
 function toHistoryMessage(row: MessageRow): HistoryMessage {
   return {
+    seq: row.seq === null ? null : Number(row.seq),
     channelId: row.channel_id,
     messageId: String(row.id),
     from: Number(row.sender),

@@ -37,6 +37,8 @@ import { PresenceNotifier } from './session/presence-notifier.js';
 import { ReconnectMemory } from './session/reconnect-memory.js';
 import { SessionLifecycle } from './session/session-lifecycle.service.js';
 import { SessionRegistry } from './session/session-registry.js';
+import { SendOnce } from './streams/send-once.js';
+import { Streams } from './streams/streams.service.js';
 
 /** Every client packet type of the protocol has one handler here (each in its own file). */
 const PACKET_HANDLERS = [
@@ -73,6 +75,8 @@ const PACKET_HANDLERS = [
     ChatWriter,
     SlowMode,
     ChannelChatService,
+    Streams,
+    SendOnce,
     ChannelEventsListener,
     FilterEventsListener,
     NoticeEventsListener,

@@ -3,14 +3,16 @@ import type { StoredMessage } from '../../channel/chat-history.service.js';
 import { DomainError, ErrorCode } from '../../common/errors/domain-error.js';
 import { WordFilterService } from '../../moderation/word-filter.service.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
-import { notifyFrame, stamp } from '../protocol/notify-packets.js';
+import { stamp } from '../protocol/notify-packets.js';
 import { SessionRegistry } from '../session/session-registry.js';
 import type { Session } from '../session/session.js';
+import { seqFrame } from '../streams/seq-frame.js';
+import { channelStream } from '../streams/stream-names.js';
+import { Streams } from '../streams/streams.service.js';
 import { BlockCache } from './block-cache.js';
 import { ChannelCache, type CachedChannel } from './channel-cache.js';
 import { ChatWriter } from './chat-writer.js';
 import { assertMessageLength } from './message-rules.js';
-import { MessageIdGenerator } from './message-id.js';
 import { SlowMode } from './slow-mode.js';
 
 /** A member connected to this instance, with its block list (null when empty). */
@@ -42,8 +44,10 @@ export interface ChannelChatInput {
 
 /**
  * One channel message: member check, slow mode, word filter and block filtering from memory,
- * stored (group commit) before the sender is answered when the channel keeps history, serialised
- * once, pushed to every other member wherever connected.
+ * numbered in the channel's stream (its push serialised once, seq included), stored (group commit)
+ * before the sender is answered when the channel keeps history, pushed to every other member
+ * wherever connected. The seq is final before the row is written or anyone sees the message, and
+ * ids rise with seq in a stream, so history (id order) is seq order.
  */
 @Injectable()
 export class ChannelChatService {
@@ -51,7 +55,7 @@ export class ChannelChatService {
     private readonly channels: ChannelCache,
     private readonly blocks: BlockCache,
     private readonly writer: ChatWriter,
-    private readonly ids: MessageIdGenerator,
+    private readonly streams: Streams,
     private readonly delivery: DeliveryService,
     private readonly sessions: SessionRegistry,
     private readonly slowMode: SlowMode,
@@ -63,54 +67,72 @@ export class ChannelChatService {
     gameIndex: number,
     from: number,
     input: ChannelChatInput,
-  ): Promise<{ messageId: string; timestampMillis: number; message: string }> {
+  ): Promise<{ messageId: string; timestampMillis: number; message: string; seq: number }> {
     assertMessageLength(input.message);
     const channel = await this.memberChannel(gameIndex, input.channelId, from);
     // A refused message (too soon, or holding a filtered word in refuse mode) changes nothing.
     const slowKey = this.slowMode.check(gameIndex, channel.info, from);
     const delivered = await this.filter.chatText(gameIndex, input.message);
-    const { id, millis } = this.ids.next();
-    const message: StoredMessage = {
-      messageId: id,
-      gameIndex,
-      channelId: input.channelId,
-      from,
-      message: delivered,
-      extraData: input.extraData ?? null,
-      replyMessageId: input.replyMessageId ?? null,
-      mentionedPlayerIds: input.mentionedPlayerIds ?? [],
-      timestampMillis: millis,
-    };
-    if (channel.info.chatHistoryAllowed) await this.writer.store(message);
+    const stream = channelStream(gameIndex, input.channelId, channel.info.chatHistoryAllowed);
+    const extraData = input.extraData ?? null;
+    const replyMessageId = input.replyMessageId ?? null;
+    const mentionedPlayerIds = input.mentionedPlayerIds ?? [];
+    const {
+      id,
+      millis,
+      seq,
+      frame: text,
+    } = await this.streams.append(stream, from, (messageId, at) =>
+      seqFrame('NOTIFY_CHANNEL_CHAT', {
+        channelId: input.channelId,
+        messageId,
+        from,
+        message: delivered,
+        extraData,
+        replyMessageId,
+        mentionedPlayerIds,
+        ...stamp(at),
+      }),
+    );
+    if (channel.info.chatHistoryAllowed) {
+      const message: StoredMessage = {
+        messageId: id,
+        gameIndex,
+        channelId: input.channelId,
+        from,
+        message: delivered,
+        extraData,
+        replyMessageId,
+        mentionedPlayerIds,
+        timestampMillis: millis,
+        seq,
+      };
+      try {
+        await this.writer.store(message);
+      } catch (err) {
+        await this.streams.retract(stream, seq);
+        throw err;
+      }
+    }
     if (slowKey !== null) this.slowMode.accepted(slowKey, channel.info);
     const [recipients, blockedBySender] = await Promise.all([this.recipients(gameIndex, channel), this.blocks.of(gameIndex, from)]);
     if (recipients.local.length + recipients.remote.length > 1) {
-      const text = notifyFrame('NOTIFY_CHANNEL_CHAT', {
-        channelId: message.channelId,
-        messageId: id,
-        from,
-        message: message.message,
-        extraData: message.extraData,
-        replyMessageId: message.replyMessageId,
-        mentionedPlayerIds: message.mentionedPlayerIds,
-        ...stamp(millis),
-      });
       // Serialised and encoded once; the same bytes go to every socket.
       const frame = Buffer.from(text, 'utf8');
       const noSenderBlocks = blockedBySender.size === 0;
       for (const r of recipients.local) {
         if (r.id === from || (r.blocks !== null && r.blocks.has(from)) || (!noSenderBlocks && blockedBySender.has(r.id))) continue;
-        r.session.send(frame);
+        r.session.sendInStream(input.channelId, seq, frame);
       }
       if (recipients.remote.length) {
         const remote: number[] = [];
         for (const r of recipients.remote) {
           if (r.id !== from && !(r.blocks !== null && r.blocks.has(from)) && !blockedBySender.has(r.id)) remote.push(r.id);
         }
-        this.delivery.toRemote(gameIndex, remote, text);
+        this.delivery.toRemoteInStream(gameIndex, remote, text, input.channelId, seq);
       }
     }
-    return { messageId: id, timestampMillis: millis, message: delivered };
+    return { messageId: id, timestampMillis: millis, message: delivered, seq };
   }
 
   /** The channel, if the sender is a member; a cache miss is confirmed against the database. */

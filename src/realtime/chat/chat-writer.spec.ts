@@ -10,6 +10,7 @@ function message(n: number): StoredMessage {
     message: `m${n}`,
     extraData: null,
     replyMessageId: null,
+    seq: n,
     mentionedPlayerIds: [],
     timestampMillis: n,
   };

@@ -16,7 +16,8 @@ export class DeliveryService implements OnModuleInit {
 
   onModuleInit(): void {
     this.bus.onMessage((m) => {
-      if (m.k === 'players') this.deliverLocal(m.g, m.ids, m.f, m.lang ?? null);
+      if (m.k === 'players' && m.s !== undefined) this.deliverInStreamLocal(m.g, m.ids, m.f, m.s, m.q!);
+      else if (m.k === 'players') this.deliverLocal(m.g, m.ids, m.f, m.lang ?? null);
       else if (m.k === 'game') this.deliverToGameLocal(m.g, m.lang, m.f);
     });
   }
@@ -40,6 +41,22 @@ export class DeliveryService implements OnModuleInit {
       this.bus.publish({ k: 'players', g: gameIndex, ids: playerIds, lang: langCode, f: frame });
   }
 
+  /**
+   * A push of an ordered stream (`stream` = channel id or "@direct", with its seq) to players known
+   * not to be connected here; a session that a RECONNECT replay already gave it drops it.
+   */
+  toRemoteInStream(gameIndex: number, playerIds: number[], frame: string, stream: string, seq: number): void {
+    if (playerIds.length && this.bus.distributed)
+      this.bus.publish({ k: 'players', g: gameIndex, ids: playerIds, f: frame, s: stream, q: seq });
+  }
+
+  /** One player's push of an ordered stream, wherever the player is connected. */
+  toPlayerInStream(gameIndex: number, playerId: number, frame: string, stream: string, seq: number): void {
+    const session = this.sessions.get(gameIndex, playerId);
+    if (session) session.sendInStream(stream, seq, frame);
+    else this.toRemoteInStream(gameIndex, [playerId], frame, stream, seq);
+  }
+
   toPlayer(gameIndex: number, playerId: number, frame: string): void {
     this.toPlayers(gameIndex, [playerId], frame);
   }
@@ -56,6 +73,11 @@ export class DeliveryService implements OnModuleInit {
       const session = this.sessions.get(gameIndex, id);
       if (session && (langCode === null || sameLanguage(session.languageCode, langCode))) session.send(frame);
     }
+  }
+
+  private deliverInStreamLocal(gameIndex: number, playerIds: number[], text: string, stream: string, seq: number): void {
+    const frame: Frame = playerIds.length > 1 ? Buffer.from(text, 'utf8') : text;
+    for (const id of playerIds) this.sessions.get(gameIndex, id)?.sendInStream(stream, seq, frame);
   }
 
   private deliverToGameLocal(gameIndex: number, langCode: string | null, text: string): void {

@@ -4,7 +4,8 @@ import { RedisConnection } from '../../presence/redis-connection.js';
 
 /** What instances tell each other. `f` is a ready-made frame, forwarded byte for byte. */
 export type BusMessage =
-  | { k: 'players'; g: number; ids: number[]; lang?: string | null; f: string }
+  /** `s`/`q`: the frame's ordered stream (channel id or "@direct") and seq, when it has one. */
+  | { k: 'players'; g: number; ids: number[]; lang?: string | null; f: string; s?: string; q?: number }
   | { k: 'game'; g: number; lang: string | null; f: string }
   /** A player logged in on the sender: older sessions of the player elsewhere close (`duplicated`). */
   | { k: 'claim'; g: number; p: number; sid: string; since: number }

@@ -3,14 +3,19 @@ import { ChannelChatService } from '../chat/channel-chat.service.js';
 import { ChannelChatDto, fastChannelChatBody } from '../dto/chat.dto.js';
 import { Packet, type PacketHandler } from '../protocol/packet-handler.js';
 import type { Session } from '../session/session.js';
+import { SendOnce } from '../streams/send-once.js';
 
 @Packet({ type: 'CHANNEL_CHAT', body: ChannelChatDto, fastBody: fastChannelChatBody })
 @Injectable()
 export class ChannelChatHandler implements PacketHandler<ChannelChatDto> {
-  constructor(private readonly chat: ChannelChatService) {}
+  constructor(
+    private readonly chat: ChannelChatService,
+    private readonly once: SendOnce,
+  ) {}
 
+  /** A repeated clientMessageId gets the first answer and delivers nothing (docs/realtime.md#idempotent-sends). */
   handle(session: Session, body: ChannelChatDto) {
     const { gameIndex, playerId } = session.player;
-    return this.chat.send(gameIndex, playerId, body);
+    return this.once.run(gameIndex, playerId, body.clientMessageId, () => this.chat.send(gameIndex, playerId, body));
   }
 }

@@ -7,6 +7,7 @@ import { Packet, type PacketHandler } from '../protocol/packet-handler.js';
 import { ReconnectMemory } from '../session/reconnect-memory.js';
 import { SessionLifecycle } from '../session/session-lifecycle.service.js';
 import type { Session } from '../session/session.js';
+import { Streams } from '../streams/streams.service.js';
 import { SessionAuthenticator } from './authenticate.js';
 
 /** Like CONNECT, then back into the PUBLIC channels the dropped connection left (within RECONNECT_WINDOW). */
@@ -19,6 +20,7 @@ export class ReconnectHandler implements PacketHandler<ConnectDto> {
     private readonly channels: ChannelService,
     private readonly queries: ChannelQueries,
     private readonly memory: ReconnectMemory,
+    private readonly streams: Streams,
   ) {}
 
   async handle(session: Session, body: ConnectDto) {
@@ -37,6 +39,7 @@ export class ReconnectHandler implements PacketHandler<ConnectDto> {
       }
     }
     const channelIds = await this.queries.channelIdsOf(gameIndex, playerId);
-    return { playerId, gameIndex, channelIds, failChannelIds };
+    const positions = await this.streams.positions(gameIndex, playerId, channelIds);
+    return { playerId, gameIndex, channelIds, failChannelIds, positions };
   }
 }

@@ -8,6 +8,8 @@ export type DisconnectReason = 'idle' | 'invalid' | 'duplicated' | 'unauthorized
 export type ChannelChatNotify = HistoryMessage;
 
 export interface DirectChatNotify {
+  /** The message's place in the recipient's "@direct" stream. */
+  seq: number;
   messageId: string;
   from: number;
   toPlayerId: number;

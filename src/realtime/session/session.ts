@@ -9,6 +9,13 @@ const TEXT = { binary: false } as const;
 
 /** A ready-made frame: a string, or its UTF-8 bytes when it goes to many sockets (encoded once). */
 export type Frame = string | Buffer;
+/** A push of an ordered stream (see Session.sendInStream). */
+interface StreamPush {
+  stream: string;
+  seq: number;
+  frame: Frame;
+}
+
 /** Requests of one connection are handled in order; past this many waiting, new ones get 429. */
 export const MAX_PENDING_PACKETS = 256;
 
@@ -31,7 +38,14 @@ export class Session {
    * is out, so a client always reads the response before the pushes its own request caused
    * (RESPONSE_ENTER_CHANNEL before NOTIFY_ENTER_CHANNEL about itself). Null: nothing is held.
    */
-  private held: Frame[] | null = null;
+  private held: (Frame | StreamPush)[] | null = null;
+  /** Frames that go right after the response being prepared, before the held pushes (RECONNECT's replay). */
+  private afterResponse: Frame[] | null = null;
+  /**
+   * Per stream (channel id or "@direct"), the latest seq a RECONNECT replayed: a push of that
+   * stream up to it is a duplicate and is dropped. Null: nothing was replayed.
+   */
+  private replayed: Map<string, number> | null = null;
 
   constructor(
     readonly socket: WebSocket,
@@ -55,6 +69,19 @@ export class Session {
     else this.write(frame);
   }
 
+  /** A push with its place in an ordered stream (dropped when a replay already delivered it). */
+  sendInStream(stream: string, seq: number, frame: Frame): void {
+    if (this.replayed !== null && seq <= (this.replayed.get(stream) ?? 0)) return;
+    if (this.held) this.held.push({ stream, seq, frame });
+    else this.write(frame);
+  }
+
+  /** RECONNECT: these frames follow the response at once; pushes of the stream up to `seq` are duplicates from now on. */
+  replay(stream: string, seq: number, frames: Frame[]): void {
+    (this.replayed ??= new Map()).set(stream, seq);
+    (this.afterResponse ??= []).push(...frames);
+  }
+
   /** From now until respond(), pushes wait (see `held`). */
   holdPushes(): void {
     this.held ??= [];
@@ -63,13 +90,20 @@ export class Session {
   /** Sends a response at once, then the pushes held while its request was handled. */
   respond(frame: Frame): void {
     this.write(frame);
+    const after = this.afterResponse;
+    this.afterResponse = null;
+    if (after) for (const replayed of after) this.write(replayed);
     this.flush();
   }
 
   private flush(): void {
     const held = this.held;
     this.held = null;
-    if (held) for (const frame of held) this.write(frame);
+    if (!held) return;
+    for (const item of held) {
+      if (typeof item === 'string' || Buffer.isBuffer(item)) this.write(item);
+      else if (this.replayed === null || item.seq > (this.replayed.get(item.stream) ?? 0)) this.write(item.frame);
+    }
   }
 
   private write(frame: Frame): void {
