@@ -232,7 +232,7 @@ describe('realtime: chat, channels, blocks, notices', () => {
       const [ann, bob, cid] = [await connect(1), await connect(2), await connect(3)];
       expect(await ann.ok('ENTER_CHANNEL', { channelId: 'g1' })).toEqual({
         channelId: 'g1',
-        position: { channelId: 'g1', epoch: expect.any(String), seq: 0 },
+        position: { channelId: 'g1', epoch: expect.any(String), seq: expect.any(Number) },
       });
       expect(await ann.nextNotify('NOTIFY_ENTER_CHANNEL')).toEqual({
         channelId: 'g1',
@@ -315,6 +315,8 @@ describe('realtime: chat, channels, blocks, notices', () => {
         channelIds: expect.arrayContaining(['guild', 'lobby']),
         failChannelIds: ['gone'],
         positions: expect.arrayContaining([{ channelId: 'guild', epoch: expect.any(String), seq: 2 }]),
+        recovered: [],
+        gaps: [],
       });
       expect(back.connectBody.channelIds).toHaveLength(2);
       expect(await ann.nextNotify('NOTIFY_ENTER_CHANNEL', (b) => b.playerId === 2)).toMatchObject({ channelId: 'lobby' });
@@ -339,6 +341,8 @@ describe('realtime: chat, channels, blocks, notices', () => {
         channelIds: [],
         failChannelIds: [],
         positions: [{ channelId: '@direct', epoch: expect.any(String), seq: 0 }],
+        recovered: [],
+        gaps: [],
       });
     });
 

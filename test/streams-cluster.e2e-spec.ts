@@ -83,4 +83,28 @@ suite(`streams across two instances${sharedDatabase ? ', one PostgreSQL' : ' (ow
     expect(await watcher.nextNotify('NOTIFY_CHANNEL_CHAT')).toMatchObject({ seq: first.seq, message: 'hello' });
     expect(await watcher.nextNotify('NOTIFY_CHANNEL_CHAT')).toMatchObject({ seq: next.seq, message: 'new' });
   });
+
+  it('a client dropped from A recovers exactly the missed messages on B (kept in Redis), channel and "@direct"', async () => {
+    await channelWith('resume', [50, 51]);
+    const ann = await connect(apps.b, 50);
+    const bob = await connect(apps.a, 51);
+    const start = bob.connectBody.positions as { channelId: string; epoch: string; seq: number }[];
+    await ann.ok('CHANNEL_CHAT', { channelId: 'resume', message: 'seen' });
+    expect((await bob.nextNotify('NOTIFY_CHANNEL_CHAT')).seq).toBe(1);
+    await bob.terminate();
+    for (const m of ['a', 'b', 'c']) await ann.ok('CHANNEL_CHAT', { channelId: 'resume', message: m });
+    const back = await WsClient.reconnect(apps.b, 51, {
+      token: await playerToken(apps.b, 51),
+      positions: start.map((p) => (p.channelId === 'resume' ? { ...p, seq: 1 } : p)),
+    });
+    open.push(back);
+    expect(back.connectBody.recovered).toEqual([{ channelId: 'resume', fromSeq: 2, toSeq: 4 }]);
+    expect(back.connectBody.gaps).toEqual([]);
+    await back.flush();
+    expect(back.pending('NOTIFY_CHANNEL_CHAT').map((m) => [m.seq, m.message])).toEqual([
+      [2, 'a'],
+      [3, 'b'],
+      [4, 'c'],
+    ]);
+  });
 });

@@ -97,8 +97,12 @@ export class ChannelQueries {
   async streamFacts(gameIndex: number, channelIds: string[]): Promise<Map<string, ChannelStreamFacts>> {
     const result = new Map<string, ChannelStreamFacts>();
     if (channelIds.length === 0) return result;
+    // Ids rise with seq in a channel: the newest stored message has the highest stored seq.
     const rows: { channel_id: string; chat_history_allowed: boolean; last_seq: string; created_at: Date }[] = await this.dataSource.query(
-      `SELECT channel_id, chat_history_allowed, last_seq, created_at FROM channels WHERE game_index = $1 AND channel_id = ANY($2::varchar[])`,
+      `SELECT c.channel_id, c.chat_history_allowed, c.created_at,
+              GREATEST(c.last_seq, COALESCE((SELECT m.seq FROM chat_messages m
+                 WHERE m.game_index = c.game_index AND m.channel_id = c.channel_id ORDER BY m.id DESC LIMIT 1), 0)) AS last_seq
+         FROM channels c WHERE c.game_index = $1 AND c.channel_id = ANY($2::varchar[])`,
       [gameIndex, channelIds],
     );
     for (const r of rows) {

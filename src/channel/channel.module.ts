@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ModerationModule } from '../moderation/moderation.module.js';
 import { BlockService } from './block.service.js';
 import { ChannelQueries } from './channel-queries.js';
+import { ChannelSeqRecorder } from './channel-seq.recorder.js';
 import { ChannelService } from './channel.service.js';
 import { ChannelUsersController } from './channel-users.controller.js';
 import { ChannelsController } from './channels.controller.js';
@@ -19,7 +20,7 @@ import { PurgeService } from './purge.service.js';
 @Module({
   imports: [ModerationModule],
   controllers: [ChannelsController, ChannelUsersController, NoticesController, HistoryController],
-  providers: [ChannelService, ChannelQueries, BlockService, ChatHistoryService, NoticeService, PurgeService, PurgeJob],
-  exports: [ChannelService, ChannelQueries, BlockService, ChatHistoryService, PurgeService],
+  providers: [ChannelService, ChannelQueries, BlockService, ChatHistoryService, ChannelSeqRecorder, NoticeService, PurgeService, PurgeJob],
+  exports: [ChannelService, ChannelQueries, BlockService, ChatHistoryService, ChannelSeqRecorder, PurgeService],
 })
 export class ChannelModule {}

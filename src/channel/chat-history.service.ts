@@ -68,8 +68,8 @@ export class ChatHistoryService {
 
   /**
    * Stores many messages in one statement (the realtime gateway's group commit). Messages of
-   * channels that do not allow history, or that no longer exist, are dropped by the join. The
-   * same statement raises each channel's `last_seq`, so its numbering continues after a restart.
+   * channels that do not allow history, or that no longer exist, are dropped by the join. Each row
+   * keeps its `seq` (see ChannelSeqRecorder for the channel's last one).
    */
   async append(messages: StoredMessage[]): Promise<void> {
     for (let i = 0; i < messages.length; i += CHUNK) {
@@ -92,15 +92,10 @@ export class ChatHistoryService {
         return `($${n + 1}::int, $${n + 2}::bigint, $${n + 3}::varchar, $${n + 4}::bigint, $${n + 5}::varchar, $${n + 6}::text, $${n + 7}::bigint, $${n + 8}::bigint[], $${n + 9}::timestamptz, $${n + 10}::bigint)`;
       });
       await this.dataSource.query(
-        `WITH stored AS (
-           INSERT INTO chat_messages (game_index, id, channel_id, sender, message, extra_data, reply_message_id, mentioned_player_ids, created_at, seq)
-           SELECT v.* FROM (VALUES ${values.join(', ')}) AS v (game_index, id, channel_id, sender, message, extra_data, reply_message_id, mentioned_player_ids, created_at, seq)
-             JOIN channels c ON c.game_index = v.game_index AND c.channel_id = v.channel_id AND c.chat_history_allowed
-           ON CONFLICT DO NOTHING
-           RETURNING game_index, channel_id, seq)
-         UPDATE channels c SET last_seq = s.seq
-         FROM (SELECT game_index, channel_id, max(seq) AS seq FROM stored GROUP BY game_index, channel_id) s
-         WHERE c.game_index = s.game_index AND c.channel_id = s.channel_id AND c.last_seq < s.seq`,
+        `INSERT INTO chat_messages (game_index, id, channel_id, sender, message, extra_data, reply_message_id, mentioned_player_ids, created_at, seq)
+         SELECT v.* FROM (VALUES ${values.join(', ')}) AS v (game_index, id, channel_id, sender, message, extra_data, reply_message_id, mentioned_player_ids, created_at, seq)
+           JOIN channels c ON c.game_index = v.game_index AND c.channel_id = v.channel_id AND c.chat_history_allowed
+         ON CONFLICT DO NOTHING`,
         params,
       );
     }

@@ -37,6 +37,7 @@ import { PresenceNotifier } from './session/presence-notifier.js';
 import { ReconnectMemory } from './session/reconnect-memory.js';
 import { SessionLifecycle } from './session/session-lifecycle.service.js';
 import { SessionRegistry } from './session/session-registry.js';
+import { ResumeService } from './streams/resume.service.js';
 import { SendOnce } from './streams/send-once.js';
 import { Streams } from './streams/streams.service.js';
 
@@ -77,6 +78,7 @@ const PACKET_HANDLERS = [
     ChannelChatService,
     Streams,
     SendOnce,
+    ResumeService,
     ChannelEventsListener,
     FilterEventsListener,
     NoticeEventsListener,

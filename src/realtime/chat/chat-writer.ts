@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ChannelSeqRecorder } from '../../channel/channel-seq.recorder.js';
 import { ChatHistoryService, type StoredMessage } from '../../channel/chat-history.service.js';
 
 const MAX_BATCH = 500;
@@ -18,7 +19,10 @@ export class ChatWriter {
   private queue: Pending[] = [];
   private flushing = false;
 
-  constructor(private readonly history: ChatHistoryService) {}
+  constructor(
+    private readonly history: ChatHistoryService,
+    private readonly seqs: ChannelSeqRecorder,
+  ) {}
 
   store(message: StoredMessage): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -32,7 +36,9 @@ export class ChatWriter {
     while (this.queue.length) {
       const batch = this.queue.splice(0, MAX_BATCH);
       try {
-        await this.history.append(batch.map((p) => p.message));
+        const messages = batch.map((p) => p.message);
+        await this.history.append(messages);
+        this.seqs.stored(messages);
         for (const p of batch) p.resolve();
       } catch (err) {
         for (const p of batch) p.reject(err);
