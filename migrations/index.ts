@@ -9,6 +9,7 @@ import { ChannelSlowMode1796015200000 } from './1796015200000-ChannelSlowMode.js
 import { WordFilters1796015200001 } from './1796015200001-WordFilters.js';
 import { AuditLog1796016000000 } from './1796016000000-AuditLog.js';
 import { ChatStreams1796016300000 } from './1796016300000-ChatStreams.js';
+import { ChannelReads1796016300001 } from './1796016300001-ChannelReads.js';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so that the same list works from
@@ -26,4 +27,5 @@ export const MIGRATIONS: (new () => unknown)[] = [
   WordFilters1796015200001,
   AuditLog1796016000000,
   ChatStreams1796016300000,
+  ChannelReads1796016300001,
 ];

@@ -3,6 +3,7 @@ import { ModerationModule } from '../moderation/moderation.module.js';
 import { BlockService } from './block.service.js';
 import { ChannelQueries } from './channel-queries.js';
 import { ChannelSeqRecorder } from './channel-seq.recorder.js';
+import { ReadPositions } from './read-positions.js';
 import { ChannelService } from './channel.service.js';
 import { ChannelUsersController } from './channel-users.controller.js';
 import { ChannelsController } from './channels.controller.js';
@@ -20,7 +21,17 @@ import { PurgeService } from './purge.service.js';
 @Module({
   imports: [ModerationModule],
   controllers: [ChannelsController, ChannelUsersController, NoticesController, HistoryController],
-  providers: [ChannelService, ChannelQueries, BlockService, ChatHistoryService, ChannelSeqRecorder, NoticeService, PurgeService, PurgeJob],
-  exports: [ChannelService, ChannelQueries, BlockService, ChatHistoryService, ChannelSeqRecorder, PurgeService],
+  providers: [
+    ChannelService,
+    ChannelQueries,
+    BlockService,
+    ChatHistoryService,
+    ChannelSeqRecorder,
+    ReadPositions,
+    NoticeService,
+    PurgeService,
+    PurgeJob,
+  ],
+  exports: [ChannelService, ChannelQueries, BlockService, ChatHistoryService, ChannelSeqRecorder, ReadPositions, PurgeService],
 })
 export class ChannelModule {}

@@ -20,6 +20,8 @@ import { EnterChannelHandler } from './handlers/enter-channel.handler.js';
 import { ExitChannelHandler } from './handlers/exit-channel.handler.js';
 import { GetBlockMembersHandler } from './handlers/get-block-members.handler.js';
 import { GetPresenceHandler } from './handlers/get-presence.handler.js';
+import { GetUnreadHandler } from './handlers/get-unread.handler.js';
+import { MarkReadHandler } from './handlers/mark-read.handler.js';
 import { PingHandler } from './handlers/ping.handler.js';
 import { ReconnectHandler } from './handlers/reconnect.handler.js';
 import { UnblockMemberHandler } from './handlers/unblock-member.handler.js';
@@ -40,6 +42,7 @@ import { SessionRegistry } from './session/session-registry.js';
 import { ResumeService } from './streams/resume.service.js';
 import { SendOnce } from './streams/send-once.js';
 import { Streams } from './streams/streams.service.js';
+import { UnreadService } from './streams/unread.service.js';
 
 /** Every client packet type of the protocol has one handler here (each in its own file). */
 const PACKET_HANDLERS = [
@@ -55,6 +58,8 @@ const PACKET_HANDLERS = [
   UnblockMemberHandler,
   GetBlockMembersHandler,
   GetPresenceHandler,
+  MarkReadHandler,
+  GetUnreadHandler,
 ];
 
 /** The WebSocket gateway: sessions, chat delivery, presence, multi-instance fan-out. */
@@ -79,6 +84,7 @@ const PACKET_HANDLERS = [
     Streams,
     SendOnce,
     ResumeService,
+    UnreadService,
     ChannelEventsListener,
     FilterEventsListener,
     NoticeEventsListener,

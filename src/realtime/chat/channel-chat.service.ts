@@ -62,12 +62,12 @@ export class ChannelChatService {
     private readonly filter: WordFilterService,
   ) {}
 
-  /** The response body carries the text as delivered (masked by the word filter, if it was). */
+  /** The response body (without `epoch`) carries the text as delivered (masked by the word filter, if it was). */
   async send(
     gameIndex: number,
     from: number,
     input: ChannelChatInput,
-  ): Promise<{ messageId: string; timestampMillis: number; message: string; seq: number }> {
+  ): Promise<{ messageId: string; timestampMillis: number; message: string; seq: number; epoch: string }> {
     assertMessageLength(input.message);
     const channel = await this.memberChannel(gameIndex, input.channelId, from);
     // A refused message (too soon, or holding a filtered word in refuse mode) changes nothing.
@@ -81,6 +81,7 @@ export class ChannelChatService {
       id,
       millis,
       seq,
+      epoch,
       frame: text,
     } = await this.streams.append(stream, from, (messageId, at) =>
       seqFrame('NOTIFY_CHANNEL_CHAT', {
@@ -132,7 +133,7 @@ export class ChannelChatService {
         this.delivery.toRemoteInStream(gameIndex, remote, text, input.channelId, seq);
       }
     }
-    return { messageId: id, timestampMillis: millis, message: delivered, seq };
+    return { messageId: id, timestampMillis: millis, message: delivered, seq, epoch };
   }
 
   /** The channel, if the sender is a member; a cache miss is confirmed against the database. */

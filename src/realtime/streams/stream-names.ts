@@ -50,5 +50,5 @@ export function freshEpoch(): string {
  * its messages survive restarts in the database; a channel deleted and created again gets another.
  */
 export function historyEpoch(createdAt: Date): string {
-  return `h${createdAt.getTime().toString(36)}`;
+  return `h${createdAt.getTime()}`;
 }
