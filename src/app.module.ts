@@ -7,6 +7,7 @@ import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { createValidationPipe } from './common/errors/validation.js';
 import { EventsModule } from './common/events/events.module.js';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module.js';
+import { ShutdownModule } from './common/shutdown/shutdown-state.js';
 import { HealthController } from './health/health.controller.js';
 import { AppConfigModule } from './infra/config/app-config.module.js';
 import { DatabaseModule } from './infra/database/database.module.js';
@@ -22,6 +23,7 @@ import { RealtimeModule } from './realtime/realtime.module.js';
     DatabaseModule,
     ScheduleModule.forRoot(),
     EventsModule,
+    ShutdownModule,
     AuditModule,
     PresenceModule,
     RateLimitModule,

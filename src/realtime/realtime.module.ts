@@ -39,6 +39,8 @@ import { PresenceNotifier } from './session/presence-notifier.js';
 import { ReconnectMemory } from './session/reconnect-memory.js';
 import { SessionLifecycle } from './session/session-lifecycle.service.js';
 import { SessionRegistry } from './session/session-registry.js';
+import { ShutdownDrain } from './session/shutdown-drain.js';
+import { ShutdownGrace } from './session/shutdown-grace.js';
 import { ResumeService } from './streams/resume.service.js';
 import { SendOnce } from './streams/send-once.js';
 import { Streams } from './streams/streams.service.js';
@@ -71,6 +73,8 @@ const PACKET_HANDLERS = [
     SessionLifecycle,
     SessionAuthenticator,
     ReconnectMemory,
+    ShutdownGrace,
+    ShutdownDrain,
     ChannelIdsLoader,
     PresenceNotifier,
     RealtimeBus,

@@ -17,7 +17,7 @@ interface Pending {
 @Injectable()
 export class ChatWriter {
   private queue: Pending[] = [];
-  private flushing = false;
+  private flushing: Promise<void> | null = null;
 
   constructor(
     private readonly history: ChatHistoryService,
@@ -27,12 +27,16 @@ export class ChatWriter {
   store(message: StoredMessage): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ message, resolve, reject });
-      if (!this.flushing) void this.flush();
+      this.flushing ??= this.flush();
     });
   }
 
+  /** Resolves once every queued message is stored (or failed): shutdown waits for it. */
+  async drained(): Promise<void> {
+    while (this.flushing) await this.flushing;
+  }
+
   private async flush(): Promise<void> {
-    this.flushing = true;
     while (this.queue.length) {
       const batch = this.queue.splice(0, MAX_BATCH);
       try {
@@ -44,6 +48,6 @@ export class ChatWriter {
         for (const p of batch) p.reject(err);
       }
     }
-    this.flushing = false;
+    this.flushing = null;
   }
 }

@@ -2,7 +2,7 @@ import type { HistoryMessage } from '../../channel/chat-history.service.js';
 import type { PartyNotifyBodies } from '../../common/events/domain-events.js';
 
 /** Why the server closes a session (NOTIFY_DISCONNECT). */
-export type DisconnectReason = 'idle' | 'invalid' | 'duplicated' | 'unauthorized' | 'banned';
+export type DisconnectReason = 'idle' | 'invalid' | 'duplicated' | 'unauthorized' | 'banned' | 'shutdown';
 
 /** The same body the history API returns for each message (one declaration, in the channel module). */
 export type ChannelChatNotify = HistoryMessage;

@@ -29,6 +29,8 @@ export class Session {
   lastActivity = Date.now();
   /** Closed by the server because a newer login of the same player took over. */
   superseded = false;
+  /** Closed by a shutdown whose grace keeps the player's PUBLIC channels and presence (docs/operations.md#shutdown). */
+  handedOver = false;
   closing = false;
   /** Packets of this connection run one after another, so replies and messages keep their order. */
   private queue: Promise<void> = Promise.resolve();
@@ -110,18 +112,23 @@ export class Session {
     if (this.socket.readyState === OPEN) this.socket.send(frame, TEXT);
   }
 
+  /** Resolves when the packets queued so far have been answered. */
+  settled(): Promise<void> {
+    return this.queue;
+  }
+
   enqueue(work: () => Promise<void>): void {
     this.pending++;
     this.queue = this.queue.then(work).finally(() => this.pending--);
   }
 
-  /** NOTIFY_DISCONNECT then close (1000 normal for idle/duplicated, 1008 policy for invalid/unauthorized/banned). */
+  /** NOTIFY_DISCONNECT then close (1000 normal for idle/duplicated, 1001 going away for shutdown, 1008 policy otherwise). */
   disconnect(reason: DisconnectReason): void {
     if (this.closing) return;
     this.closing = true;
     this.flush();
     this.write(notifyFrame('NOTIFY_DISCONNECT', { reason }));
-    this.socket.close(reason === 'idle' || reason === 'duplicated' ? 1000 : 1008, reason);
+    this.socket.close(reason === 'idle' || reason === 'duplicated' ? 1000 : reason === 'shutdown' ? 1001 : 1008, reason);
   }
 
   /** Close after an error response (failed CONNECT, packet before CONNECT). */
