@@ -7,6 +7,9 @@ import { DomainEvents } from '../../common/events/domain-events.js';
 import { ChannelCache } from '../chat/channel-cache.js';
 import { Streams } from './streams.service.js';
 
+/** Sender positions are written this often at most (reads of the same instance flush first). */
+const SENT_FLUSH_MS = 200;
+
 export interface Unread {
   channelId: string;
   epoch: string;
@@ -54,8 +57,9 @@ export class UnreadService implements OnModuleInit, OnApplicationShutdown {
     if (known && known.epoch === epoch && known.seq >= seq) return;
     this.pending.set(key, { gameIndex, channelId, playerId, epoch, seq });
     if (!this.scheduled) {
+      // One statement for every message sent in that time: the chat path does no database write of its own.
       this.scheduled = true;
-      setImmediate(() => void this.flush());
+      setTimeout(() => void this.flush(), SENT_FLUSH_MS).unref();
     }
   }
 
