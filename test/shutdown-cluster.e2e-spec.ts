@@ -32,8 +32,11 @@ suite(`graceful shutdown across two instances${sharedDatabase ? ', one PostgreSQ
     open.push(client);
     return client;
   };
-  /** A PUBLIC channel with both players in it, in every database involved. */
-  const publicChannel = async (channelId: string, urls: string[], members: number[]) => {
+  /**
+   * A PUBLIC channel with the players in it (the watcher last), in every database involved; returns
+   * once the watcher has its own NOTIFY_ENTER_CHANNEL from each (some come over the bus).
+   */
+  const publicChannel = async (channelId: string, urls: string[], members: number[], watcher: WsClient) => {
     for (const url of urls) {
       await request(url)
         .post('/api/v1/games/1/channel')
@@ -48,13 +51,8 @@ suite(`graceful shutdown across two instances${sharedDatabase ? ', one PostgreSQ
           .expect(200);
       }
     }
-  };
-  /** Every push the watcher has not taken yet, taken. */
-  const drainPushes = async (c: WsClient) => {
-    await c.flush();
-    for (const type of new Set(c.received.filter((p) => p.correlationId === undefined).map((p) => p.packetType))) {
-      while (c.pending(type).length) await c.nextNotify(type);
-    }
+    for (const _url of urls)
+      await watcher.nextNotify('NOTIFY_ENTER_CHANNEL', (e) => e.playerId === watcher.playerId && e.channelId === channelId);
   };
   const expectSilence = async (c: WsClient) => {
     await c.flush();
@@ -82,12 +80,11 @@ suite(`graceful shutdown across two instances${sharedDatabase ? ', one PostgreSQ
     a = await startTestApp({ ...env, SHUTDOWN_GRACE: '30' });
     const tokenA = await playerToken(a, 1);
     const [ann, bob] = [await connect(a, 1, tokenA), await connect(b, 2, await playerToken(b, 2))];
-    await publicChannel('pub', sharedDatabase ? [a.url] : [a.url, b.url], [1, 2]);
+    await publicChannel('pub', sharedDatabase ? [a.url] : [a.url, b.url], [1, 2], bob);
     await bob.ok('CHANNEL_CHAT', { channelId: 'pub', message: 'before' });
     const seen = await ann.nextNotify('NOTIFY_CHANNEL_CHAT');
     const { epoch } = (await ann.ok('GET_UNREAD', { channelIds: ['pub'] })).channels[0];
     const positions = (ann.connectBody.positions as { channelId: string }[]).filter((p) => p.channelId === '@direct');
-    await drainPushes(bob);
 
     // A stops with a message in flight: it is answered before the NOTIFY_DISCONNECT.
     const last = ann.request('CHANNEL_CHAT', { channelId: 'pub', message: 'last words' });
@@ -132,8 +129,7 @@ suite(`graceful shutdown across two instances${sharedDatabase ? ', one PostgreSQ
   it('without a RECONNECT within the grace, the player is left as on any disconnect (by B)', async () => {
     a = await startTestApp({ ...env, SHUTDOWN_GRACE: '1' });
     const [ann, bob] = [await connect(a, 3, await playerToken(a, 3)), await connect(b, 4, await playerToken(b, 4))];
-    await publicChannel('brief', sharedDatabase ? [a.url] : [a.url, b.url], [3, 4]);
-    await drainPushes(bob);
+    await publicChannel('brief', sharedDatabase ? [a.url] : [a.url, b.url], [3, 4], bob);
     await a.close();
     a = null;
     expect(await ann.closed).toEqual({ code: 1001, reason: 'shutdown' });
@@ -179,8 +175,7 @@ suite(`graceful shutdown across two instances${sharedDatabase ? ', one PostgreSQ
       const token = await playerToken({ url } as TestApp, 5);
       const ann = await connect(url, 5, token);
       const bob = await connect(b, 6, await playerToken(b, 6));
-      await publicChannel('sig', sharedDatabase ? [url] : [url, b.url], [5, 6]);
-      await drainPushes(bob);
+      await publicChannel('sig', sharedDatabase ? [url] : [url, b.url], [5, 6], bob);
 
       child.kill('SIGTERM');
       expect(await ann.nextNotify('NOTIFY_DISCONNECT')).toEqual({ reason: 'shutdown' });
