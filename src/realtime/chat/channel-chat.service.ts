@@ -73,17 +73,16 @@ export class ChannelChatService {
     // A refused message (too soon, or holding a filtered word in refuse mode) changes nothing.
     const slowKey = this.slowMode.check(gameIndex, channel.info, from);
     const delivered = await this.filter.chatText(gameIndex, input.message);
-    const stream = channelStream(gameIndex, input.channelId, channel.info.chatHistoryAllowed);
+    const history = channel.info.chatHistoryAllowed;
+    const stream = channelStream(gameIndex, input.channelId, history);
     const extraData = input.extraData ?? null;
     const replyMessageId = input.replyMessageId ?? null;
     const mentionedPlayerIds = input.mentionedPlayerIds ?? [];
-    const {
-      id,
-      millis,
-      seq,
-      epoch,
-      frame: text,
-    } = await this.streams.append(stream, from, (messageId, at) =>
+    // Without history nothing waits between numbering and pushing: the push for other instances goes
+    // out with the numbering itself (one Redis round trip, see streams/redis-stream-scripts.ts).
+    const early = history ? null : await this.audience(gameIndex, channel, from);
+    const publish = early ? this.delivery.remoteInStream(gameIndex, early.remote, input.channelId) : undefined;
+    const build = (messageId: string, at: number) =>
       seqFrame('NOTIFY_CHANNEL_CHAT', {
         channelId: input.channelId,
         messageId,
@@ -93,9 +92,9 @@ export class ChannelChatService {
         replyMessageId,
         mentionedPlayerIds,
         ...stamp(at),
-      }),
-    );
-    if (channel.info.chatHistoryAllowed) {
+      });
+    const { id, millis, seq, epoch, frame: text, published } = await this.streams.append(stream, from, build, publish);
+    if (history) {
       const message: StoredMessage = {
         messageId: id,
         gameIndex,
@@ -116,24 +115,31 @@ export class ChannelChatService {
       }
     }
     if (slowKey !== null) this.slowMode.accepted(slowKey, channel.info);
-    const [recipients, blockedBySender] = await Promise.all([this.recipients(gameIndex, channel), this.blocks.of(gameIndex, from)]);
-    if (recipients.local.length + recipients.remote.length > 1) {
+    const { local, remote } = early ?? (await this.audience(gameIndex, channel, from));
+    if (local.length) {
       // Serialised and encoded once; the same bytes go to every socket.
       const frame = Buffer.from(text, 'utf8');
-      const noSenderBlocks = blockedBySender.size === 0;
-      for (const r of recipients.local) {
-        if (r.id === from || (r.blocks !== null && r.blocks.has(from)) || (!noSenderBlocks && blockedBySender.has(r.id))) continue;
-        r.session.sendInStream(input.channelId, seq, frame);
-      }
-      if (recipients.remote.length) {
-        const remote: number[] = [];
-        for (const r of recipients.remote) {
-          if (r.id !== from && !(r.blocks !== null && r.blocks.has(from)) && !blockedBySender.has(r.id)) remote.push(r.id);
-        }
-        this.delivery.toRemoteInStream(gameIndex, remote, text, input.channelId, seq);
-      }
+      for (const session of local) session.sendInStream(input.channelId, seq, frame);
     }
+    if (remote.length && !published) this.delivery.toRemoteInStream(gameIndex, remote, text, input.channelId, seq);
     return { messageId: id, timestampMillis: millis, message: delivered, seq, epoch };
+  }
+
+  /** Who gets the push: local sessions and remote player ids, the sender and blocks (either way) left out. */
+  private async audience(gameIndex: number, channel: CachedChannel, from: number): Promise<{ local: Session[]; remote: number[] }> {
+    const [recipients, blockedBySender] = await Promise.all([this.recipients(gameIndex, channel), this.blocks.of(gameIndex, from)]);
+    const local: Session[] = [];
+    const remote: number[] = [];
+    if (recipients.local.length + recipients.remote.length <= 1) return { local, remote };
+    const noSenderBlocks = blockedBySender.size === 0;
+    for (const r of recipients.local) {
+      if (r.id === from || (r.blocks !== null && r.blocks.has(from)) || (!noSenderBlocks && blockedBySender.has(r.id))) continue;
+      local.push(r.session);
+    }
+    for (const r of recipients.remote) {
+      if (r.id !== from && !(r.blocks !== null && r.blocks.has(from)) && !blockedBySender.has(r.id)) remote.push(r.id);
+    }
+    return { local, remote };
   }
 
   /** The channel, if the sender is a member; a cache miss is confirmed against the database. */

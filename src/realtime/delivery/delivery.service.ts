@@ -50,6 +50,11 @@ export class DeliveryService implements OnModuleInit {
       this.bus.publish({ k: 'players', g: gameIndex, ids: playerIds, f: frame, s: stream, q: seq });
   }
 
+  /** What the stream store needs to publish a push for remote players itself (undefined without other instances). */
+  remoteInStream(gameIndex: number, playerIds: number[], stream: string): { channel: string; head: string; tail: string } | undefined {
+    return playerIds.length && this.bus.distributed ? this.bus.streamMessage(gameIndex, playerIds, stream) : undefined;
+  }
+
   /** One player's push of an ordered stream, wherever the player is connected. */
   toPlayerInStream(gameIndex: number, playerId: number, frame: string, stream: string, seq: number): void {
     const session = this.sessions.get(gameIndex, playerId);

@@ -66,6 +66,15 @@ export class RealtimeBus implements OnModuleInit {
     this.redis.onReconnected(() => this.resync());
   }
 
+  /**
+   * A `players` message of an ordered stream whose seq is not known yet, for a sender that
+   * publishes it itself (the Redis numbering script): `head + seq + tail + frame` on `channel`.
+   */
+  streamMessage(g: number, ids: number[], stream: string): { channel: string; head: string; tail: string } {
+    const header = JSON.stringify({ k: 'players', g, ids, s: stream, o: this.redis.instanceId });
+    return { channel: this.channel, head: `${header.slice(0, -1)},"q":`, tail: '}\n' };
+  }
+
   onMessage(listener: Listener): void {
     this.listeners.push(listener);
   }

@@ -38,7 +38,7 @@ export class MemoryStreamStore implements StreamStore {
       state.kept.push({ from: minted.from, frame, at: state.usedAt });
       if (state.kept.length > this.capacity) state.kept.shift();
     }
-    return Promise.resolve({ id: minted.id, millis: minted.millis, epoch: state.epoch, seq, frame });
+    return Promise.resolve({ published: false, id: minted.id, millis: minted.millis, epoch: state.epoch, seq, frame });
   }
 
   positions(keys: string[], starts: StreamStart[]): Promise<StreamStart[]> {

@@ -6,7 +6,8 @@
 
 /**
  * KEYS: state, kept. ARGV: start epoch ('' = unknown: answer {0}), start seq, message id, frame
- * head, frame tail, sender, capacity, kept ttl, state ttl.
+ * head, frame tail, sender, capacity, kept ttl, state ttl, and optionally a bus channel with the
+ * head and tail of a bus header: the push for other instances goes out in the same round trip.
  * → {0} start needed; {1, latestId} the id is not above the stream's latest (mint a later one and
  * retry, so that history order, which is id order, stays seq order); {2, epoch, seq} appended.
  */
@@ -30,6 +31,9 @@ if tonumber(ARGV[7]) > 0 then
   redis.call('RPUSH', KEYS[2], ARGV[6] .. '\\n' .. ARGV[4] .. seqText .. ARGV[5])
   redis.call('LTRIM', KEYS[2], -tonumber(ARGV[7]), -1)
   redis.call('EXPIRE', KEYS[2], ARGV[8])
+end
+if ARGV[10] and ARGV[10] ~= '' then
+  redis.call('PUBLISH', ARGV[10], ARGV[11] .. seqText .. ARGV[12] .. ARGV[4] .. seqText .. ARGV[5])
 end
 return {2, e, seqText}`;
 

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { APPEND, MISSED, POSITIONS, RETRACT } from './redis-stream-scripts.js';
 import { withSeq } from './seq-frame.js';
 import type { StreamStart } from './stream-names.js';
-import type { Appended, KeptEntry, Minted, Missed, StreamStore } from './stream-store.js';
+import type { Appended, KeptEntry, Minted, Missed, Publish, StreamStore } from './stream-store.js';
 
 /** A stream's numbering outlives its recovery window: a week without messages, then a new epoch (or the database's seq). */
 const STATE_TTL_SECONDS = 7 * 86_400;
@@ -39,7 +39,7 @@ export class RedisStreamStore implements StreamStore {
     this.scripts = client as unknown as Scripts;
   }
 
-  async append(key: string, start: StreamStart | null, mint: () => Minted): Promise<Appended | 'start'> {
+  async append(key: string, start: StreamStart | null, mint: () => Minted, publish?: Publish): Promise<Appended | 'start'> {
     const [state, kept] = this.keys(key);
     for (let attempt = 0; ; attempt++) {
       const minted = mint();
@@ -55,11 +55,19 @@ export class RedisStreamStore implements StreamStore {
         this.capacity,
         Math.max(1, this.windowSeconds),
         STATE_TTL_SECONDS,
+        ...(publish ? [publish.channel, publish.head, publish.tail] : []),
       );
       if (Number(reply[0]) === 0) return 'start';
       if (Number(reply[0]) === 2) {
         const seq = Number(reply[2]);
-        return { id: minted.id, millis: minted.millis, epoch: String(reply[1]), seq, frame: withSeq(minted.frame, seq) };
+        return {
+          published: !!publish,
+          id: minted.id,
+          millis: minted.millis,
+          epoch: String(reply[1]),
+          seq,
+          frame: withSeq(minted.frame, seq),
+        };
       }
       if (attempt >= MAX_ID_RETRIES) throw new Error(`stream ${key}: no message id above ${String(reply[1])}`);
       this.after(String(reply[1]));

@@ -9,7 +9,16 @@ export interface Minted {
   frame: SeqFrame;
 }
 
+/** A bus message the store publishes with the numbering (Redis): `head + seq + tail + frame` on `channel`. */
+export interface Publish {
+  channel: string;
+  head: string;
+  tail: string;
+}
+
 export interface Appended {
+  /** Whether the store published the `Publish` given (else the caller delivers to remote players). */
+  published: boolean;
   id: string;
   millis: number;
   epoch: string;
@@ -38,7 +47,7 @@ export interface Missed {
  */
 export interface StreamStore {
   /** Assigns the next seq and keeps the message, in one step; 'start' when `start` was needed. */
-  append(key: string, start: StreamStart | null, mint: () => Minted): Promise<Appended | 'start'>;
+  append(key: string, start: StreamStart | null, mint: () => Minted, publish?: Publish): Promise<Appended | 'start'>;
   /** The latest position of each stream (starting those without state). */
   positions(keys: string[], starts: StreamStart[]): Promise<StreamStart[]>;
   /** The messages after `afterSeq` (null for a stream without state). */

@@ -7,7 +7,7 @@ import { MemoryStreamStore } from './memory-stream-store.js';
 import { RedisStreamStore } from './redis-stream-store.js';
 import type { SeqFrame } from './seq-frame.js';
 import { DIRECT_STREAM, type Position, type StreamRef, type StreamStart, freshEpoch, historyEpoch, streamKey } from './stream-names.js';
-import type { Appended, Missed, StreamStore } from './stream-store.js';
+import type { Appended, Missed, Publish, StreamStore } from './stream-store.js';
 
 /**
  * Ordered streams (docs/realtime.md#streams): every channel message and every direct message gets
@@ -60,20 +60,21 @@ export class Streams implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * Gives a message its id and seq and keeps it for recovery. `build` makes the push for an id
-   * and time (it may be called again for a later id in Redis mode).
+   * and time (it may be called again for a later id in Redis mode). `publish`: the push for other
+   * instances, sent with the numbering when the store can (Redis), saving a round trip.
    */
-  async append(ref: StreamRef, from: number, build: (id: string, millis: number) => SeqFrame): Promise<Appended> {
+  async append(ref: StreamRef, from: number, build: (id: string, millis: number) => SeqFrame, publish?: Publish): Promise<Appended> {
     const { store, degraded } = this.pick();
     const key = streamKey(ref);
     const mint = () => {
       const { id, millis } = this.ids.next();
       return { id, millis, from, frame: build(id, millis) };
     };
-    const first = await store.append(key, ref.history && !degraded ? null : this.newStart(), mint);
+    const first = await store.append(key, ref.history && !degraded ? null : this.newStart(), mint, publish);
     if (first !== 'start') return first;
     const facts = (await this.channels.streamFacts(ref.gameIndex, [ref.name])).get(ref.name);
     const start = facts?.history ? { epoch: historyEpoch(facts.createdAt), seq: facts.lastSeq } : this.newStart();
-    const appended = await store.append(key, start, mint);
+    const appended = await store.append(key, start, mint, publish);
     if (appended === 'start') throw new Error(`stream ${key} could not start`);
     return appended;
   }
