@@ -10,17 +10,22 @@ interface State {
   epoch: string;
   seq: number;
   usedAt: number;
-  /** The last messages, oldest first; the newest has `seq`. Null frame: retracted. */
+  /** The last messages, oldest first; the newest has `seq`. Null: retracted. */
   kept: (Kept | null)[];
 }
 
+/** Messages kept in memory for all streams together; past it the least recently used streams' go first (their resume is a gap). */
+export const MAX_KEPT_TOTAL = 500_000;
+
 /**
  * Streams of a single instance. Bounded: at most `capacity` messages per stream, each for
- * `windowMs`; a stream idle that long is forgotten, and starts again under a new epoch (a channel
- * with history: from the database, under its own epoch).
+ * `windowMs`, and MAX_KEPT_TOTAL in all; a stream idle that long is forgotten, and starts again
+ * under a new epoch (a channel with history: from the database, under its own epoch).
  */
 export class MemoryStreamStore implements StreamStore {
+  /** In order of last use (an append moves its stream to the end). */
   private readonly states = new Map<string, State>();
+  private total = 0;
 
   constructor(
     private readonly capacity: number,
@@ -34,9 +39,12 @@ export class MemoryStreamStore implements StreamStore {
     const seq = ++state.seq;
     const frame = withSeq(minted.frame, seq);
     state.usedAt = Date.now();
+    this.states.delete(key);
+    this.states.set(key, state);
     if (this.capacity > 0) {
       state.kept.push({ from: minted.from, frame, at: state.usedAt });
       if (state.kept.length > this.capacity) state.kept.shift();
+      else if (++this.total > MAX_KEPT_TOTAL) this.shed();
     }
     return Promise.resolve({ published: false, id: minted.id, millis: minted.millis, epoch: state.epoch, seq, frame });
   }
@@ -80,14 +88,31 @@ export class MemoryStreamStore implements StreamStore {
   sweep(now = Date.now()): void {
     const since = now - this.windowMs;
     for (const [key, state] of this.states) {
-      if (state.usedAt < since) this.states.delete(key);
-      else while (state.kept.length && (state.kept[0] === null || state.kept[0].at < since)) state.kept.shift();
+      if (state.usedAt < since) {
+        this.total -= state.kept.length;
+        this.states.delete(key);
+      } else {
+        while (state.kept.length && (state.kept[0] === null || state.kept[0].at < since)) {
+          state.kept.shift();
+          this.total--;
+        }
+      }
     }
   }
 
   /** Forgets every stream (tests; Redis came back and is the authority again). */
   clear(): void {
     this.states.clear();
+    this.total = 0;
+  }
+
+  /** Over the total: the kept messages of the least recently used streams go (their numbering stays). */
+  private shed(): void {
+    for (const state of this.states.values()) {
+      if (this.total <= MAX_KEPT_TOTAL * 0.9) return;
+      this.total -= state.kept.length;
+      state.kept = [];
+    }
   }
 
   private state(key: string, start: StreamStart | null): State | null {

@@ -55,7 +55,7 @@ export class SendOnce implements OnModuleInit, OnApplicationShutdown {
     const now = Date.now();
     const known = this.local.get(key);
     if (known && known.until > now) return known.answer as Promise<T>;
-    if (this.local.size >= MAX_LOCAL) this.sweep(now);
+    if (this.local.size >= MAX_LOCAL) this.sweep(now, MAX_LOCAL / 10);
     const answer = send();
     this.local.set(key, { until: now + this.windowMs, answer });
     answer.catch(() => this.local.delete(key));
@@ -85,8 +85,13 @@ export class SendOnce implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  private sweep(now = Date.now()): void {
+  /** Drops expired answers, and the oldest ones until `free` places are free. */
+  private sweep(now = Date.now(), free = 0): void {
     for (const [key, entry] of this.local) if (entry.until <= now) this.local.delete(key);
+    for (const key of this.local.keys()) {
+      if (this.local.size <= MAX_LOCAL - free) break;
+      this.local.delete(key);
+    }
   }
 
   /** Tests: forgets the answers kept in memory. */
