@@ -11,6 +11,8 @@ import { AuditLog1796016000000 } from './1796016000000-AuditLog.js';
 import { MutesAndChannelBans1796016100000 } from './1796016100000-MutesAndChannelBans.js';
 import { MessageEdits1796016200000 } from './1796016200000-MessageEdits.js';
 import { Reports1796016200001 } from './1796016200001-Reports.js';
+import { ChatStreams1796016300000 } from './1796016300000-ChatStreams.js';
+import { ChannelReads1796016300001 } from './1796016300001-ChannelReads.js';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so that the same list works from
@@ -30,4 +32,6 @@ export const MIGRATIONS: (new () => unknown)[] = [
   MutesAndChannelBans1796016100000,
   MessageEdits1796016200000,
   Reports1796016200001,
+  ChatStreams1796016300000,
+  ChannelReads1796016300001,
 ];

@@ -8,8 +8,8 @@ import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { createValidationPipe } from './common/errors/validation.js';
 import { EventsModule } from './common/events/events.module.js';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module.js';
+import { ShutdownModule } from './common/shutdown/shutdown-state.js';
 import { HealthController } from './health/health.controller.js';
-import { HealthModule } from './health/health.module.js';
 import { AppConfigModule } from './infra/config/app-config.module.js';
 import { DatabaseModule } from './infra/database/database.module.js';
 import { ModerationModule } from './moderation/moderation.module.js';
@@ -24,10 +24,10 @@ import { RealtimeModule } from './realtime/realtime.module.js';
   imports: [
     AppConfigModule,
     MetricsModule,
-    HealthModule,
     DatabaseModule,
     ScheduleModule.forRoot(),
     EventsModule,
+    ShutdownModule,
     AuditModule,
     PresenceModule,
     RateLimitModule,

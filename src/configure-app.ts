@@ -40,6 +40,7 @@ export function configureApp(app: INestApplication): INestApplication {
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
-  app.enableShutdownHooks();
+  // On SIGTERM/SIGINT: the drain (docs/operations.md#shutdown), then exit 0.
+  app.enableShutdownHooks(undefined, { useProcessExit: true });
   return app;
 }

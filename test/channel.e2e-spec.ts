@@ -730,6 +730,7 @@ describe('chat channels: the Hive server API', () => {
       replyMessageId: null,
       mentionedPlayerIds: [],
       timestampMillis: Date.now() - 1000 + id,
+      seq: id,
       ...extra,
     });
 
@@ -752,6 +753,7 @@ describe('chat channels: the Hive server API', () => {
         data: {
           content: [
             {
+              seq: 10,
               channelId: 'h',
               messageId: '1000010',
               from: 7,
@@ -764,6 +766,7 @@ describe('chat channels: the Hive server API', () => {
               editedAtMillis: null,
             },
             {
+              seq: 11,
               channelId: 'h',
               messageId: '1000011',
               from: 7,

@@ -55,9 +55,10 @@ describe('realtime: chat, channels, blocks, notices', () => {
         correlationId: expect.any(String),
         status: 200,
         message: 'OK',
-        body: { messageId: expect.stringMatching(/^\d+$/), timestampMillis: expect.any(Number), message: 'hello' },
+        body: { messageId: expect.stringMatching(/^\d+$/), timestampMillis: expect.any(Number), message: 'hello', seq: 1 },
       });
       const expected = {
+        seq: 1,
         channelId: 'g1',
         messageId: res.body.messageId,
         from: 1,
@@ -201,6 +202,7 @@ describe('realtime: chat, channels, blocks, notices', () => {
       const bob = await connect(2);
       const res = await ann.ok('DIRECT_CHAT', { toPlayerId: 2, message: 'psst', extraData: 'x' });
       expect(await bob.nextNotify('NOTIFY_DIRECT_CHAT')).toEqual({
+        seq: 1,
         messageId: res.messageId,
         from: 1,
         toPlayerId: 2,
@@ -229,7 +231,10 @@ describe('realtime: chat, channels, blocks, notices', () => {
       await createChannel('g1', 'GROUP', { maxMemberCount: 2 });
       await createChannel('secret', 'PRIVATE', { password: 'pw' });
       const [ann, bob, cid] = [await connect(1), await connect(2), await connect(3)];
-      expect(await ann.ok('ENTER_CHANNEL', { channelId: 'g1' })).toEqual({ channelId: 'g1' });
+      expect(await ann.ok('ENTER_CHANNEL', { channelId: 'g1' })).toEqual({
+        channelId: 'g1',
+        position: { channelId: 'g1', epoch: expect.any(String), seq: expect.any(Number) },
+      });
       expect(await ann.nextNotify('NOTIFY_ENTER_CHANNEL')).toEqual({
         channelId: 'g1',
         playerId: 1,
@@ -316,6 +321,9 @@ describe('realtime: chat, channels, blocks, notices', () => {
         gameIndex: 1,
         channelIds: expect.arrayContaining(['guild', 'lobby']),
         failChannelIds: ['gone'],
+        positions: expect.arrayContaining([{ channelId: 'guild', epoch: expect.any(String), seq: 2 }]),
+        recovered: [],
+        gaps: [],
       });
       expect(back.connectBody.channelIds).toHaveLength(2);
       expect(await ann.nextNotify('NOTIFY_ENTER_CHANNEL', (b) => b.playerId === 2)).toMatchObject({ channelId: 'lobby' });
@@ -334,7 +342,15 @@ describe('realtime: chat, channels, blocks, notices', () => {
     it('RECONNECT with nothing remembered is a CONNECT with failChannelIds []', async () => {
       const c = await WsClient.reconnect(t, 4);
       open.push(c);
-      expect(c.connectBody).toEqual({ playerId: 4, gameIndex: 1, channelIds: [], failChannelIds: [] });
+      expect(c.connectBody).toEqual({
+        playerId: 4,
+        gameIndex: 1,
+        channelIds: [],
+        failChannelIds: [],
+        positions: [{ channelId: '@direct', epoch: expect.any(String), seq: 0 }],
+        recovered: [],
+        gaps: [],
+      });
     });
 
     it('CHANNEL_HISTORY: members only (301), and 403/102 when the channel keeps no history', async () => {

@@ -34,7 +34,7 @@ describe('realtime: session rules', () => {
       correlationId: expect.any(String),
       status: 200,
       message: 'OK',
-      body: { playerId: 7, gameIndex: 1, channelIds: ['g1'] },
+      body: { playerId: 7, gameIndex: 1, channelIds: ['g1'], positions: positionsOf(['g1']) },
     });
   });
 
@@ -106,9 +106,9 @@ describe('realtime: session rules', () => {
     const clients = await Promise.all(ids.map(async () => track(await WsClient.open(t))));
     const answers = await Promise.all(clients.map((c, i) => c.request('CONNECT', { token: tokens[i] })));
     expect(answers.map((a) => [a.status, a.body])).toEqual([
-      [200, { playerId: 21, gameIndex: 1, channelIds: ['ca', 'cb'] }],
-      [200, { playerId: 22, gameIndex: 1, channelIds: ['cb'] }],
-      [200, { playerId: 23, gameIndex: 1, channelIds: [] }],
+      [200, { playerId: 21, gameIndex: 1, channelIds: ['ca', 'cb'], positions: positionsOf(['ca', 'cb']) }],
+      [200, { playerId: 22, gameIndex: 1, channelIds: ['cb'], positions: positionsOf(['cb']) }],
+      [200, { playerId: 23, gameIndex: 1, channelIds: [], positions: positionsOf([]) }],
       [401, { code: 101 }],
     ]);
     await clients[3].closed;
@@ -231,3 +231,8 @@ describe('realtime: session rules', () => {
     });
   });
 });
+
+/** CONNECT's positions of empty streams: each listed channel, then "@direct". */
+function positionsOf(channelIds: string[]): unknown[] {
+  return [...channelIds, '@direct'].map((channelId) => ({ channelId, epoch: expect.any(String), seq: 0 }));
+}

@@ -176,7 +176,12 @@ describe('word filter', () => {
       await setFilter(['дурак', 'noob'], 'mask');
       const [ann, bob] = [await connect(1), await connect(2)];
       const res = await ann.ok('DIRECT_CHAT', { toPlayerId: 2, message: 'ты ДУРАК, noob' });
-      expect(res).toEqual({ messageId: expect.any(String), timestampMillis: expect.any(Number), message: 'ты *****, ****' });
+      expect(res).toEqual({
+        messageId: expect.any(String),
+        timestampMillis: expect.any(Number),
+        message: 'ты *****, ****',
+        seq: expect.any(Number),
+      });
       expect(await bob.nextNotify('NOTIFY_DIRECT_CHAT')).toMatchObject({ messageId: res.messageId, message: 'ты *****, ****' });
     });
 

@@ -17,7 +17,7 @@ const list = (name, full, small) => {
   return raw.split(',').map((s) => s.trim()).filter(Boolean);
 };
 
-export const ALL_SCENARIOS = ['startup', 'fanout', 'connections', 'partyRest', 'channelRest', 'purge', 'scaleOut', 'fanoutSizes'];
+export const ALL_SCENARIOS = ['startup', 'fanout', 'connections', 'partyRest', 'channelRest', 'purge', 'scaleOut', 'fanoutSizes', 'resume'];
 
 export function loadConfig() {
   const runId = randomBytes(3).toString('hex');
@@ -54,6 +54,12 @@ export function loadConfig() {
        * listed entries instead of the bare timestamp.
        */
       filterWords: num('BENCH_FILTER_WORDS', 0, 0),
+    },
+    /** Drop and resume: this many clients drop at once and come back `missed` messages later. */
+    resume: {
+      clients: num('BENCH_RESUME_CLIENTS', 1_000, 1_000),
+      missed: num('BENCH_RESUME_MISSED', 100, 100),
+      type: env.BENCH_RESUME_TYPE === 'GROUP' ? 'GROUP' : 'PUBLIC',
     },
     connections: {
       target: num('BENCH_CONNECTIONS', 19_000, 2_000),

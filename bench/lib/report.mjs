@@ -34,6 +34,11 @@ export function markdown(results, bySize = []) {
       row(label, 'p50 / p99 ms at half load', `${fmt(f.filtered.p50Ms, 1)} / ${fmt(f.filtered.p99Ms, 1)}`, `${fmt(f.baseline?.p50Ms, 1)} / ${fmt(f.baseline?.p99Ms, 1)}`, '', '', '');
     }
   } else if (f?.error) row('fan-out', 'error', f.error, '', '', '', '❌');
+  const rs = s.resume;
+  if (rs && !rs.error) {
+    row(`drop and resume (${fmt(rs.clients)} clients of a ${rs.type} channel, ${fmt(rs.missed)} messages missed each)`, 'ms until all recovered', fmt(rs.recoverMs), '', '', '', '');
+    row(`drop and resume (${fmt(rs.clients)} clients of a ${rs.type} channel, ${fmt(rs.missed)} messages missed each)`, 'messages lost / gaps / failed', `${fmt(rs.lost)} / ${fmt(rs.gaps)} / ${fmt(rs.failed)}`, '', '', '0', mark(rs.goals.lost));
+  } else if (rs?.error) row('drop and resume', 'error', rs.error, '', '', '', '❌');
   const c = s.connections;
   if (c && !c.error) {
     row('connections', 'idle authenticated sockets held', fmt(c.ours.held), fmt(c.baseline.held), fmt(c.heldRatio, 2), `${fmt(c.target)}`, mark(c.goals.held));

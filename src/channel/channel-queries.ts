@@ -89,4 +89,31 @@ export class ChannelQueries {
     for (const r of rows) result.get(Number(r.player_id))?.push(r.channel_id);
     return result;
   }
+
+  /**
+   * What the realtime streams need to number a channel's messages (docs/realtime.md#streams): whether
+   * it keeps history, its last stored seq and its creation time. Channels that do not exist are left out.
+   */
+  async streamFacts(gameIndex: number, channelIds: string[]): Promise<Map<string, ChannelStreamFacts>> {
+    const result = new Map<string, ChannelStreamFacts>();
+    if (channelIds.length === 0) return result;
+    // Ids rise with seq in a channel: the newest stored message has the highest stored seq.
+    const rows: { channel_id: string; chat_history_allowed: boolean; last_seq: string; created_at: Date }[] = await this.dataSource.query(
+      `SELECT c.channel_id, c.chat_history_allowed, c.created_at,
+              GREATEST(c.last_seq, COALESCE((SELECT m.seq FROM chat_messages m
+                 WHERE m.game_index = c.game_index AND m.channel_id = c.channel_id ORDER BY m.id DESC LIMIT 1), 0)) AS last_seq
+         FROM channels c WHERE c.game_index = $1 AND c.channel_id = ANY($2::varchar[])`,
+      [gameIndex, channelIds],
+    );
+    for (const r of rows) {
+      result.set(r.channel_id, { history: r.chat_history_allowed, lastSeq: Number(r.last_seq), createdAt: r.created_at });
+    }
+    return result;
+  }
+}
+
+export interface ChannelStreamFacts {
+  history: boolean;
+  lastSeq: number;
+  createdAt: Date;
 }

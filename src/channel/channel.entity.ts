@@ -39,6 +39,10 @@ export class Channel {
   @Column({ name: 'slow_mode_seconds', type: 'integer', default: 0 })
   slowModeSeconds: number;
 
+  /** The highest `seq` stored in this channel's history (docs/realtime.md#streams). */
+  @Column({ name: 'last_seq', type: 'bigint', default: 0, transformer: bigintToNumber })
+  lastSeq: number;
+
   @Column({ name: 'member_count', type: 'integer', default: 0 })
   memberCount: number;
 
@@ -130,6 +134,9 @@ export class ChatMessage {
 
   @Column({ name: 'edited_at', type: 'timestamptz', nullable: true })
   editedAt: Date | null;
+  /** Position in the channel's stream (docs/realtime.md#streams); null only for rows written outside the gateway. */
+  @Column({ type: 'bigint', nullable: true, transformer: bigintToNumber })
+  seq: number | null;
 }
 
 export const CHANNEL_ENTITIES = [Channel, ChannelMember, ChannelPlayer, ChannelBlock, ChatMessage];

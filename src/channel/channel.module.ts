@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { ModerationModule } from '../moderation/moderation.module.js';
 import { BlockService } from './block.service.js';
 import { ChannelQueries } from './channel-queries.js';
+import { ChannelSeqRecorder } from './channel-seq.recorder.js';
+import { ReadPositions } from './read-positions.js';
 import { ChannelService } from './channel.service.js';
 import { ChannelUsersController } from './channel-users.controller.js';
 import { ChannelsController } from './channels.controller.js';
@@ -20,7 +22,27 @@ import { PurgeService } from './purge.service.js';
 @Module({
   imports: [ModerationModule],
   controllers: [ChannelsController, ChannelUsersController, NoticesController, HistoryController],
-  providers: [ChannelService, ChannelQueries, BlockService, ChatHistoryService, MessageEditsService, NoticeService, PurgeService, PurgeJob],
-  exports: [ChannelService, ChannelQueries, BlockService, ChatHistoryService, MessageEditsService, PurgeService],
+  providers: [
+    ChannelService,
+    ChannelQueries,
+    BlockService,
+    ChatHistoryService,
+    MessageEditsService,
+    ChannelSeqRecorder,
+    ReadPositions,
+    NoticeService,
+    PurgeService,
+    PurgeJob,
+  ],
+  exports: [
+    ChannelService,
+    ChannelQueries,
+    BlockService,
+    ChatHistoryService,
+    MessageEditsService,
+    ChannelSeqRecorder,
+    ReadPositions,
+    PurgeService,
+  ],
 })
 export class ChannelModule {}

@@ -17,10 +17,14 @@ export interface StoredMessage {
   replyMessageId: string | null;
   mentionedPlayerIds: number[];
   timestampMillis: number;
+  /** Position in the channel's stream (docs/realtime.md#streams). */
+  seq: number;
 }
 
 /** A NOTIFY_CHANNEL_CHAT body (`editedAtMillis` always null there: a new message was never edited). */
 export interface HistoryMessage {
+  /** Position in the channel's stream; null only for messages stored outside the gateway. */
+  seq: number | null;
   channelId: string;
   messageId: string;
   from: number;
@@ -50,9 +54,10 @@ interface MessageRow {
   mentioned_player_ids: string[] | null;
   created_at: Date;
   edited_at: Date | null;
+  seq: string | null;
 }
 
-/** Rows per INSERT statement: 9 parameters each, well under PostgreSQL's 65,535. */
+/** Rows per INSERT statement: 10 parameters each, well under PostgreSQL's 65,535. */
 const CHUNK = 2_000;
 const MAX_SIZE = 50;
 
@@ -66,7 +71,8 @@ export class ChatHistoryService {
 
   /**
    * Stores many messages in one statement (the realtime gateway's group commit). Messages of
-   * channels that do not allow history, or that no longer exist, are dropped by the join.
+   * channels that do not allow history, or that no longer exist, are dropped by the join. Each row
+   * keeps its `seq` (see ChannelSeqRecorder for the channel's last one).
    */
   async append(messages: StoredMessage[]): Promise<void> {
     for (let i = 0; i < messages.length; i += CHUNK) {
@@ -83,13 +89,14 @@ export class ChatHistoryService {
           msg.replyMessageId,
           msg.mentionedPlayerIds.map(String),
           new Date(msg.timestampMillis),
+          msg.seq,
         );
-        const n = params.length - 9;
-        return `($${n + 1}::int, $${n + 2}::bigint, $${n + 3}::varchar, $${n + 4}::bigint, $${n + 5}::varchar, $${n + 6}::text, $${n + 7}::bigint, $${n + 8}::bigint[], $${n + 9}::timestamptz)`;
+        const n = params.length - 10;
+        return `($${n + 1}::int, $${n + 2}::bigint, $${n + 3}::varchar, $${n + 4}::bigint, $${n + 5}::varchar, $${n + 6}::text, $${n + 7}::bigint, $${n + 8}::bigint[], $${n + 9}::timestamptz, $${n + 10}::bigint)`;
       });
       await this.dataSource.query(
-        `INSERT INTO chat_messages (game_index, id, channel_id, sender, message, extra_data, reply_message_id, mentioned_player_ids, created_at)
-         SELECT v.* FROM (VALUES ${values.join(', ')}) AS v (game_index, id, channel_id, sender, message, extra_data, reply_message_id, mentioned_player_ids, created_at)
+        `INSERT INTO chat_messages (game_index, id, channel_id, sender, message, extra_data, reply_message_id, mentioned_player_ids, created_at, seq)
+         SELECT v.* FROM (VALUES ${values.join(', ')}) AS v (game_index, id, channel_id, sender, message, extra_data, reply_message_id, mentioned_player_ids, created_at, seq)
            JOIN channels c ON c.game_index = v.game_index AND c.channel_id = v.channel_id AND c.chat_history_allowed
          ON CONFLICT DO NOTHING`,
         params,
@@ -118,7 +125,7 @@ export class ChatHistoryService {
     const channel = await requireChannel(this.dataSource.manager, gameIndex, channelId);
     if (!channel.chat_history_allowed) throw new DomainError(ErrorCode.Forbidden, `channel "${channelId}" does not allow chat history`);
     const since = new Date(Date.now() - this.config.settings.historyRetentionDays * 86_400_000);
-    const columns = `id, channel_id, sender, message, extra_data, reply_message_id, mentioned_player_ids, created_at, edited_at`;
+    const columns = `id, channel_id, sender, message, extra_data, reply_message_id, mentioned_player_ids, created_at, edited_at, seq`;
     const base = `FROM chat_messages WHERE game_index = $1 AND channel_id = $2 AND created_at >= $3`;
     // One extra row each way tells whether more exist.
     const before: MessageRow[] = await this.dataSource.query(
@@ -146,6 +153,7 @@ export class ChatHistoryService {
 
 function toHistoryMessage(row: MessageRow): HistoryMessage {
   return {
+    seq: row.seq === null ? null : Number(row.seq),
     channelId: row.channel_id,
     messageId: String(row.id),
     from: Number(row.sender),

@@ -2,7 +2,7 @@ import { Controller, Get, HttpException, HttpStatus, type OnModuleDestroy } from
 import { ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { RedisConnection } from '../presence/redis-connection.js';
-import { ShutdownState } from './shutdown-state.js';
+import { ShutdownState } from '../common/shutdown/shutdown-state.js';
 
 /** Longest wait for the database or Redis to answer a readiness check (both are asked at once). */
 const CHECK_TIMEOUT_MS = 1_000;
@@ -51,7 +51,7 @@ export class HealthController implements OnModuleDestroy {
   /** Readiness: the database answers a query and Redis (when configured) a PING, each within a second; 503 once shutting down. */
   @Get('ready')
   async ready(): Promise<{ status: 'ok'; database: 'ok'; redis?: 'ok' }> {
-    if (this.shutdown.shuttingDown) throw new HttpException({ status: 'shutting down' }, HttpStatus.SERVICE_UNAVAILABLE);
+    if (this.shutdown.draining) throw new HttpException({ status: 'shutting down' }, HttpStatus.SERVICE_UNAVAILABLE);
     const client = this.redis.client;
     const [database, redis] = await Promise.all([
       check(() => this.dataSource.query('SELECT 1')),

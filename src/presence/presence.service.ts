@@ -26,6 +26,15 @@ export abstract class PresenceService {
    * speaking for the player, and leaves the shared record to the newer connection.
    */
   abstract released(gameIndex: number, playerId: number, since: number): void;
+
+  /**
+   * A stopping instance hands its connected players over (docs/operations.md#shutdown): they stay
+   * online for `graceMs` after this instance is gone, unless they connect again meanwhile. Only
+   * meaningful with other instances (Redis); a single instance has nobody to hand over to.
+   */
+  handOver(_players: { gameIndex: number; playerId: number; since: number }[], _graceMs: number): Promise<void> {
+    return Promise.resolve();
+  }
 }
 
 /** Single-process presence: a map in memory. */

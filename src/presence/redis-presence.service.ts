@@ -215,6 +215,21 @@ export class RedisPresenceService extends PresenceService implements OnModuleIni
     if (this.local.get(key)?.since === since) this.local.delete(key);
   }
 
+  /**
+   * The players' keys name a stand-in for this instance whose heartbeat key lives `graceMs`: they
+   * count as online that long after this instance's own heartbeat is gone (deleted at shutdown).
+   */
+  override async handOver(players: { gameIndex: number; playerId: number; since: number }[], graceMs: number): Promise<void> {
+    if (players.length === 0 || !this.connection.available) return;
+    const standIn = `${this.connection.instanceId}-grace`;
+    const multi = this.redis.multi().set(this.aliveKey(standIn), '1', 'PX', graceMs);
+    for (const p of players) {
+      this.local.delete(this.localKey(p.gameIndex, p.playerId));
+      multi.set(this.onlineKey(p.gameIndex, p.playerId), `${p.since}|${standIn}`, 'EX', DAY_SECONDS);
+    }
+    await multi.exec().catch((err) => this.connection.warn('handing presence over at shutdown', err));
+  }
+
   private sendOffline({ gameIndex, playerId, at }: OfflineMark): Promise<unknown> {
     return this.redis.eval(
       MARK_OFFLINE,

@@ -1,9 +1,11 @@
-import { type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { type BeforeApplicationShutdown, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { type OnGatewayConnection, type OnGatewayDisconnect, WebSocketGateway } from '@nestjs/websockets';
 import type { WebSocket } from 'ws';
 import { clientAddress } from '../common/rate-limit/client-address.js';
+import { ShutdownState } from '../common/shutdown/shutdown-state.js';
 import { AppConfig } from '../infra/config/app-config.js';
+import { ShutdownDrain } from './session/shutdown-drain.js';
 import { SessionLifecycle } from './session/session-lifecycle.service.js';
 import { SessionLog } from './session/session-log.js';
 import { SessionRegistry } from './session/session-registry.js';
@@ -16,7 +18,7 @@ const MAX_FRAME_BYTES = 64 * 1024;
  * @Packet handlers). This class owns the connection's life: open, idle sweep, close, shutdown.
  */
 @WebSocketGateway({ path: '/ws', maxPayload: MAX_FRAME_BYTES })
-export class RealtimeGateway implements OnGatewayConnection, OnGatewayDisconnect, OnModuleInit, BeforeApplicationShutdown {
+export class RealtimeGateway implements OnGatewayConnection, OnGatewayDisconnect, OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown {
   private sweeper: NodeJS.Timeout | null = null;
   private readonly cleanups = new Set<Promise<void>>();
   private readonly idleMs: number;
@@ -26,6 +28,8 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayDisconnect
     private readonly sessions: SessionRegistry,
     private readonly lifecycle: SessionLifecycle,
     private readonly log: SessionLog,
+    private readonly shutdown: ShutdownState,
+    private readonly drain: ShutdownDrain,
     config: AppConfig,
   ) {
     this.idleMs = config.settings.wsIdleTimeoutSeconds * 1000;
@@ -39,6 +43,8 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayDisconnect
   }
 
   handleConnection(socket: WebSocket, request: IncomingMessage): void {
+    // A stopping instance takes no new connections (docs/operations.md#shutdown).
+    if (this.shutdown.draining) return socket.close(1013, 'shutting down');
     this.sessions.open(socket, clientAddress(request, this.trustProxy));
     this.log.socketOpened();
   }
@@ -62,21 +68,21 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayDisconnect
     await Promise.all([...this.cleanups]);
   }
 
-  /** Closes every connection and finishes its cleanup (PUBLIC exits, presence) while the database is still open. */
+  /** First step of a shutdown, before any other part stops: no new sockets, the players handed over. */
+  async onModuleDestroy(): Promise<void> {
+    this.shutdown.begin();
+    if (this.sweeper) clearInterval(this.sweeper);
+    await this.drain.handOver();
+  }
+
+  /**
+   * Drains every connection while the database and Redis are still open: packets already read are
+   * answered, then NOTIFY_DISCONNECT `shutdown` and the close; disconnect clean-ups and group
+   * commits finish. Bounded by SHUTDOWN_TIMEOUT.
+   */
   async beforeApplicationShutdown(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
-    await Promise.all(
-      [...this.sessions.all].map(
-        (session) =>
-          new Promise<void>((resolve) => {
-            if (session.socket.readyState === 3) return resolve();
-            session.closeReason ??= 'shutdown';
-            session.socket.once('close', () => resolve());
-            session.socket.terminate();
-          }),
-      ),
-    );
-    await Promise.all([...this.cleanups]);
+    await this.drain.run(() => this.settled());
   }
 
   private closeIdle(): void {

@@ -29,6 +29,8 @@ import { GetBlockMembersHandler } from './handlers/get-block-members.handler.js'
 import { GetPresenceHandler } from './handlers/get-presence.handler.js';
 import { KickMemberHandler } from './handlers/kick-member.handler.js';
 import { MuteMemberHandler } from './handlers/mute-member.handler.js';
+import { GetUnreadHandler } from './handlers/get-unread.handler.js';
+import { MarkReadHandler } from './handlers/mark-read.handler.js';
 import { PingHandler } from './handlers/ping.handler.js';
 import { ReconnectHandler } from './handlers/reconnect.handler.js';
 import { ReportHandler } from './handlers/report.handler.js';
@@ -51,6 +53,12 @@ import { ReconnectMemory } from './session/reconnect-memory.js';
 import { SessionLifecycle } from './session/session-lifecycle.service.js';
 import { SessionLog } from './session/session-log.js';
 import { SessionRegistry } from './session/session-registry.js';
+import { ShutdownDrain } from './session/shutdown-drain.js';
+import { ShutdownGrace } from './session/shutdown-grace.js';
+import { ResumeService } from './streams/resume.service.js';
+import { SendOnce } from './streams/send-once.js';
+import { Streams } from './streams/streams.service.js';
+import { UnreadService } from './streams/unread.service.js';
 
 /** Every client packet type of the protocol has one handler here (each in its own file). */
 const PACKET_HANDLERS = [
@@ -72,6 +80,8 @@ const PACKET_HANDLERS = [
   MuteMemberHandler,
   UnmuteMemberHandler,
   KickMemberHandler,
+  MarkReadHandler,
+  GetUnreadHandler,
 ];
 
 /** The WebSocket gateway: sessions, chat delivery, presence, multi-instance fan-out. */
@@ -84,6 +94,8 @@ const PACKET_HANDLERS = [
     SessionLog,
     SessionAuthenticator,
     ReconnectMemory,
+    ShutdownGrace,
+    ShutdownDrain,
     ChannelIdsLoader,
     PresenceNotifier,
     RealtimeBus,
@@ -95,6 +107,10 @@ const PACKET_HANDLERS = [
     SlowMode,
     MuteCache,
     ChannelChatService,
+    Streams,
+    SendOnce,
+    ResumeService,
+    UnreadService,
     ChannelEventsListener,
     FilterEventsListener,
     MessageEventsListener,

@@ -96,16 +96,20 @@ export class WsClient {
     return client;
   }
 
-  /** Opens a socket and sends RECONNECT; returns the client, with the response body in connectBody. */
+  /** Opens a socket and sends RECONNECT (with `positions` to resume from, if given); the response body is in connectBody. */
   static async reconnect(
     t: TestApp,
     playerId: number,
-    options: { gameIndex?: number; languageCode?: string; token?: string } = {},
+    options: { gameIndex?: number; languageCode?: string; token?: string; positions?: unknown[] } = {},
   ): Promise<WsClient> {
     const token = options.token ?? (await playerToken(t, playerId, options.gameIndex ?? 1));
     const client = await WsClient.open(t);
     client.playerId = playerId;
-    client.connectBody = await client.ok('RECONNECT', { token, ...(options.languageCode ? { languageCode: options.languageCode } : {}) });
+    client.connectBody = await client.ok('RECONNECT', {
+      token,
+      ...(options.languageCode ? { languageCode: options.languageCode } : {}),
+      ...(options.positions ? { positions: options.positions } : {}),
+    });
     return client;
   }
 

@@ -22,6 +22,12 @@ export interface AppSettings {
   historyRetentionDays: number;
   wsIdleTimeoutSeconds: number;
   reconnectWindowSeconds: number;
+  /** Messages kept per stream for RECONNECT recovery (docs/realtime.md#resume). */
+  resumeBuffer: number;
+  /** Seconds a SIGTERM'd instance has to drain before it exits (docs/operations.md#shutdown). */
+  shutdownTimeoutSeconds: number;
+  /** Seconds a player disconnected by a shutdown keeps its PUBLIC channels and presence. */
+  shutdownGraceSeconds: number;
   /** Prefix of every Redis key and pub/sub channel (several deployments or test runs can share one Redis). */
   redisPrefix: string;
   /** Seconds after which a silent instance's players count as offline (Redis mode); heartbeat every third of it. */
@@ -259,6 +265,9 @@ export function parseSettings(env: NodeJS.ProcessEnv): AppSettings {
     historyRetentionDays: int(env, 'HISTORY_RETENTION_DAYS', 30, 1, 3650),
     wsIdleTimeoutSeconds: int(env, 'WS_IDLE_TIMEOUT', 60, 1, 3600),
     reconnectWindowSeconds: int(env, 'RECONNECT_WINDOW', 600, 0, 86_400),
+    resumeBuffer: int(env, 'RESUME_BUFFER', 200, 0, 10_000),
+    shutdownTimeoutSeconds: int(env, 'SHUTDOWN_TIMEOUT', 10, 1, 600),
+    shutdownGraceSeconds: int(env, 'SHUTDOWN_GRACE', 30, 0, 3_600),
     redisPrefix: str(env, 'REDIS_PREFIX') ?? 'partychat:',
     presenceTtlSeconds: int(env, 'PRESENCE_TTL', 20, 1, 30),
     partyInviteTtlSeconds: int(env, 'PARTY_INVITE_TTL', 600, 1, 86_400),

@@ -4,14 +4,16 @@ import { DomainError, ErrorCode } from '../../common/errors/domain-error.js';
 import { WordFilterService } from '../../moderation/word-filter.service.js';
 import { MetricsService } from '../../observability/metrics/metrics.service.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
-import { notifyFrame, stamp } from '../protocol/notify-packets.js';
+import { stamp } from '../protocol/notify-packets.js';
 import { SessionRegistry } from '../session/session-registry.js';
 import type { Session } from '../session/session.js';
+import { seqFrame } from '../streams/seq-frame.js';
+import { channelStream } from '../streams/stream-names.js';
+import { Streams } from '../streams/streams.service.js';
 import { BlockCache } from './block-cache.js';
 import { ChannelCache, type CachedChannel } from './channel-cache.js';
 import { ChatWriter } from './chat-writer.js';
 import { assertMessageLength } from './message-rules.js';
-import { MessageIdGenerator } from './message-id.js';
 import { MuteCache } from './mute-cache.js';
 import { SlowMode } from './slow-mode.js';
 
@@ -46,8 +48,10 @@ export interface ChannelChatInput {
 
 /**
  * One channel message: member check, mutes, slow mode, word filter and block filtering from memory,
- * stored (group commit) before the sender is answered when the channel keeps history, serialised
- * once, pushed to every other member wherever connected.
+ * numbered in the channel's stream (its push serialised once, seq included), stored (group commit)
+ * before the sender is answered when the channel keeps history, pushed to every other member
+ * wherever connected. The seq is final before the row is written or anyone sees the message, and
+ * ids rise with seq in a stream, so history (id order) is seq order.
  */
 @Injectable()
 export class ChannelChatService {
@@ -55,7 +59,7 @@ export class ChannelChatService {
     private readonly channels: ChannelCache,
     private readonly blocks: BlockCache,
     private readonly writer: ChatWriter,
-    private readonly ids: MessageIdGenerator,
+    private readonly streams: Streams,
     private readonly delivery: DeliveryService,
     private readonly sessions: SessionRegistry,
     private readonly slowMode: SlowMode,
@@ -64,12 +68,12 @@ export class ChannelChatService {
     private readonly metrics: MetricsService,
   ) {}
 
-  /** The response body carries the text as delivered (masked by the word filter, if it was). */
+  /** The response body (without `epoch`) carries the text as delivered (masked by the word filter, if it was). */
   async send(
     gameIndex: number,
     from: number,
     input: ChannelChatInput,
-  ): Promise<{ messageId: string; timestampMillis: number; message: string }> {
+  ): Promise<{ messageId: string; timestampMillis: number; message: string; seq: number; epoch: string }> {
     const arrivedAt = performance.now();
     assertMessageLength(input.message);
     const channel = await this.memberChannel(gameIndex, input.channelId, from);
@@ -79,53 +83,76 @@ export class ChannelChatService {
     // A refused message (too soon, or holding a filtered word in refuse mode) changes nothing.
     const slowKey = this.slowMode.check(gameIndex, channel.info, from);
     const delivered = await this.filter.chatText(gameIndex, input.message);
-    const { id, millis } = this.ids.next();
-    const message: StoredMessage = {
-      messageId: id,
-      gameIndex,
-      channelId: input.channelId,
-      from,
-      message: delivered,
-      extraData: input.extraData ?? null,
-      replyMessageId: input.replyMessageId ?? null,
-      mentionedPlayerIds: input.mentionedPlayerIds ?? [],
-      timestampMillis: millis,
-    };
-    if (channel.info.chatHistoryAllowed) await this.writer.store(message);
-    if (slowKey !== null) this.slowMode.accepted(slowKey, channel.info);
-    this.metrics.messages.inc(CHANNEL_KIND);
-    const [recipients, blockedBySender] = await Promise.all([this.recipients(gameIndex, channel), this.blocks.of(gameIndex, from)]);
-    if (recipients.local.length + recipients.remote.length > 1) {
-      const text = notifyFrame('NOTIFY_CHANNEL_CHAT', {
-        channelId: message.channelId,
-        messageId: id,
+    const history = channel.info.chatHistoryAllowed;
+    const stream = channelStream(gameIndex, input.channelId, history);
+    const extraData = input.extraData ?? null;
+    const replyMessageId = input.replyMessageId ?? null;
+    const mentionedPlayerIds = input.mentionedPlayerIds ?? [];
+    // Without history nothing waits between numbering and pushing: the push for other instances goes
+    // out with the numbering itself (one Redis round trip, see streams/redis-stream-scripts.ts).
+    const early = history ? null : await this.audience(gameIndex, channel, from);
+    const publish = early ? this.delivery.remoteInStream(gameIndex, early.remote, input.channelId, arrivedAt) : undefined;
+    const build = (messageId: string, at: number) =>
+      seqFrame('NOTIFY_CHANNEL_CHAT', {
+        channelId: input.channelId,
+        messageId,
         from,
-        message: message.message,
-        extraData: message.extraData,
-        replyMessageId: message.replyMessageId,
-        mentionedPlayerIds: message.mentionedPlayerIds,
-        ...stamp(millis),
+        message: delivered,
+        extraData,
+        replyMessageId,
+        mentionedPlayerIds,
+        ...stamp(at),
         editedAtMillis: null,
       });
-      // Serialised and encoded once; the same bytes go to every socket.
-      const frame = Buffer.from(text, 'utf8');
-      const noSenderBlocks = blockedBySender.size === 0;
-      let writes = 0;
-      for (const r of recipients.local) {
-        if (r.id === from || (r.blocks !== null && r.blocks.has(from)) || (!noSenderBlocks && blockedBySender.has(r.id))) continue;
-        r.session.send(frame);
-        writes++;
-      }
-      this.metrics.delivered(arrivedAt, writes);
-      if (recipients.remote.length) {
-        const remote: number[] = [];
-        for (const r of recipients.remote) {
-          if (r.id !== from && !(r.blocks !== null && r.blocks.has(from)) && !blockedBySender.has(r.id)) remote.push(r.id);
-        }
-        this.delivery.toRemote(gameIndex, remote, text, null, arrivedAt);
+    const { id, millis, seq, epoch, frame: text, published } = await this.streams.append(stream, from, build, publish);
+    if (history) {
+      const message: StoredMessage = {
+        messageId: id,
+        gameIndex,
+        channelId: input.channelId,
+        from,
+        message: delivered,
+        extraData,
+        replyMessageId,
+        mentionedPlayerIds,
+        timestampMillis: millis,
+        seq,
+      };
+      try {
+        await this.writer.store(message);
+      } catch (err) {
+        await this.streams.retract(stream, seq);
+        throw err;
       }
     }
-    return { messageId: id, timestampMillis: millis, message: delivered };
+    if (slowKey !== null) this.slowMode.accepted(slowKey, channel.info);
+    this.metrics.messages.inc(CHANNEL_KIND);
+    const { local, remote } = early ?? (await this.audience(gameIndex, channel, from));
+    if (local.length) {
+      // Serialised and encoded once; the same bytes go to every socket.
+      const frame = Buffer.from(text, 'utf8');
+      for (const session of local) session.sendInStream(input.channelId, seq, frame);
+    }
+    this.metrics.delivered(arrivedAt, local.length);
+    if (remote.length && !published) this.delivery.toRemoteInStream(gameIndex, remote, text, input.channelId, seq, arrivedAt);
+    return { messageId: id, timestampMillis: millis, message: delivered, seq, epoch };
+  }
+
+  /** Who gets the push: local sessions and remote player ids, the sender and blocks (either way) left out. */
+  private async audience(gameIndex: number, channel: CachedChannel, from: number): Promise<{ local: Session[]; remote: number[] }> {
+    const [recipients, blockedBySender] = await Promise.all([this.recipients(gameIndex, channel), this.blocks.of(gameIndex, from)]);
+    const local: Session[] = [];
+    const remote: number[] = [];
+    if (recipients.local.length + recipients.remote.length <= 1) return { local, remote };
+    const noSenderBlocks = blockedBySender.size === 0;
+    for (const r of recipients.local) {
+      if (r.id === from || (r.blocks !== null && r.blocks.has(from)) || (!noSenderBlocks && blockedBySender.has(r.id))) continue;
+      local.push(r.session);
+    }
+    for (const r of recipients.remote) {
+      if (r.id !== from && !(r.blocks !== null && r.blocks.has(from)) && !blockedBySender.has(r.id)) remote.push(r.id);
+    }
+    return { local, remote };
   }
 
   /** The channel, if the sender is a member; a cache miss is confirmed against the database. */

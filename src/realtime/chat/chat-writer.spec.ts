@@ -1,4 +1,5 @@
 import type { ChatHistoryService, StoredMessage } from '../../channel/chat-history.service.js';
+import type { ChannelSeqRecorder } from '../../channel/channel-seq.recorder.js';
 import { ChatWriter } from './chat-writer.js';
 
 function message(n: number): StoredMessage {
@@ -10,6 +11,7 @@ function message(n: number): StoredMessage {
     message: `m${n}`,
     extraData: null,
     replyMessageId: null,
+    seq: n,
     mentionedPlayerIds: [],
     timestampMillis: n,
   };
@@ -25,7 +27,7 @@ describe('ChatWriter (group commit)', () => {
         return calls.length === 1 ? new Promise<void>((resolve) => (release = resolve)) : Promise.resolve();
       },
     } as unknown as ChatHistoryService;
-    const writer = new ChatWriter(history);
+    const writer = new ChatWriter(history, { stored: () => undefined } as unknown as ChannelSeqRecorder);
     const first = writer.store(message(1));
     const rest = [2, 3, 4, 5].map((n) => writer.store(message(n)));
     expect(calls).toEqual([['1']]);
@@ -41,7 +43,7 @@ describe('ChatWriter (group commit)', () => {
         if (fail) throw new Error('database down');
       },
     } as unknown as ChatHistoryService;
-    const writer = new ChatWriter(history);
+    const writer = new ChatWriter(history, { stored: () => undefined } as unknown as ChannelSeqRecorder);
     await expect(writer.store(message(1))).rejects.toThrow('database down');
     fail = false;
     await expect(writer.store(message(2))).resolves.toBeUndefined();

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ChannelSeqRecorder } from '../../channel/channel-seq.recorder.js';
 import { ChatHistoryService, type StoredMessage } from '../../channel/chat-history.service.js';
 
 const MAX_BATCH = 500;
@@ -16,28 +17,37 @@ interface Pending {
 @Injectable()
 export class ChatWriter {
   private queue: Pending[] = [];
-  private flushing = false;
+  private flushing: Promise<void> | null = null;
 
-  constructor(private readonly history: ChatHistoryService) {}
+  constructor(
+    private readonly history: ChatHistoryService,
+    private readonly seqs: ChannelSeqRecorder,
+  ) {}
 
   store(message: StoredMessage): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ message, resolve, reject });
-      if (!this.flushing) void this.flush();
+      this.flushing ??= this.flush();
     });
   }
 
+  /** Resolves once every queued message is stored (or failed): shutdown waits for it. */
+  async drained(): Promise<void> {
+    while (this.flushing) await this.flushing;
+  }
+
   private async flush(): Promise<void> {
-    this.flushing = true;
     while (this.queue.length) {
       const batch = this.queue.splice(0, MAX_BATCH);
       try {
-        await this.history.append(batch.map((p) => p.message));
+        const messages = batch.map((p) => p.message);
+        await this.history.append(messages);
+        this.seqs.stored(messages);
         for (const p of batch) p.resolve();
       } catch (err) {
         for (const p of batch) p.reject(err);
       }
     }
-    this.flushing = false;
+    this.flushing = null;
   }
 }

@@ -88,6 +88,18 @@ export class MessageIdGenerator implements OnModuleInit, OnApplicationShutdown {
     if (this.timer) clearInterval(this.timer);
   }
 
+  /**
+   * The next id will be above `id` (another instance's, whose clock may run ahead): a stream keeps
+   * ids rising with its seq (see streams/redis-stream-store.ts).
+   */
+  advancePast(id: string): void {
+    const { millis } = decodeMessageId(id);
+    if (millis + 1 > this.lastMillis) {
+      this.lastMillis = millis + 1;
+      this.sequence = -1;
+    }
+  }
+
   /** A new id and the millisecond it stands for. */
   next(): { id: string; millis: number } {
     let now = Date.now();

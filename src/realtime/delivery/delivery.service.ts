@@ -20,7 +20,8 @@ export class DeliveryService implements OnModuleInit {
 
   onModuleInit(): void {
     this.bus.onMessage((m) => {
-      if (m.k === 'players') this.deliverLocal(m.g, m.ids, m.f, m.lang ?? null, m.t);
+      if (m.k === 'players' && m.s !== undefined) this.deliverInStreamLocal(m.g, m.ids, m.f, m.s, m.q!, m.t);
+      else if (m.k === 'players') this.deliverLocal(m.g, m.ids, m.f, m.lang ?? null, m.t);
       else if (m.k === 'game') this.deliverToGameLocal(m.g, m.lang, m.f);
     });
   }
@@ -53,6 +54,37 @@ export class DeliveryService implements OnModuleInit {
     this.bus.publish({ k: 'players', g: gameIndex, ids: playerIds, lang: langCode, f: frame, t });
   }
 
+  /**
+   * A push of an ordered stream (`stream` = channel id or "@direct", with its seq) to players known
+   * not to be connected here; a session that a RECONNECT replay already gave it drops it.
+   */
+  toRemoteInStream(gameIndex: number, playerIds: number[], frame: string, stream: string, seq: number, arrivedAt?: number): void {
+    if (!playerIds.length || !this.bus.distributed) return;
+    const t = arrivedAt === undefined ? undefined : performance.timeOrigin + arrivedAt;
+    this.bus.publish({ k: 'players', g: gameIndex, ids: playerIds, f: frame, s: stream, q: seq, t });
+  }
+
+  /** What the stream store needs to publish a push for remote players itself (undefined without other instances). */
+  remoteInStream(
+    gameIndex: number,
+    playerIds: number[],
+    stream: string,
+    arrivedAt?: number,
+  ): { channel: string; head: string; tail: string } | undefined {
+    if (!playerIds.length || !this.bus.distributed) return undefined;
+    const t = arrivedAt === undefined ? undefined : performance.timeOrigin + arrivedAt;
+    return this.bus.streamMessage(gameIndex, playerIds, stream, t);
+  }
+
+  /** One player's push of an ordered stream, wherever the player is connected (a chat message passes `arrivedAt`). */
+  toPlayerInStream(gameIndex: number, playerId: number, frame: string, stream: string, seq: number, arrivedAt?: number): void {
+    const session = this.sessions.get(gameIndex, playerId);
+    if (session) {
+      session.sendInStream(stream, seq, frame);
+      if (arrivedAt !== undefined) this.metrics.delivered(arrivedAt, 1);
+    } else this.toRemoteInStream(gameIndex, [playerId], frame, stream, seq, arrivedAt);
+  }
+
   toPlayer(gameIndex: number, playerId: number, frame: string, arrivedAt?: number): void {
     this.toPlayers(gameIndex, [playerId], frame, null, arrivedAt);
   }
@@ -71,6 +103,19 @@ export class DeliveryService implements OnModuleInit {
       const session = this.sessions.get(gameIndex, id);
       if (session && (langCode === null || sameLanguage(session.languageCode, langCode))) {
         session.send(frame);
+        writes++;
+      }
+    }
+    if (sentAt !== undefined) this.metrics.delivered(sentAt - performance.timeOrigin, writes);
+  }
+
+  private deliverInStreamLocal(gameIndex: number, playerIds: number[], text: string, stream: string, seq: number, sentAt?: number): void {
+    const frame: Frame = playerIds.length > 1 ? Buffer.from(text, 'utf8') : text;
+    let writes = 0;
+    for (const id of playerIds) {
+      const session = this.sessions.get(gameIndex, id);
+      if (session) {
+        session.sendInStream(stream, seq, frame);
         writes++;
       }
     }

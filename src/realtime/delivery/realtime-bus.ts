@@ -4,8 +4,11 @@ import { RedisConnection } from '../../presence/redis-connection.js';
 
 /** What instances tell each other. `f` is a ready-made frame, forwarded byte for byte. */
 export type BusMessage =
-  /** `t`: on a chat message, the epoch millis it arrived on the sender (for the delivery-time metric). */
-  | { k: 'players'; g: number; ids: number[]; lang?: string | null; f: string; t?: number }
+  /**
+   * `t`: on a chat message, the epoch millis it arrived on the sender (for the delivery-time metric);
+   * `s`/`q`: the frame's ordered stream (channel id or "@direct") and seq, when it has one.
+   */
+  | { k: 'players'; g: number; ids: number[]; lang?: string | null; f: string; t?: number; s?: string; q?: number }
   | { k: 'game'; g: number; lang: string | null; f: string }
   /** A player logged in on the sender: older sessions of the player elsewhere close (`duplicated`). */
   | { k: 'claim'; g: number; p: number; sid: string; since: number }
@@ -66,6 +69,15 @@ export class RealtimeBus implements OnModuleInit {
     // Publishes are dropped while the command connection is down.
     this.redis.client!.on('close', () => (this.resyncDue = true));
     this.redis.onReconnected(() => this.resync());
+  }
+
+  /**
+   * A `players` message of an ordered stream whose seq is not known yet, for a sender that
+   * publishes it itself (the Redis numbering script): `head + seq + tail + frame` on `channel`.
+   */
+  streamMessage(g: number, ids: number[], stream: string, t?: number): { channel: string; head: string; tail: string } {
+    const header = JSON.stringify({ k: 'players', g, ids, s: stream, t, o: this.redis.instanceId });
+    return { channel: this.channel, head: `${header.slice(0, -1)},"q":`, tail: '}\n' };
   }
 
   onMessage(listener: Listener): void {

@@ -1,4 +1,5 @@
-import { ArrayMaxSize, IsArray, IsInt, IsString, Matches, Max, Min, MinLength, ValidateBy } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { ArrayMaxSize, IsArray, IsInt, IsString, Length, Matches, Max, Min, MinLength, ValidateBy } from 'class-validator';
 import { CHANNEL_ID_PATTERN, CHANNEL_ID_RULE } from '../../channel/dto/channel.dto.js';
 import { MessageIdField, Optional, PlayerIdField, isMessageId } from '../../common/validation/decorators.js';
 import { MAX_PLAYER_ID } from '../../player/player-identity.js';
@@ -20,6 +21,17 @@ function ExtraDataField() {
       validator: { validate: (value: unknown) => typeof value === 'string' && Buffer.byteLength(value, 'utf8') <= MAX_EXTRA_DATA_BYTES },
     },
     { message: `extraData must be a string of at most ${MAX_EXTRA_DATA_BYTES} UTF-8 bytes` },
+  );
+}
+
+/** Longest clientMessageId (docs/realtime.md#idempotent-sends). */
+export const MAX_CLIENT_MESSAGE_ID = 64;
+
+function ClientMessageIdField() {
+  return applyDecorators(
+    Optional(),
+    IsString({ message: 'clientMessageId must be a string' }),
+    Length(1, MAX_CLIENT_MESSAGE_ID, { message: `clientMessageId must be 1 to ${MAX_CLIENT_MESSAGE_ID} characters` }),
   );
 }
 
@@ -46,6 +58,10 @@ export class ChannelChatDto {
   @Min(1, { each: true, message: 'mentionedPlayerIds must contain ids of at least 1' })
   @Max(MAX_PLAYER_ID, { each: true, message: `mentionedPlayerIds must contain ids of at most ${MAX_PLAYER_ID}` })
   mentionedPlayerIds?: number[];
+
+  /** The same id from the same player within RECONNECT_WINDOW returns the first answer and delivers nothing. */
+  @ClientMessageIdField()
+  clientMessageId?: string;
 }
 
 /**
@@ -53,11 +69,16 @@ export class ChannelChatDto {
  * (the router then runs class-validator for the exact error message).
  */
 export function fastChannelChatBody(plain: Record<string, unknown>): ChannelChatDto | null {
-  const { channelId, message, extraData, replyMessageId, mentionedPlayerIds } = plain;
+  const { channelId, message, extraData, replyMessageId, mentionedPlayerIds, clientMessageId } = plain;
   if (typeof channelId !== 'string' || !CHANNEL_ID_PATTERN.test(channelId)) return null;
   if (typeof message !== 'string' || !COUNTED_CHARACTER.test(message)) return null;
   if (extraData != null && (typeof extraData !== 'string' || Buffer.byteLength(extraData, 'utf8') > MAX_EXTRA_DATA_BYTES)) return null;
   if (replyMessageId != null && !isMessageId(replyMessageId)) return null;
+  if (
+    clientMessageId != null &&
+    (typeof clientMessageId !== 'string' || clientMessageId.length < 1 || clientMessageId.length > MAX_CLIENT_MESSAGE_ID)
+  )
+    return null;
   if (mentionedPlayerIds != null) {
     if (!Array.isArray(mentionedPlayerIds) || mentionedPlayerIds.length > 100) return null;
     for (const id of mentionedPlayerIds) if (typeof id !== 'number' || !Number.isInteger(id) || id < 1 || id > MAX_PLAYER_ID) return null;
@@ -69,6 +90,7 @@ export function fastChannelChatBody(plain: Record<string, unknown>): ChannelChat
   if (extraData != null) dto.extraData = extraData;
   if (replyMessageId != null) dto.replyMessageId = replyMessageId;
   if (mentionedPlayerIds != null) dto.mentionedPlayerIds = [...(mentionedPlayerIds as number[])];
+  if (clientMessageId != null) dto.clientMessageId = clientMessageId;
   return dto;
 }
 
@@ -83,4 +105,7 @@ export class DirectChatDto {
   @Optional()
   @ExtraDataField()
   extraData?: string;
+
+  @ClientMessageIdField()
+  clientMessageId?: string;
 }

@@ -4,6 +4,7 @@ import { Packet, type PacketHandler } from '../protocol/packet-handler.js';
 import { ChannelIdsLoader } from '../session/channel-ids-loader.js';
 import { SessionLifecycle } from '../session/session-lifecycle.service.js';
 import type { Session } from '../session/session.js';
+import { Streams } from '../streams/streams.service.js';
 import { SessionAuthenticator } from './authenticate.js';
 
 @Packet({ type: 'CONNECT', body: ConnectDto, fastBody: fastConnectBody, opensSession: true })
@@ -13,6 +14,7 @@ export class ConnectHandler implements PacketHandler<ConnectDto> {
     private readonly auth: SessionAuthenticator,
     private readonly lifecycle: SessionLifecycle,
     private readonly channelIds: ChannelIdsLoader,
+    private readonly streams: Streams,
   ) {}
 
   async handle(session: Session, body: ConnectDto) {
@@ -22,6 +24,8 @@ export class ConnectHandler implements PacketHandler<ConnectDto> {
     loading.catch(() => undefined);
     await this.lifecycle.open(session, identity, body.languageCode ?? null);
     const channelIds = await loading;
-    return { playerId: identity.playerId, gameIndex: identity.gameIndex, channelIds };
+    // After open(): a message numbered from now on is pushed to this session.
+    const positions = await this.streams.positions(identity.gameIndex, identity.playerId, channelIds);
+    return { playerId: identity.playerId, gameIndex: identity.gameIndex, channelIds, positions };
   }
 }

@@ -5,17 +5,21 @@ import { MetricsService } from '../../observability/metrics/metrics.service.js';
 import { PresenceService } from '../../presence/presence.service.js';
 import { BlockCache } from '../chat/block-cache.js';
 import { assertMessageLength } from '../chat/message-rules.js';
-import { MessageIdGenerator } from '../chat/message-id.js';
 import { MuteCache } from '../chat/mute-cache.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
 import { DirectChatDto } from '../dto/chat.dto.js';
 import { Packet, type PacketHandler } from '../protocol/packet-handler.js';
-import { notifyFrame, stamp } from '../protocol/notify-packets.js';
+import { stamp } from '../protocol/notify-packets.js';
 import type { Session } from '../session/session.js';
+import { SendOnce } from '../streams/send-once.js';
+import { seqFrame } from '../streams/seq-frame.js';
+import { DIRECT_STREAM, directStream } from '../streams/stream-names.js';
+import { Streams } from '../streams/streams.service.js';
 
 /**
  * A 1:1 message to a connected player (not stored; ONE_ON_ONE channels are the stored kind). The
- * word filter applies as to channel messages; the response carries the text as delivered.
+ * word filter applies as to channel messages; the response carries the text as delivered, and the
+ * seq the message got in the recipient's "@direct" stream. A repeated clientMessageId gets the first answer.
  */
 @Packet({ type: 'DIRECT_CHAT', body: DirectChatDto })
 @Injectable()
@@ -23,16 +27,21 @@ export class DirectChatHandler implements PacketHandler<DirectChatDto> {
   constructor(
     private readonly blocks: BlockCache,
     private readonly presence: PresenceService,
-    private readonly ids: MessageIdGenerator,
+    private readonly streams: Streams,
+    private readonly once: SendOnce,
     private readonly delivery: DeliveryService,
     private readonly filter: WordFilterService,
     private readonly mutes: MuteCache,
     private readonly metrics: MetricsService,
   ) {}
 
-  async handle(session: Session, body: DirectChatDto) {
-    const arrivedAt = performance.now();
+  handle(session: Session, body: DirectChatDto) {
     const { gameIndex, playerId } = session.player;
+    return this.once.run(gameIndex, playerId, body.clientMessageId, () => this.send(gameIndex, playerId, body));
+  }
+
+  private async send(gameIndex: number, playerId: number, body: DirectChatDto) {
+    const arrivedAt = performance.now();
     const to = body.toPlayerId;
     if (to === playerId) throw new DomainError(ErrorCode.Validation, 'toPlayerId must be another player');
     assertMessageLength(body.message);
@@ -46,17 +55,12 @@ export class DirectChatHandler implements PacketHandler<DirectChatDto> {
       throw new DomainError(ErrorCode.UserNotConnected, `player ${to} is not connected`);
     }
     const message = await this.filter.chatText(gameIndex, body.message);
-    const { id, millis } = this.ids.next();
-    const frame = notifyFrame('NOTIFY_DIRECT_CHAT', {
-      messageId: id,
-      from: playerId,
-      toPlayerId: to,
-      message,
-      extraData: body.extraData ?? null,
-      ...stamp(millis),
-    });
+    const extraData = body.extraData ?? null;
+    const { id, millis, seq, frame } = await this.streams.append(directStream(gameIndex, to), playerId, (messageId, at) =>
+      seqFrame('NOTIFY_DIRECT_CHAT', { messageId, from: playerId, toPlayerId: to, message, extraData, ...stamp(at) }),
+    );
     this.metrics.messages.inc({ kind: 'direct' });
-    this.delivery.toPlayer(gameIndex, to, frame, arrivedAt);
-    return { messageId: id, timestampMillis: millis, message };
+    this.delivery.toPlayerInStream(gameIndex, to, frame, DIRECT_STREAM, seq, arrivedAt);
+    return { messageId: id, timestampMillis: millis, message, seq };
   }
 }

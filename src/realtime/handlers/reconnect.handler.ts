@@ -2,26 +2,34 @@ import { Injectable } from '@nestjs/common';
 import { ChannelQueries } from '../../channel/channel-queries.js';
 import { ChannelService } from '../../channel/channel.service.js';
 import { DomainError, ErrorCode } from '../../common/errors/domain-error.js';
-import { ConnectDto, fastConnectBody } from '../dto/session.dto.js';
+import { ReconnectDto, fastReconnectBody } from '../dto/session.dto.js';
 import { Packet, type PacketHandler } from '../protocol/packet-handler.js';
 import { ReconnectMemory } from '../session/reconnect-memory.js';
 import { SessionLifecycle } from '../session/session-lifecycle.service.js';
 import type { Session } from '../session/session.js';
+import { ResumeService } from '../streams/resume.service.js';
+import { Streams } from '../streams/streams.service.js';
 import { SessionAuthenticator } from './authenticate.js';
 
-/** Like CONNECT, then back into the PUBLIC channels the dropped connection left (within RECONNECT_WINDOW). */
-@Packet({ type: 'RECONNECT', body: ConnectDto, fastBody: fastConnectBody, opensSession: true })
+/**
+ * Like CONNECT, then back into the PUBLIC channels the dropped connection left (within
+ * RECONNECT_WINDOW), and the messages missed since the client's `positions`, replayed right after
+ * the response (docs/realtime.md#resume).
+ */
+@Packet({ type: 'RECONNECT', body: ReconnectDto, fastBody: fastReconnectBody, opensSession: true })
 @Injectable()
-export class ReconnectHandler implements PacketHandler<ConnectDto> {
+export class ReconnectHandler implements PacketHandler<ReconnectDto> {
   constructor(
     private readonly auth: SessionAuthenticator,
     private readonly lifecycle: SessionLifecycle,
     private readonly channels: ChannelService,
     private readonly queries: ChannelQueries,
     private readonly memory: ReconnectMemory,
+    private readonly streams: Streams,
+    private readonly resume: ResumeService,
   ) {}
 
-  async handle(session: Session, body: ConnectDto) {
+  async handle(session: Session, body: ReconnectDto) {
     const identity = await this.auth.authenticate(session, body.token);
     const { gameIndex, playerId } = identity;
     // Before the session opens: when the memory is out of reach (busy), the RECONNECT fails whole and the socket closes.
@@ -37,6 +45,8 @@ export class ReconnectHandler implements PacketHandler<ConnectDto> {
       }
     }
     const channelIds = await this.queries.channelIdsOf(gameIndex, playerId);
-    return { playerId, gameIndex, channelIds, failChannelIds };
+    const { recovered, gaps } = await this.resume.resume(session, body.positions ?? [], channelIds);
+    const positions = await this.streams.positions(gameIndex, playerId, channelIds);
+    return { playerId, gameIndex, channelIds, failChannelIds, positions, recovered, gaps };
   }
 }

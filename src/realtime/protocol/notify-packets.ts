@@ -2,12 +2,14 @@ import type { HistoryMessage } from '../../channel/chat-history.service.js';
 import type { ChannelExitReason, PartyNotifyBodies } from '../../common/events/domain-events.js';
 
 /** Why the server closes a session (NOTIFY_DISCONNECT). */
-export type DisconnectReason = 'idle' | 'invalid' | 'duplicated' | 'unauthorized' | 'banned';
+export type DisconnectReason = 'idle' | 'invalid' | 'duplicated' | 'unauthorized' | 'banned' | 'shutdown';
 
 /** The same body the history API returns for each message (one declaration, in the channel module). */
 export type ChannelChatNotify = HistoryMessage;
 
 export interface DirectChatNotify {
+  /** The message's place in the recipient's "@direct" stream. */
+  seq: number;
   messageId: string;
   from: number;
   toPlayerId: number;

@@ -1,6 +1,7 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ChannelService } from '../../channel/channel.service.js';
 import { DomainError, ErrorCode } from '../../common/errors/domain-error.js';
+import { errorText } from '../../common/errors/error-text.js';
 import type { PlayerIdentity } from '../../player/player-identity.js';
 import { PresenceService } from '../../presence/presence.service.js';
 import { RealtimeBus } from '../delivery/realtime-bus.js';
@@ -9,9 +10,12 @@ import { ReconnectMemory } from './reconnect-memory.js';
 import { SessionLog } from './session-log.js';
 import { SessionRegistry } from './session-registry.js';
 import type { Session } from './session.js';
+import { ShutdownGrace } from './shutdown-grace.js';
 
 /** Login claims per bus message when they are restated. */
 const CLAIMS_PER_MESSAGE = 500;
+/** How often expired shutdown graces are looked for. */
+const GRACE_SWEEP_MS = 500;
 
 /**
  * What happens when a player's connection starts and ends: one connection per player (a newer
@@ -19,10 +23,12 @@ const CLAIMS_PER_MESSAGE = 500;
  * PUBLIC channels on close (remembered for RECONNECT). None of it waits for Redis: while Redis is
  * unreachable, presence and reconnect memory are written when it returns, and the claims of
  * every local session are restated then, so a login made meanwhile still closes older ones.
+ * A player handed over by a stopping instance (ShutdownGrace) is left only when its grace ends.
  */
 @Injectable()
-export class SessionLifecycle implements OnModuleInit {
+export class SessionLifecycle implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('SessionLifecycle');
+  private graceSweeper: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly registry: SessionRegistry,
@@ -32,9 +38,14 @@ export class SessionLifecycle implements OnModuleInit {
     private readonly memory: ReconnectMemory,
     private readonly notifier: PresenceNotifier,
     private readonly log: SessionLog,
+    private readonly grace: ShutdownGrace,
   ) {}
 
   onModuleInit(): void {
+    if (this.grace.enabled) {
+      this.graceSweeper = setInterval(() => void this.endGraces(), GRACE_SWEEP_MS);
+      this.graceSweeper.unref();
+    }
     this.bus.onMessage((m) => {
       if (m.k === 'claim') this.claimed(m.g, m.p, m.sid, m.since);
       else if (m.k === 'claims') for (const [g, p, sid, since] of m.c) this.claimed(g, p, sid, since);
@@ -62,16 +73,32 @@ export class SessionLifecycle implements OnModuleInit {
     }
     this.log.connected(session);
     this.bus.publish({ k: 'claim', g: gameIndex, p: playerId, sid: session.id, since: session.connectedAt });
+    // Back within a shutdown grace: the PUBLIC channels it kept continue, without a clean-up later.
+    await this.grace.resume(gameIndex, playerId).catch((err) => this.logger.warn(`ending a shutdown grace failed: ${errorText(err)}`));
     if (!wasOnline) {
       this.notifier.send(gameIndex, playerId, true, session.connectedAt, await this.notifier.audienceOf(gameIndex, playerId));
     }
+  }
+
+  onApplicationShutdown(): void {
+    this.stopGraceSweeper();
+  }
+
+  stopGraceSweeper(): void {
+    if (this.graceSweeper) clearInterval(this.graceSweeper);
+    this.graceSweeper = null;
   }
 
   /** The socket closed (any reason). */
   async closed(session: Session): Promise<void> {
     this.registry.all.delete(session);
     if (!session.identity || session.superseded || !this.registry.unregister(session)) return;
-    const { gameIndex, playerId } = session.identity;
+    if (session.handedOver) return;
+    await this.leave(session.identity.gameIndex, session.identity.playerId);
+  }
+
+  /** A player gone (disconnected here, or its shutdown grace ended): PUBLIC channels left (remembered for RECONNECT), offline. */
+  private async leave(gameIndex: number, playerId: number): Promise<void> {
     try {
       const at = Date.now();
       const audience = await this.notifier.audienceOf(gameIndex, playerId);
@@ -81,6 +108,17 @@ export class SessionLifecycle implements OnModuleInit {
       this.notifier.send(gameIndex, playerId, false, at, audience);
     } catch (err) {
       this.logger.error(`cleanup after player ${gameIndex}:${playerId} disconnected failed: ${(err as Error)?.stack ?? err}`);
+    }
+  }
+
+  /** Shutdown graces that ended without a new login: the usual clean-up, by whichever instance claimed them. */
+  private async endGraces(): Promise<void> {
+    try {
+      for (const { gameIndex, playerId } of await this.grace.expired()) {
+        if (!this.registry.get(gameIndex, playerId)) await this.leave(gameIndex, playerId);
+      }
+    } catch (err) {
+      this.logger.warn(`ending shutdown graces failed: ${errorText(err)}`);
     }
   }
 

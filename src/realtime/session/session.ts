@@ -9,6 +9,13 @@ const TEXT = { binary: false } as const;
 
 /** A ready-made frame: a string, or its UTF-8 bytes when it goes to many sockets (encoded once). */
 export type Frame = string | Buffer;
+/** A push of an ordered stream (see Session.sendInStream). */
+interface StreamPush {
+  stream: string;
+  seq: number;
+  frame: Frame;
+}
+
 /** Requests of one connection are handled in order; past this many waiting, new ones get 429. */
 export const MAX_PENDING_PACKETS = 256;
 
@@ -23,6 +30,8 @@ export class Session {
   lastActivity = this.openedAt;
   /** Closed by the server because a newer login of the same player took over. */
   superseded = false;
+  /** Closed by a shutdown whose grace keeps the player's PUBLIC channels and presence (docs/operations.md#shutdown). */
+  handedOver = false;
   closing = false;
   /** Why the server closed the socket (for the log); null when the client closed it. */
   closeReason: string | null = null;
@@ -34,7 +43,14 @@ export class Session {
    * is out, so a client always reads the response before the pushes its own request caused
    * (RESPONSE_ENTER_CHANNEL before NOTIFY_ENTER_CHANNEL about itself). Null: nothing is held.
    */
-  private held: Frame[] | null = null;
+  private held: (Frame | StreamPush)[] | null = null;
+  /** Frames that go right after the response being prepared, before the held pushes (RECONNECT's replay). */
+  private afterResponse: Frame[] | null = null;
+  /**
+   * Per stream (channel id or "@direct"), the latest seq a RECONNECT replayed: a push of that
+   * stream up to it is a duplicate and is dropped. Null: nothing was replayed.
+   */
+  private replayed: Map<string, number> | null = null;
 
   constructor(
     readonly socket: WebSocket,
@@ -58,6 +74,19 @@ export class Session {
     else this.write(frame);
   }
 
+  /** A push with its place in an ordered stream (dropped when a replay already delivered it). */
+  sendInStream(stream: string, seq: number, frame: Frame): void {
+    if (this.replayed !== null && seq <= (this.replayed.get(stream) ?? 0)) return;
+    if (this.held) this.held.push({ stream, seq, frame });
+    else this.write(frame);
+  }
+
+  /** RECONNECT: these frames follow the response at once; pushes of the stream up to `seq` are duplicates from now on. */
+  replay(stream: string, seq: number, frames: Frame[]): void {
+    (this.replayed ??= new Map()).set(stream, seq);
+    (this.afterResponse ??= []).push(...frames);
+  }
+
   /** From now until respond(), pushes wait (see `held`). */
   holdPushes(): void {
     this.held ??= [];
@@ -66,17 +95,29 @@ export class Session {
   /** Sends a response at once, then the pushes held while its request was handled. */
   respond(frame: Frame): void {
     this.write(frame);
+    const after = this.afterResponse;
+    this.afterResponse = null;
+    if (after) for (const replayed of after) this.write(replayed);
     this.flush();
   }
 
   private flush(): void {
     const held = this.held;
     this.held = null;
-    if (held) for (const frame of held) this.write(frame);
+    if (!held) return;
+    for (const item of held) {
+      if (typeof item === 'string' || Buffer.isBuffer(item)) this.write(item);
+      else if (this.replayed === null || item.seq > (this.replayed.get(item.stream) ?? 0)) this.write(item.frame);
+    }
   }
 
   private write(frame: Frame): void {
     if (this.socket.readyState === OPEN) this.socket.send(frame, TEXT);
+  }
+
+  /** Resolves when the packets queued so far have been answered. */
+  settled(): Promise<void> {
+    return this.queue;
   }
 
   enqueue(work: () => Promise<void>): void {
@@ -84,14 +125,14 @@ export class Session {
     this.queue = this.queue.then(work).finally(() => this.pending--);
   }
 
-  /** NOTIFY_DISCONNECT then close (1000 normal for idle/duplicated, 1008 policy for invalid/unauthorized/banned). */
+  /** NOTIFY_DISCONNECT then close (1000 normal for idle/duplicated, 1001 going away for shutdown, 1008 policy otherwise). */
   disconnect(reason: DisconnectReason): void {
     if (this.closing) return;
     this.closing = true;
     this.closeReason = reason;
     this.flush();
     this.write(notifyFrame('NOTIFY_DISCONNECT', { reason }));
-    this.socket.close(reason === 'idle' || reason === 'duplicated' ? 1000 : 1008, reason);
+    this.socket.close(reason === 'idle' || reason === 'duplicated' ? 1000 : reason === 'shutdown' ? 1001 : 1008, reason);
   }
 
   /** Close after an error response (failed CONNECT, packet before CONNECT). */

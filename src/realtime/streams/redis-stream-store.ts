@@ -1,0 +1,108 @@
+import type { Redis } from 'ioredis';
+import { APPEND, MISSED, POSITIONS, RETRACT } from './redis-stream-scripts.js';
+import { withSeq } from './seq-frame.js';
+import type { StreamStart } from './stream-names.js';
+import type { Appended, KeptEntry, Minted, Missed, Publish, StreamStore } from './stream-store.js';
+
+/** A stream's numbering outlives its recovery window: a week without messages, then a new epoch (or the database's seq). */
+const STATE_TTL_SECONDS = 7 * 86_400;
+/** Attempts at an id above the stream's latest (another instance's clock may run ahead). */
+const MAX_ID_RETRIES = 5;
+
+type Reply = (string | number)[];
+interface Scripts {
+  pcStreamAppend(...args: (string | number)[]): Promise<Reply>;
+  pcStreamPositions(...args: (string | number)[]): Promise<string[]>;
+  pcStreamMissed(...args: (string | number)[]): Promise<string[]>;
+  pcStreamRetract(...args: (string | number)[]): Promise<number>;
+}
+
+/**
+ * The streams of every instance, in Redis: one script per message assigns the seq and keeps the
+ * message, in one round trip, so numbering has no gaps whichever instance accepts a message.
+ */
+export class RedisStreamStore implements StreamStore {
+  private readonly scripts: Scripts;
+
+  constructor(
+    client: Redis,
+    private readonly key: (name: string) => string,
+    private readonly capacity: number,
+    private readonly windowSeconds: number,
+    /** Moves the id generator past an id (another instance's), so the next id is above it. */
+    private readonly after: (id: string) => void,
+  ) {
+    client.defineCommand('pcStreamAppend', { numberOfKeys: 2, lua: APPEND });
+    client.defineCommand('pcStreamPositions', { lua: POSITIONS });
+    client.defineCommand('pcStreamMissed', { numberOfKeys: 2, lua: MISSED });
+    client.defineCommand('pcStreamRetract', { numberOfKeys: 2, lua: RETRACT });
+    this.scripts = client as unknown as Scripts;
+  }
+
+  async append(key: string, start: StreamStart | null, mint: () => Minted, publish?: Publish): Promise<Appended | 'start'> {
+    const [state, kept] = this.keys(key);
+    for (let attempt = 0; ; attempt++) {
+      const minted = mint();
+      const reply = await this.scripts.pcStreamAppend(
+        state,
+        kept,
+        start?.epoch ?? '',
+        start?.seq ?? 0,
+        minted.id,
+        minted.frame.head,
+        minted.frame.tail,
+        minted.from,
+        this.capacity,
+        Math.max(1, this.windowSeconds),
+        STATE_TTL_SECONDS,
+        ...(publish ? [publish.channel, publish.head, publish.tail] : []),
+      );
+      if (Number(reply[0]) === 0) return 'start';
+      if (Number(reply[0]) === 2) {
+        const seq = Number(reply[2]);
+        return {
+          published: !!publish,
+          id: minted.id,
+          millis: minted.millis,
+          epoch: String(reply[1]),
+          seq,
+          frame: withSeq(minted.frame, seq),
+        };
+      }
+      if (attempt >= MAX_ID_RETRIES) throw new Error(`stream ${key}: no message id above ${String(reply[1])}`);
+      this.after(String(reply[1]));
+    }
+  }
+
+  async positions(keys: string[], starts: StreamStart[]): Promise<StreamStart[]> {
+    if (keys.length === 0) return [];
+    const args = starts.flatMap((s) => [s.epoch, s.seq]);
+    const reply = await this.scripts.pcStreamPositions(keys.length, ...keys.map((k) => this.keys(k)[0]), ...args, STATE_TTL_SECONDS);
+    return keys.map((_, i) => ({ epoch: String(reply[2 * i]), seq: Number(reply[2 * i + 1]) }));
+  }
+
+  async missed(key: string, afterSeq: number): Promise<Missed | null> {
+    const reply = await this.scripts.pcStreamMissed(...this.keys(key), afterSeq);
+    if (reply.length === 0) return null;
+    const seq = Number(reply[1]);
+    const count = seq - afterSeq;
+    let entries: KeptEntry[] | null = [];
+    if (count > 0 && reply.length - 2 !== count) entries = null;
+    else {
+      for (const raw of reply.slice(2)) {
+        const newline = raw.indexOf('\n');
+        const from = Number(raw.slice(0, newline));
+        if (from !== 0) entries.push({ from, frame: raw.slice(newline + 1) });
+      }
+    }
+    return { epoch: reply[0], seq, entries };
+  }
+
+  async retract(key: string, seq: number): Promise<void> {
+    await this.scripts.pcStreamRetract(...this.keys(key), seq);
+  }
+
+  private keys(key: string): [string, string] {
+    return [this.key(`stream:${key}`), this.key(`kept:${key}`)];
+  }
+}
