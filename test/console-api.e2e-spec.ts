@@ -116,7 +116,7 @@ describe('console routes and pages', () => {
   describe('static pages', () => {
     it('serves /console and /demo with revalidation headers and a strict content policy', async () => {
       await request(t.url).get('/console').expect(301).expect('Location', '/console/');
-      for (const path of ['/console/']) {
+      for (const path of ['/console/', '/demo/']) {
         const page = await request(t.url)
           .get(path)
           .expect(200)
