@@ -16,7 +16,7 @@ const pageOf = (q: PageQuery) => {
 };
 
 /**
- * Read-only party routes for game servers and the operator console (docs/party-api.md#server-routes):
+ * Read-only party routes for game servers and the operator console (docs/console.md#server-routes-the-console-reads):
  * the Party API itself answers players only, with their tokens.
  */
 @ApiTags('Hive server API: parties')

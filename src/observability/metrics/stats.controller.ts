@@ -16,7 +16,7 @@ export class StatsDto {
 }
 
 /**
- * The live figures of the console (docs/operations.md#console): the same counters as `GET /metrics`,
+ * The live figures of the console (docs/console.md#get-apiv1gamesgameindexstats): the same counters as `GET /metrics`,
  * as JSON, behind the server key (so the console needs no METRICS_TOKEN). They count the whole
  * instance that answers, every game together, as the metrics do.
  */
