@@ -43,5 +43,17 @@ export default tseslint.config(
       },
     },
   },
+  {
+    // The web pages of /console and /demo: plain ES modules run by the browser.
+    files: ['public/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: {
+        window: 'readonly', document: 'readonly', location: 'readonly', sessionStorage: 'readonly', fetch: 'readonly', WebSocket: 'readonly',
+        URLSearchParams: 'readonly', FormData: 'readonly', Node: 'readonly', console: 'readonly', setInterval: 'readonly', clearInterval: 'readonly',
+        setTimeout: 'readonly', clearTimeout: 'readonly',
+      },
+    },
+  },
   prettier,
 );

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { serveStaticPages } from './console/static-pages.js';
 import { gamePrefixMiddleware } from './common/http/game-prefix.middleware.js';
 import { MAX_BODY_BYTES, inputGuardMiddleware } from './common/http/input-guard.middleware.js';
 import { requestIdMiddleware } from './common/http/request-id.middleware.js';
@@ -25,6 +26,8 @@ export function configureApp(app: INestApplication): INestApplication {
   express.useBodyParser('json', { limit: MAX_BODY_BYTES });
   express.useBodyParser('urlencoded', { limit: MAX_BODY_BYTES, extended: true });
   app.use(inputGuardMiddleware);
+  // The operator console and the demo client: plain files under public/ (docs/console.md).
+  serveStaticPages(express);
   // The WebSocket gateway at /ws speaks Hive packet framing (see src/realtime).
   app.useWebSocketAdapter(new HiveWsAdapter(app));
   const document = SwaggerModule.createDocument(

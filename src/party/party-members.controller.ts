@@ -23,7 +23,7 @@ export class PartyMembersController {
   @ApiOperation({ summary: 'accepted members with their profiles and online flag' })
   @ApiOkResponse({ type: RichMemberListDto })
   members(@CurrentPlayer() me: PlayerIdentity, @PartyId() partyId: number, @Query() q: PageQueryDto): Promise<RichMemberListDto> {
-    return this.memberships.members(me, partyId, pageOf(q));
+    return this.memberships.members(me.gameIndex, partyId, pageOf(q));
   }
 
   @Get('waiting')

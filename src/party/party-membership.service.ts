@@ -200,15 +200,12 @@ export class PartyMembershipService {
   }
 
   /** Accepted members with their profiles and `online`, longest-standing first. */
-  async members(me: PlayerIdentity, partyId: number, page: Page): Promise<{ list: RichPartyMemberDto[]; totalCount: number }> {
+  async members(gameIndex: number, partyId: number, page: Page): Promise<{ list: RichPartyMemberDto[]; totalCount: number }> {
     const m = this.dataSource.manager;
-    await this.partyRepo.findParty(m, me.gameIndex, partyId);
+    await this.partyRepo.findParty(m, gameIndex, partyId);
     const { rows, totalCount } = await this.memberRepo.acceptedMembers(m, partyId, page);
     const ids = rows.map((r) => r.playerId);
-    const [profiles, online] = await Promise.all([
-      this.players.findMany(me.gameIndex, ids),
-      this.presence.connectedSince(me.gameIndex, ids),
-    ]);
+    const [profiles, online] = await Promise.all([this.players.findMany(gameIndex, ids), this.presence.connectedSince(gameIndex, ids)]);
     return { list: rows.map((r) => mapRichMember(r, profiles.get(r.playerId), online.get(r.playerId) != null)), totalCount };
   }
 

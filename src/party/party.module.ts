@@ -16,12 +16,13 @@ import { PartyInviteRepository } from './party-invite.repository.js';
 import { PartyMemberRepository } from './party-member.repository.js';
 import { PartyReadyCheckRepository } from './party-ready-check.repository.js';
 import { PartyRepository } from './party.repository.js';
+import { PartyServerController } from './party-server.controller.js';
 import { PartyService } from './party.service.js';
 
 /** Parties (DynamicPixels Party Web API): memberships, waiting lists, roles, party chat, live events. */
 @Module({
   imports: [ChannelModule, ModerationModule],
-  controllers: [PartiesController, PartyMembersController, PartyInvitesController, PartyReadyCheckController],
+  controllers: [PartiesController, PartyMembersController, PartyInvitesController, PartyReadyCheckController, PartyServerController],
   providers: [
     PartyRepository,
     PartyMemberRepository,

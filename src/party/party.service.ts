@@ -95,6 +95,12 @@ export class PartyService {
     );
   }
 
+  /** For the server API: a player's parties as anyone sees them (no join code). */
+  async ofMember(gameIndex: number, playerId: number, query: string | undefined, page: Page): Promise<PartyList> {
+    const pattern = query ? containsPattern(query.toLowerCase()) : null;
+    return partyList(await this.partyRepo.partiesOfMember(this.dataSource.manager, gameIndex, playerId, pattern, page));
+  }
+
   /** The join code only to an Accepted member. */
   async get(me: PlayerIdentity, partyId: number): Promise<PartyDto> {
     const m = this.dataSource.manager;

@@ -143,6 +143,17 @@ export function mapUserBan(player: Player, now = Date.now()): UserBanDto {
   };
 }
 
+/** `GET /api/v1/games/{gameIndex}/users/{playerId}/overview` (server key): profile, ban in force, presence. */
+export class PlayerOverviewDto {
+  @ApiProperty() playerId: number;
+  @ApiProperty({ description: 'false: no profile (a game server player never handed a token); `user` has empty fields' })
+  hasProfile: boolean;
+  @ApiProperty({ description: 'the User object of the Party API plus banUntil, banUntilMillis, banReason' }) user: UserBanDto;
+  @ApiProperty() online: boolean;
+  @ApiProperty({ nullable: true, type: Number, description: 'now when online, the last disconnect otherwise, null when never seen' })
+  lastSeenMillis: number | null;
+}
+
 /** A player with no profile row (a game server's player who never set one): empty fields. */
 export function emptyUser(id: number): UserDto {
   return {
