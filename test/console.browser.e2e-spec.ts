@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import type { Page } from 'playwright-core';
 import { browserTest, describeBrowser, overflowsWidth, useBrowser } from './support/browser.js';
 import { asPlayer, hive, playerToken } from './support/http.js';

@@ -15,6 +15,18 @@ import { NoticesController } from './notices.controller.js';
 import { PurgeJob } from './purge.job.js';
 import { PurgeService } from './purge.service.js';
 
+/** What the other modules use: the services of channels, history, read positions and the purge job. */
+const SHARED = [
+  ChannelService,
+  ChannelQueries,
+  BlockService,
+  ChatHistoryService,
+  MessageEditsService,
+  ChannelSeqRecorder,
+  ReadPositions,
+  PurgeService,
+];
+
 /**
  * Chat channels (docs/chat-api.md): the Hive server API, the limits, history and the purge job.
  * Publishes channel/notice/custom/block domain events; never imports the realtime gateway.
@@ -22,27 +34,7 @@ import { PurgeService } from './purge.service.js';
 @Module({
   imports: [ModerationModule],
   controllers: [ChannelsController, ChannelUsersController, NoticesController, HistoryController],
-  providers: [
-    ChannelService,
-    ChannelQueries,
-    BlockService,
-    ChatHistoryService,
-    MessageEditsService,
-    ChannelSeqRecorder,
-    ReadPositions,
-    NoticeService,
-    PurgeService,
-    PurgeJob,
-  ],
-  exports: [
-    ChannelService,
-    ChannelQueries,
-    BlockService,
-    ChatHistoryService,
-    MessageEditsService,
-    ChannelSeqRecorder,
-    ReadPositions,
-    PurgeService,
-  ],
+  providers: [...SHARED, NoticeService, PurgeJob],
+  exports: SHARED,
 })
 export class ChannelModule {}
