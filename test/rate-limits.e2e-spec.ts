@@ -115,6 +115,21 @@ describe('rate limits: small buckets, client address from X-Forwarded-For', () =
     expect((await bob.nextNotify('NOTIFY_CHANNEL_CHAT', (m) => m.message === 'five')).from).toBe(11);
   });
 
+  it('chat: EDIT_MESSAGE draws on the same bucket as CHANNEL_CHAT; a refused edit changes nothing', async () => {
+    await groupWith('edits', 77);
+    const ann = await connectFrom('10.0.0.77', 77);
+    const sent = await ann.ok('CHANNEL_CHAT', { channelId: 'edits', message: 'first' });
+    await ann.ok('EDIT_MESSAGE', { channelId: 'edits', messageId: sent.messageId, message: 'second' });
+    const refused = await ann.request('EDIT_MESSAGE', { channelId: 'edits', messageId: sent.messageId, message: 'third' });
+    expect(refused).toMatchObject({
+      packetType: 'RESPONSE_EDIT_MESSAGE',
+      status: 429,
+      body: { code: 108, retryAfterMillis: expect.any(Number) },
+    });
+    const rows = await t.dataSource.query(`SELECT message FROM chat_messages WHERE channel_id = 'edits'`);
+    expect(rows).toEqual([{ message: 'second' }]);
+  });
+
   it('packets: refuses any other packet past the burst before reading its body, and the refusal changes nothing', async () => {
     await hive(t)
       .post('/api/v1/games/1/channel')
