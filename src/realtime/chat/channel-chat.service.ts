@@ -38,6 +38,14 @@ interface Recipients {
 
 const CHANNEL_KIND = { kind: 'channel' } as const;
 
+export interface ChatAnswer {
+  messageId: string;
+  timestampMillis: number;
+  message: string;
+  seq: number;
+  epoch: string;
+}
+
 export interface ChannelChatInput {
   channelId: string;
   message: string;
@@ -69,11 +77,18 @@ export class ChannelChatService {
   ) {}
 
   /** The response body (without `epoch`) carries the text as delivered (masked by the word filter, if it was). */
-  async send(
-    gameIndex: number,
-    from: number,
-    input: ChannelChatInput,
-  ): Promise<{ messageId: string; timestampMillis: number; message: string; seq: number; epoch: string }> {
+  async send(gameIndex: number, from: number, input: ChannelChatInput): Promise<ChatAnswer> {
+    return (await this.accept(gameIndex, from, input)).done;
+  }
+
+  /**
+   * Admits a message: every check, then its seq. `done` settles once it is stored (history) and
+   * pushed. The sender's next message may be admitted before `done`: numbering, storing (group
+   * commit, in admission order) and pushing all follow admission order, so a sender's messages keep
+   * their order (docs/realtime.md#ordering). In slow mode a message is admitted only once the
+   * previous one is done (slow mode counts accepted messages).
+   */
+  async accept(gameIndex: number, from: number, input: ChannelChatInput): Promise<{ done: Promise<ChatAnswer> }> {
     const arrivedAt = performance.now();
     assertMessageLength(input.message);
     const channel = await this.memberChannel(gameIndex, input.channelId, from);
@@ -88,10 +103,11 @@ export class ChannelChatService {
     const extraData = input.extraData ?? null;
     const replyMessageId = input.replyMessageId ?? null;
     const mentionedPlayerIds = input.mentionedPlayerIds ?? [];
-    // Without history nothing waits between numbering and pushing: the push for other instances goes
-    // out with the numbering itself (one Redis round trip, see streams/redis-stream-scripts.ts).
-    const early = history ? null : await this.audience(gameIndex, channel, from);
-    const publish = early ? this.delivery.remoteInStream(gameIndex, early.remote, input.channelId, arrivedAt) : undefined;
+    // Who gets it is decided before numbering: after it nothing awaits but the commit, so pushes
+    // keep the order of numbering. Without history the push for other instances goes out with the
+    // numbering itself (one Redis round trip, see streams/redis-stream-scripts.ts).
+    const { local, remote } = await this.audience(gameIndex, channel, from);
+    const publish = history ? undefined : this.delivery.remoteInStream(gameIndex, remote, input.channelId, arrivedAt);
     const build = (messageId: string, at: number) =>
       seqFrame('NOTIFY_CHANNEL_CHAT', {
         channelId: input.channelId,
@@ -104,38 +120,47 @@ export class ChannelChatService {
         ...stamp(at),
         editedAtMillis: null,
       });
-    const { id, millis, seq, epoch, frame: text, published } = await this.streams.append(stream, from, build, publish);
-    if (history) {
-      const message: StoredMessage = {
-        messageId: id,
-        gameIndex,
-        channelId: input.channelId,
-        from,
-        message: delivered,
-        extraData,
-        replyMessageId,
-        mentionedPlayerIds,
-        timestampMillis: millis,
-        seq,
-      };
-      try {
-        await this.writer.store(message);
-      } catch (err) {
-        await this.streams.retract(stream, seq);
-        throw err;
+    const appended = await this.streams.append(stream, from, build, publish);
+    const { id, millis, seq, epoch } = appended;
+    const answer: ChatAnswer = { messageId: id, timestampMillis: millis, message: delivered, seq, epoch };
+    const push = () => {
+      this.metrics.messages.inc(CHANNEL_KIND);
+      if (local.length) {
+        // Serialised and encoded once; the same bytes go to every socket.
+        const frame = Buffer.from(appended.frame, 'utf8');
+        for (const session of local) session.sendInStream(input.channelId, seq, frame);
       }
+      this.metrics.delivered(arrivedAt, local.length);
+      if (remote.length && !appended.published) {
+        this.delivery.toRemoteInStream(gameIndex, remote, appended.frame, input.channelId, seq, arrivedAt);
+      }
+      return answer;
+    };
+    if (!history) {
+      if (slowKey !== null) this.slowMode.accepted(slowKey, channel.info);
+      return { done: Promise.resolve(push()) };
     }
-    if (slowKey !== null) this.slowMode.accepted(slowKey, channel.info);
-    this.metrics.messages.inc(CHANNEL_KIND);
-    const { local, remote } = early ?? (await this.audience(gameIndex, channel, from));
-    if (local.length) {
-      // Serialised and encoded once; the same bytes go to every socket.
-      const frame = Buffer.from(text, 'utf8');
-      for (const session of local) session.sendInStream(input.channelId, seq, frame);
-    }
-    this.metrics.delivered(arrivedAt, local.length);
-    if (remote.length && !published) this.delivery.toRemoteInStream(gameIndex, remote, text, input.channelId, seq, arrivedAt);
-    return { messageId: id, timestampMillis: millis, message: delivered, seq, epoch };
+    const message: StoredMessage = {
+      messageId: id,
+      gameIndex,
+      channelId: input.channelId,
+      from,
+      message: delivered,
+      extraData,
+      replyMessageId,
+      mentionedPlayerIds,
+      timestampMillis: millis,
+      seq,
+    };
+    // Group commit resolves in queue order and pushing is synchronous after it: pushes keep seq order.
+    const done = this.writer.store(message).then(push, async (err: unknown) => {
+      await this.streams.retract(stream, seq);
+      throw err;
+    });
+    if (slowKey === null) return { done };
+    await done;
+    this.slowMode.accepted(slowKey, channel.info);
+    return { done };
   }
 
   /** Who gets the push: local sessions and remote player ids, the sender and blocks (either way) left out. */

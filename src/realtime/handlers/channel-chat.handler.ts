@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { ChannelChatService } from '../chat/channel-chat.service.js';
+import { ChannelChatService, type ChatAnswer } from '../chat/channel-chat.service.js';
 import { ChannelChatDto, fastChannelChatBody } from '../dto/chat.dto.js';
-import { Packet, type PacketHandler } from '../protocol/packet-handler.js';
+import { Later, Packet, type PacketHandler } from '../protocol/packet-handler.js';
 import type { Session } from '../session/session.js';
 import { SendOnce } from '../streams/send-once.js';
 import { UnreadService } from '../streams/unread.service.js';
@@ -15,14 +15,25 @@ export class ChannelChatHandler implements PacketHandler<ChannelChatDto> {
     private readonly unread: UnreadService,
   ) {}
 
-  /** A repeated clientMessageId gets the first answer and delivers nothing (docs/realtime.md#idempotent-sends). */
-  handle(session: Session, body: ChannelChatDto) {
+  /**
+   * A repeated clientMessageId gets the first answer and delivers nothing (docs/realtime.md#idempotent-sends).
+   * Without one, the message answers once stored while the connection's next packet is admitted
+   * (docs/realtime.md#ordering).
+   */
+  async handle(session: Session, body: ChannelChatDto): Promise<object | Later> {
     const { gameIndex, playerId } = session.player;
-    return this.once.run(gameIndex, playerId, body.clientMessageId, async () => {
-      const { epoch, ...answer } = await this.chat.send(gameIndex, playerId, body);
-      // Sending moves the sender's read position to its message.
-      this.unread.sent(gameIndex, playerId, body.channelId, epoch, answer.seq);
-      return answer;
-    });
+    if (body.clientMessageId === undefined) {
+      const { done } = await this.chat.accept(gameIndex, playerId, body);
+      return new Later(done.then((answer) => this.sent(gameIndex, playerId, body.channelId, answer)));
+    }
+    return this.once.run(gameIndex, playerId, body.clientMessageId, async () =>
+      this.sent(gameIndex, playerId, body.channelId, await this.chat.send(gameIndex, playerId, body)),
+    );
+  }
+
+  /** Sending moves the sender's read position to its message. */
+  private sent(gameIndex: number, playerId: number, channelId: string, { epoch, ...answer }: ChatAnswer): Omit<ChatAnswer, 'epoch'> {
+    this.unread.sent(gameIndex, playerId, channelId, epoch, answer.seq);
+    return answer;
   }
 }

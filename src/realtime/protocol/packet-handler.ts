@@ -21,7 +21,16 @@ export interface PacketHandlerOptions {
 /** Marks a provider as the handler of one packet type (see PacketRouter). */
 export const Packet = (options: PacketHandlerOptions): ClassDecorator => SetMetadata(PACKET_HANDLER, options);
 
-/** One packet type's logic. Returns the response body; throws DomainError for a failure response. */
+/**
+ * A packet admitted now and answered later: the connection's next packet is admitted meanwhile and
+ * the responses still leave in packet order (a chat message waiting for its commit, see
+ * docs/realtime.md#ordering). `answer` rejects with the failure, as `handle` would throw it.
+ */
+export class Later {
+  constructor(readonly answer: Promise<object | void>) {}
+}
+
+/** One packet type's logic. Returns the response body (or a Later); throws DomainError for a failure response. */
 export interface PacketHandler<Body = unknown> {
-  handle(session: Session, body: Body): Promise<object | void> | object | void;
+  handle(session: Session, body: Body): Promise<object | void | Later> | object | void | Later;
 }

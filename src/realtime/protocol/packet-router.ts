@@ -6,7 +6,7 @@ import type { RateLimits } from '../../common/rate-limit/rate-limits.js';
 import { inspectJson } from '../../common/validation/json-guard.js';
 import { MAX_PENDING_PACKETS, type Session } from '../session/session.js';
 import { validateBody } from './packet-body.js';
-import { PACKET_HANDLER, type PacketHandler, type PacketHandlerOptions } from './packet-handler.js';
+import { Later, PACKET_HANDLER, type PacketHandler, type PacketHandlerOptions } from './packet-handler.js';
 import { type CorrelationId, errorFrame, okFrame, tooManyFrame } from './response.js';
 import { errorText } from '../../common/errors/error-text.js';
 import type { MetricsService } from '../../observability/metrics/metrics.service.js';
@@ -69,8 +69,8 @@ export class PacketRouter {
     // Echoed as sent (a string, a number or null); absent or of another type: the response has none.
     const correlationId: CorrelationId = typeof rawId === 'string' || typeof rawId === 'number' || rawId === null ? rawId : undefined;
     const type = typeof packetType === 'string' ? packetType : 'UNKNOWN';
-    if (session.pending >= MAX_PENDING_PACKETS) {
-      session.respond(tooManyFrame(type, correlationId));
+    if (session.pending + session.awaited >= MAX_PENDING_PACKETS) {
+      session.refuse(tooManyFrame(type, correlationId));
       this.count(this.routes.has(type) ? type : UNKNOWN_TYPE, 429);
       return;
     }
@@ -98,18 +98,35 @@ export class PacketRouter {
       if (!typed) throw new DomainError(ErrorCode.Validation, 'packetType must be a string');
       if (!route) throw new DomainError(ErrorCode.Validation, `packetType ${type} is not supported`);
       const result = await route.handler.handle(session, this.validate(route.options, body));
+      if (result instanceof Later) {
+        session.respondLater(
+          result.answer.then(
+            (answer) => {
+              this.count(label, 200);
+              return okFrame(type, correlationId, answer ?? {});
+            },
+            (err: unknown) => this.failed(type, label, correlationId, err),
+          ),
+        );
+        return;
+      }
       session.respond(okFrame(type, correlationId, result ?? {}));
       this.count(label, 200, route.options.opensSession && 'ok');
     } catch (err) {
-      const error = err instanceof DomainError ? err : (unavailableError(err) ?? this.unexpected(type, err));
-      session.respond(errorFrame(type, correlationId, error));
-      this.count(label, HIVE_CODES[error.code][0], route?.options.opensSession && 'refused');
+      session.respond(this.failed(type, label, correlationId, err, route?.options.opensSession));
       if (route?.options.opensSession && !session.identity) {
         // 1013 "try again later": a CONNECT refused by the connect rate limit may be retried after retryAfterMillis.
-        if (error.code === ErrorCode.RateLimited) session.close(1013, 'too many requests');
+        if (err instanceof DomainError && err.code === ErrorCode.RateLimited) session.close(1013, 'too many requests');
         else session.close(1008, 'authentication failed');
       }
     }
+  }
+
+  /** The failure response of a packet (counted; `opensSession`: a refused CONNECT/RECONNECT). */
+  private failed(type: string, label: string, correlationId: CorrelationId, err: unknown, opensSession?: boolean): string {
+    const error = err instanceof DomainError ? err : (unavailableError(err) ?? this.unexpected(type, err));
+    this.count(label, HIVE_CODES[error.code][0], opensSession && 'refused');
+    return errorFrame(type, correlationId, error);
   }
 
   /** partychat_ws_packets_total, and partychat_ws_connects_total for CONNECT/RECONNECT (docs/operations.md#metrics). */

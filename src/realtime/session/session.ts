@@ -35,13 +35,22 @@ export class Session {
   closing = false;
   /** Why the server closed the socket (for the log); null when the client closed it. */
   closeReason: string | null = null;
-  /** Packets of this connection run one after another, so replies and messages keep their order. */
+  /**
+   * Packets of this connection are admitted one after another (validation, checks, numbering), so
+   * replies and messages keep their order. A packet may finish later (a chat message waiting for its
+   * commit): the next one is admitted meanwhile, and responses still leave in packet order.
+   */
   private queue: Promise<void> = Promise.resolve();
   pending = 0;
+  /** Responses promised by admitted packets and not yet written (they are written in order). */
+  awaited = 0;
+  private responses: Promise<void> = Promise.resolve();
+  /** A packet is being admitted (between holdPushes and its respond/respondLater). */
+  private handling = false;
   /**
-   * Pushes sent while a request of this connection is being handled wait here until its response
-   * is out, so a client always reads the response before the pushes its own request caused
-   * (RESPONSE_ENTER_CHANNEL before NOTIFY_ENTER_CHANNEL about itself). Null: nothing is held.
+   * Pushes sent while a request of this connection is being handled (or its response awaited) wait
+   * here until the response is out, so a client always reads the response before the pushes its own
+   * request caused (RESPONSE_ENTER_CHANNEL before NOTIFY_ENTER_CHANNEL about itself). Null: nothing is held.
    */
   private held: (Frame | StreamPush)[] | null = null;
   /** Frames that go right after the response being prepared, before the held pushes (RECONNECT's replay). */
@@ -87,18 +96,51 @@ export class Session {
     (this.afterResponse ??= []).push(...frames);
   }
 
-  /** From now until respond(), pushes wait (see `held`). */
+  /** From now until the response of the packet being handled is out, pushes wait (see `held`). */
   holdPushes(): void {
     this.held ??= [];
+    this.handling = true;
   }
 
-  /** Sends a response at once, then the pushes held while its request was handled. */
+  /**
+   * The response of the packet being handled: written now, or after the responses still awaited
+   * by earlier packets; then the frames of `afterResponse` and, once nothing is awaited, the held pushes.
+   */
   respond(frame: Frame): void {
+    if (this.awaited > 0) return this.respondLater(Promise.resolve(frame));
+    this.handling = false;
+    this.writeResponse(frame, this.takeAfterResponse());
+  }
+
+  /**
+   * The packet being handled was admitted and answers later (`frame` must not reject): the next
+   * packet may be admitted now; this response is written in its turn, after the earlier ones.
+   */
+  respondLater(frame: Promise<Frame>): void {
+    const after = this.takeAfterResponse();
+    this.handling = false;
+    this.awaited++;
+    this.responses = Promise.all([frame, this.responses]).then(([written]) => {
+      this.awaited--;
+      this.writeResponse(written, after);
+    });
+  }
+
+  /** Out of turn (a packet refused before it was queued): written at once, nothing else changes. */
+  refuse(frame: Frame): void {
     this.write(frame);
+  }
+
+  private takeAfterResponse(): Frame[] | null {
     const after = this.afterResponse;
     this.afterResponse = null;
+    return after;
+  }
+
+  private writeResponse(frame: Frame, after: Frame[] | null): void {
+    this.write(frame);
     if (after) for (const replayed of after) this.write(replayed);
-    this.flush();
+    if (!this.handling && this.awaited === 0) this.flush();
   }
 
   private flush(): void {
@@ -116,8 +158,9 @@ export class Session {
   }
 
   /** Resolves when the packets queued so far have been answered. */
-  settled(): Promise<void> {
-    return this.queue;
+  async settled(): Promise<void> {
+    await this.queue;
+    await this.responses;
   }
 
   enqueue(work: () => Promise<void>): void {
