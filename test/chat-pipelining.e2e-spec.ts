@@ -1,7 +1,14 @@
 import { ChatHistoryService, type StoredMessage } from '../src/channel/chat-history.service.js';
 import { hive } from './support/http.js';
 import { useTestApp } from './support/test-app.js';
-import { WsClient, cleanOptionalRedis, closeClients, optionalRedisEnvironment, resetRealtimeCaches, type Packet } from './support/ws-client.js';
+import {
+  WsClient,
+  cleanOptionalRedis,
+  closeClients,
+  optionalRedisEnvironment,
+  resetRealtimeCaches,
+  type Packet,
+} from './support/ws-client.js';
 
 const base = '/api/v1/games/1';
 
@@ -38,7 +45,8 @@ describe('chat pipelining on one connection', () => {
       (r: { message: string; seq: string }) => [r.message, Number(r.seq)],
     );
   /** The responses (and their order) among the frames a client received. */
-  const responses = (client: WsClient) => client.received.filter((p: Packet) => p.status !== undefined && p.packetType !== 'RESPONSE_CONNECT');
+  const responses = (client: WsClient) =>
+    client.received.filter((p: Packet) => p.status !== undefined && p.packetType !== 'RESPONSE_CONNECT');
 
   /** The history inserts, each a list of messages; `gate` holds the next insert until released. */
   let batches: StoredMessage[][];
@@ -51,19 +59,20 @@ describe('chat pipelining on one connection', () => {
     gate = null;
     failNext = null;
     const history = t.app.get(ChatHistoryService);
-    const append = ChatHistoryService.prototype.append;
-    history.append = async function (this: ChatHistoryService, messages: StoredMessage[]) {
+    const append = (messages: StoredMessage[]) => ChatHistoryService.prototype.append.call(history, messages);
+    history.append = async (messages: StoredMessage[]) => {
       batches.push([...messages]);
       const [held, fail] = [gate, failNext];
       [gate, failNext] = [null, null];
       if (held) await held;
       if (fail) throw fail;
-      return append.call(this, messages);
+      return append(messages);
     };
   });
   afterEach(async () => {
     release?.();
-    delete (t.app.get(ChatHistoryService) as Partial<ChatHistoryService>).append;
+    const history: Partial<ChatHistoryService> = t.app.get(ChatHistoryService);
+    delete history.append;
     await closeClients(t, open.splice(0));
   });
   const holdNextInsert = () => {
@@ -120,10 +129,18 @@ describe('chat pipelining on one connection', () => {
     ]);
     expect([answers[2].status, answers[2].body.code]).toEqual([400, 301]);
     expect([answers[0], answers[3], answers[5]].map((a) => a.body.seq)).toEqual([1, 2, 3]);
-    for (const [seq, message] of [[1, 'a'], [2, 'b'], [3, 'c']] as const) {
+    for (const [seq, message] of [
+      [1, 'a'],
+      [2, 'b'],
+      [3, 'c'],
+    ] as [number, string][]) {
       expect(await bob.nextNotify('NOTIFY_CHANNEL_CHAT')).toMatchObject({ seq, message });
     }
-    expect(await stored('p2')).toEqual([['a', 1], ['b', 2], ['c', 3]]);
+    expect(await stored('p2')).toEqual([
+      ['a', 1],
+      ['b', 2],
+      ['c', 3],
+    ]);
   });
 
   it('answers every message of a failed insert with an error, pushes none of them, and goes on with the next', async () => {
@@ -134,7 +151,10 @@ describe('chat pipelining on one connection', () => {
     holdNextInsert();
     const first = ann.send('CHANNEL_CHAT', { channelId: 'p3', message: 'x1' });
     await until(() => batches.length === 1, 'the first insert');
-    const failed = [ann.send('CHANNEL_CHAT', { channelId: 'p3', message: 'x2' }), ann.send('CHANNEL_CHAT', { channelId: 'p3', message: 'x3' })];
+    const failed = [
+      ann.send('CHANNEL_CHAT', { channelId: 'p3', message: 'x2' }),
+      ann.send('CHANNEL_CHAT', { channelId: 'p3', message: 'x3' }),
+    ];
     await new Promise((resolve) => setTimeout(resolve, 100));
     // The insert of x2 and x3 (after the held one) fails as a lost database connection would.
     failNext = Object.assign(new Error('Connection terminated unexpectedly'), { code: 'ECONNRESET' });
