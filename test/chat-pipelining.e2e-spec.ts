@@ -91,7 +91,7 @@ describe('chat pipelining on one connection', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(responses(ann)).toEqual([]);
     expect(bob.pending('NOTIFY_CHANNEL_CHAT')).toEqual([]);
-    release();
+    release!();
     const answers = await Promise.all(ids.map((id) => ann.nextResponse(id)));
     expect(batches.map((b) => b.map((m) => m.message))).toEqual([['m1'], ['m2', 'm3', 'm4', 'm5']]);
     expect(answers.map((a) => [a.status, a.body.seq])).toEqual([1, 2, 3, 4, 5].map((seq) => [200, seq]));
@@ -116,7 +116,7 @@ describe('chat pipelining on one connection', () => {
       ann.send('CHANNEL_CHAT', { channelId: 'p2', message: 'c' }),
     ];
     await until(() => batches.length === 1, 'the first insert');
-    release();
+    release!();
     const answers = await Promise.all(sent.map((id) => ann.nextResponse(id)));
     expect(responses(ann).map((r) => r.correlationId)).toEqual(sent);
     expect(answers.map((a) => a.packetType)).toEqual([
@@ -158,7 +158,7 @@ describe('chat pipelining on one connection', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     // The insert of x2 and x3 (after the held one) fails as a lost database connection would.
     failNext = Object.assign(new Error('Connection terminated unexpectedly'), { code: 'ECONNRESET' });
-    release();
+    release!();
     expect((await ann.nextResponse(first)).body.seq).toBe(1);
     for (const id of failed) expect((await ann.nextResponse(id)).status).toBe(503);
     const after = await ann.ok('CHANNEL_CHAT', { channelId: 'p3', message: 'x4' });
@@ -167,6 +167,32 @@ describe('chat pipelining on one connection', () => {
     expect(await bob.nextNotify('NOTIFY_CHANNEL_CHAT')).toMatchObject({ message: 'x4', seq: after.seq });
     expect(bob.pending('NOTIFY_CHANNEL_CHAT')).toEqual([]);
     expect((await stored('p3')).map(([m]: [string]) => m)).toEqual(['x1', 'x4']);
+  });
+
+  it('holds a push to a pipelining sender only until the responses it was waiting behind are out', async () => {
+    await create('mine');
+    await create('live', { chatHistoryAllowed: false });
+    await enter('mine', 1);
+    await enter('live', 1, 2);
+    const ann = await connect(1);
+    const bob = await connect(2);
+    holdNextInsert();
+    const first = ann.send('CHANNEL_CHAT', { channelId: 'mine', message: 'm1' });
+    await until(() => batches.length === 1, 'the first insert');
+    await bob.ok('CHANNEL_CHAT', { channelId: 'live', message: 'from bob' });
+    const later = [
+      ann.send('CHANNEL_CHAT', { channelId: 'mine', message: 'm2' }),
+      ann.send('CHANNEL_CHAT', { channelId: 'mine', message: 'm3' }),
+    ];
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(ann.pending('NOTIFY_CHANNEL_CHAT')).toEqual([]);
+    release!();
+    for (const id of later) await ann.nextResponse(id);
+    const order = ann.received
+      .filter((p: Packet) => p.packetType === 'NOTIFY_CHANNEL_CHAT' || [first, ...later].includes(p.correlationId!))
+      .map((p: Packet) => (p.packetType === 'NOTIFY_CHANNEL_CHAT' ? (p.body as { message: string }).message : p.correlationId));
+    // Bob's push came while only m1 was awaited: it follows m1's response, not m3's.
+    expect(order).toEqual([first, 'from bob', ...later]);
   });
 
   it('does not let pipelined messages slip past slow mode', async () => {

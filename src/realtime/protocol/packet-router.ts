@@ -81,6 +81,7 @@ export class PacketRouter {
     if (session.closing) return;
     const route = this.routes.get(type);
     const label = route ? type : UNKNOWN_TYPE;
+    session.holdPushes();
     if (!session.identity && !route?.options.opensSession) {
       // Anything but CONNECT/RECONNECT first (PING included) gets RESPONSE_<TYPE> 401/101, then the close.
       const error = new DomainError(ErrorCode.InvalidToken, 'the first packet must be CONNECT or RECONNECT');
@@ -89,7 +90,6 @@ export class PacketRouter {
       session.close(1008, 'not connected');
       return;
     }
-    session.holdPushes();
     try {
       // Before validation and any database work: a refused packet costs one counter increment
       // (in memory; in Redis for CONNECT/RECONNECT when REDIS_URL is set).

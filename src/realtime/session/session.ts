@@ -45,14 +45,17 @@ export class Session {
   /** Responses promised by admitted packets and not yet written (they are written in order). */
   awaited = 0;
   private responses: Promise<void> = Promise.resolve();
-  /** A packet is being admitted (between holdPushes and its respond/respondLater). */
-  private handling = false;
+  /** Packets taken up (holdPushes) and responses written, counted from the start. */
+  private promised = 0;
+  private written = 0;
   /**
    * Pushes sent while a request of this connection is being handled (or its response awaited) wait
-   * here until the response is out, so a client always reads the response before the pushes its own
-   * request caused (RESPONSE_ENTER_CHANNEL before NOTIFY_ENTER_CHANNEL about itself). Null: nothing is held.
+   * here until that response is out (`after`: its number), so a client always reads the response
+   * before the pushes its own request caused (RESPONSE_ENTER_CHANNEL before NOTIFY_ENTER_CHANNEL
+   * about itself). A push waits only for the responses promised when it came, so a connection that
+   * keeps messages in flight still gets its pushes.
    */
-  private held: (Frame | StreamPush)[] | null = null;
+  private held: { after: number; item: Frame | StreamPush }[] = [];
   /** Frames that go right after the response being prepared, before the held pushes (RECONNECT's replay). */
   private afterResponse: Frame[] | null = null;
   /**
@@ -79,14 +82,14 @@ export class Session {
 
   /** A push (or any frame that may wait behind the response of the request being handled). */
   send(frame: Frame): void {
-    if (this.held) this.held.push(frame);
+    if (this.promised > this.written) this.held.push({ after: this.promised, item: frame });
     else this.write(frame);
   }
 
   /** A push with its place in an ordered stream (dropped when a replay already delivered it). */
   sendInStream(stream: string, seq: number, frame: Frame): void {
     if (this.replayed !== null && seq <= (this.replayed.get(stream) ?? 0)) return;
-    if (this.held) this.held.push({ stream, seq, frame });
+    if (this.promised > this.written) this.held.push({ after: this.promised, item: { stream, seq, frame } });
     else this.write(frame);
   }
 
@@ -98,17 +101,15 @@ export class Session {
 
   /** From now until the response of the packet being handled is out, pushes wait (see `held`). */
   holdPushes(): void {
-    this.held ??= [];
-    this.handling = true;
+    this.promised++;
   }
 
   /**
    * The response of the packet being handled: written now, or after the responses still awaited
-   * by earlier packets; then the frames of `afterResponse` and, once nothing is awaited, the held pushes.
+   * by earlier packets; then the frames of `afterResponse` and the pushes held for it.
    */
   respond(frame: Frame): void {
     if (this.awaited > 0) return this.respondLater(Promise.resolve(frame));
-    this.handling = false;
     this.writeResponse(frame, this.takeAfterResponse());
   }
 
@@ -118,7 +119,6 @@ export class Session {
    */
   respondLater(frame: Promise<Frame>): void {
     const after = this.takeAfterResponse();
-    this.handling = false;
     this.awaited++;
     this.responses = Promise.all([frame, this.responses]).then(([written]) => {
       this.awaited--;
@@ -140,14 +140,19 @@ export class Session {
   private writeResponse(frame: Frame, after: Frame[] | null): void {
     this.write(frame);
     if (after) for (const replayed of after) this.write(replayed);
-    if (!this.handling && this.awaited === 0) this.flush();
+    this.written++;
+    let due = 0;
+    while (due < this.held.length && this.held[due].after <= this.written) due++;
+    if (due > 0) this.writeHeld(this.held.splice(0, due));
   }
 
+  /** Every held push, now (the socket is closing). */
   private flush(): void {
-    const held = this.held;
-    this.held = null;
-    if (!held) return;
-    for (const item of held) {
+    this.writeHeld(this.held.splice(0));
+  }
+
+  private writeHeld(due: { item: Frame | StreamPush }[]): void {
+    for (const { item } of due) {
       if (typeof item === 'string' || Buffer.isBuffer(item)) this.write(item);
       else if (this.replayed === null || item.seq > (this.replayed.get(item.stream) ?? 0)) this.write(item.frame);
     }
