@@ -5,6 +5,7 @@ import {
   WsClient,
   cleanOptionalRedis,
   closeClients,
+  deleteRedisKeys,
   optionalRedisEnvironment,
   resetRealtimeCaches,
   type Packet,
@@ -193,6 +194,24 @@ describe('chat pipelining on one connection', () => {
       .map((p: Packet) => (p.packetType === 'NOTIFY_CHANNEL_CHAT' ? (p.body as { message: string }).message : p.correlationId));
     // Bob's push came while only m1 was awaited: it follows m1's response, not m3's.
     expect(order).toEqual([first, 'from bob', ...later]);
+  });
+
+  it('numbers pipelined messages in order when the live numbering must first be read from the database', async () => {
+    await create('again');
+    await enter('again', 1, 2);
+    const ann = await connect(1);
+    const bob = await connect(2);
+    for (const m of ['a', 'b']) await ann.ok('CHANNEL_CHAT', { channelId: 'again', message: m });
+    // What a restart (or Redis losing its data) leaves: the database only.
+    await resetRealtimeCaches(t);
+    if (redisEnv.REDIS_URL) await deleteRedisKeys(redisEnv.REDIS_URL, `${redisEnv.REDIS_PREFIX}stream:`);
+    const ids = ['c', 'd', 'e', 'f'].map((m) => ann.send('CHANNEL_CHAT', { channelId: 'again', message: m }));
+    const answers = await Promise.all(ids.map((id) => ann.nextResponse(id)));
+    expect(answers.map((a) => [a.status, a.body.seq])).toEqual([3, 4, 5, 6].map((seq) => [200, seq]));
+    for (const [seq, m] of ['a', 'b', 'c', 'd', 'e', 'f'].entries()) {
+      expect(await bob.nextNotify('NOTIFY_CHANNEL_CHAT')).toMatchObject({ seq: seq + 1, message: m });
+    }
+    expect(await stored('again')).toEqual(['a', 'b', 'c', 'd', 'e', 'f'].map((m, i) => [m, i + 1]));
   });
 
   it('does not let pipelined messages slip past slow mode', async () => {

@@ -8,7 +8,8 @@ import { stamp } from '../protocol/notify-packets.js';
 import { SessionRegistry } from '../session/session-registry.js';
 import type { Session } from '../session/session.js';
 import { seqFrame } from '../streams/seq-frame.js';
-import { channelStream } from '../streams/stream-names.js';
+import { type StreamRef, channelStream } from '../streams/stream-names.js';
+import type { Appended } from '../streams/stream-store.js';
 import { Streams } from '../streams/streams.service.js';
 import { BlockCache } from './block-cache.js';
 import { ChannelCache, type CachedChannel } from './channel-cache.js';
@@ -82,11 +83,12 @@ export class ChannelChatService {
   }
 
   /**
-   * Admits a message: every check, then its seq. `done` settles once it is stored (history) and
-   * pushed. The sender's next message may be admitted before `done`: numbering, storing (group
-   * commit, in admission order) and pushing all follow admission order, so a sender's messages keep
-   * their order (docs/realtime.md#ordering). In slow mode a message is admitted only once the
-   * previous one is done (slow mode counts accepted messages).
+   * Admits a message: every check, then its numbering is issued. `done` settles once it is
+   * numbered, stored (history) and pushed. The sender's next message may be admitted before `done`:
+   * numbering (in the order issued), storing (group commit, in numbering order) and pushing all
+   * follow admission order, so a sender's messages keep their order (docs/realtime.md#ordering).
+   * In slow mode a message is admitted only once the previous one is done (slow mode counts
+   * accepted messages).
    */
   async accept(gameIndex: number, from: number, input: ChannelChatInput): Promise<{ done: Promise<ChatAnswer> }> {
     const arrivedAt = performance.now();
@@ -120,47 +122,62 @@ export class ChannelChatService {
         ...stamp(at),
         editedAtMillis: null,
       });
-    const appended = await this.streams.append(stream, from, build, publish);
-    const { id, millis, seq, epoch } = appended;
-    const answer: ChatAnswer = { messageId: id, timestampMillis: millis, message: delivered, seq, epoch };
-    const push = () => {
-      this.metrics.messages.inc(CHANNEL_KIND);
-      if (local.length) {
-        // Serialised and encoded once; the same bytes go to every socket.
-        const frame = Buffer.from(appended.frame, 'utf8');
-        for (const session of local) session.sendInStream(input.channelId, seq, frame);
-      }
-      this.metrics.delivered(arrivedAt, local.length);
-      if (remote.length && !appended.published) {
-        this.delivery.toRemoteInStream(gameIndex, remote, appended.frame, input.channelId, seq, arrivedAt);
-      }
-      return answer;
-    };
-    if (!history) {
-      if (slowKey !== null) this.slowMode.accepted(slowKey, channel.info);
-      return { done: Promise.resolve(push()) };
-    }
-    const message: StoredMessage = {
-      messageId: id,
-      gameIndex,
-      channelId: input.channelId,
-      from,
-      message: delivered,
-      extraData,
-      replyMessageId,
-      mentionedPlayerIds,
-      timestampMillis: millis,
-      seq,
-    };
-    // Group commit resolves in queue order and pushing is synchronous after it: pushes keep seq order.
-    const done = this.writer.store(message).then(push, async (err: unknown) => {
-      await this.streams.retract(stream, seq);
-      throw err;
-    });
+    // Not awaited: the sender's next message may be numbered meanwhile, in turn (Streams.append).
+    const done = this.streams.append(stream, from, build, publish).then((appended) =>
+      this.complete(
+        appended,
+        { gameIndex, channelId: input.channelId, stream, from, arrivedAt, local, remote, history },
+        {
+          message: delivered,
+          extraData,
+          replyMessageId,
+          mentionedPlayerIds,
+        },
+      ),
+    );
     if (slowKey === null) return { done };
     await done;
     this.slowMode.accepted(slowKey, channel.info);
     return { done };
+  }
+
+  /**
+   * A numbered message: stored first when the channel keeps history (group commit resolves in
+   * queue order), then pushed without awaiting anything, so pushes keep seq order.
+   */
+  private async complete(
+    appended: Appended,
+    to: {
+      gameIndex: number;
+      channelId: string;
+      stream: StreamRef;
+      from: number;
+      arrivedAt: number;
+      local: Session[];
+      remote: number[];
+      history: boolean;
+    },
+    content: Pick<StoredMessage, 'message' | 'extraData' | 'replyMessageId' | 'mentionedPlayerIds'>,
+  ): Promise<ChatAnswer> {
+    const { id, millis, seq, epoch } = appended;
+    const { gameIndex, channelId, local, remote, arrivedAt } = to;
+    if (to.history) {
+      try {
+        await this.writer.store({ messageId: id, gameIndex, channelId, from: to.from, ...content, timestampMillis: millis, seq });
+      } catch (err) {
+        await this.streams.retract(to.stream, seq);
+        throw err;
+      }
+    }
+    this.metrics.messages.inc(CHANNEL_KIND);
+    if (local.length) {
+      // Serialised and encoded once; the same bytes go to every socket.
+      const frame = Buffer.from(appended.frame, 'utf8');
+      for (const session of local) session.sendInStream(channelId, seq, frame);
+    }
+    this.metrics.delivered(arrivedAt, local.length);
+    if (remote.length && !appended.published) this.delivery.toRemoteInStream(gameIndex, remote, appended.frame, channelId, seq, arrivedAt);
+    return { messageId: id, timestampMillis: millis, message: content.message, seq, epoch };
   }
 
   /** Who gets the push: local sessions and remote player ids, the sender and blocks (either way) left out. */

@@ -32,6 +32,7 @@ export class MemoryStreamStore implements StreamStore {
     private readonly windowMs: number,
   ) {}
 
+  /** Numbered when called, so in call order; only a stream without state refuses ('start'). */
   append(key: string, start: StreamStart | null, mint: () => Minted): Promise<Appended | 'start'> {
     const state = this.state(key, start);
     if (!state) return Promise.resolve('start');

@@ -6,23 +6,34 @@
 
 /**
  * KEYS: state, kept. ARGV: start epoch ('' = unknown: answer {0}), start seq, message id, frame
- * head, frame tail, sender, capacity, kept ttl, state ttl, and optionally a bus channel with the
- * head and tail of a bus header: the push for other instances goes out in the same round trip.
+ * head, frame tail, sender, capacity, kept ttl, state ttl, `after` (the id of the attempt issued
+ * just before on this stream and not settled then, or ''), `clear` (the id of this message's
+ * refused attempt, or ''), and optionally a bus channel with the head and tail of a bus header:
+ * the push for other instances goes out in the same round trip.
  * → {0} start needed; {1, latestId} the id is not above the stream's latest (mint a later one and
  * retry, so that history order, which is id order, stays seq order); {2, epoch, seq} appended.
+ * A refused attempt is marked (field `x<id>`), and an attempt issued after a marked one is refused
+ * too, so that appends issued without waiting keep their order (docs/realtime.md#ordering).
  */
 export const APPEND = `
+if ARGV[11] ~= '' then redis.call('HDEL', KEYS[1], 'x' .. ARGV[11]) end
+local id = ARGV[3]
+local function refuse(reply)
+  redis.call('HSET', KEYS[1], 'x' .. id, '1')
+  redis.call('EXPIRE', KEYS[1], ARGV[9])
+  return reply
+end
 local st = redis.call('HMGET', KEYS[1], 'e', 's', 'i')
 local e, s, i = st[1], st[2], st[3]
+if ARGV[10] ~= '' and redis.call('HEXISTS', KEYS[1], 'x' .. ARGV[10]) == 1 then return refuse({1, i or ''}) end
 if not e then
-  if ARGV[1] == '' then return {0} end
+  if ARGV[1] == '' then return refuse({0}) end
   e = ARGV[1]
   s = ARGV[2]
   i = ''
   redis.call('HSET', KEYS[1], 'e', e)
 end
-local id = ARGV[3]
-if i and i ~= '' and (#id < #i or (#id == #i and id <= i)) then return {1, i} end
+if i and i ~= '' and (#id < #i or (#id == #i and id <= i)) then return refuse({1, i}) end
 local seq = tonumber(s) + 1
 local seqText = string.format('%d', seq)
 redis.call('HSET', KEYS[1], 's', seqText, 'i', id)
@@ -32,8 +43,8 @@ if tonumber(ARGV[7]) > 0 then
   redis.call('LTRIM', KEYS[2], -tonumber(ARGV[7]), -1)
   redis.call('EXPIRE', KEYS[2], ARGV[8])
 end
-if ARGV[10] and ARGV[10] ~= '' then
-  redis.call('PUBLISH', ARGV[10], ARGV[11] .. seqText .. ARGV[12] .. ARGV[4] .. seqText .. ARGV[5])
+if ARGV[12] and ARGV[12] ~= '' then
+  redis.call('PUBLISH', ARGV[12], ARGV[13] .. seqText .. ARGV[14] .. ARGV[4] .. seqText .. ARGV[5])
 end
 return {2, e, seqText}`;
 

@@ -2,12 +2,10 @@ import type { Redis } from 'ioredis';
 import { APPEND, MISSED, POSITIONS, RETRACT } from './redis-stream-scripts.js';
 import { withSeq } from './seq-frame.js';
 import type { StreamStart } from './stream-names.js';
-import type { Appended, KeptEntry, Minted, Missed, Publish, StreamStore } from './stream-store.js';
+import type { Appended, KeptEntry, Minted, Missed, Order, Publish, Refused, StreamStore } from './stream-store.js';
 
 /** A stream's numbering outlives its recovery window: a week without messages, then a new epoch (or the database's seq). */
 const STATE_TTL_SECONDS = 7 * 86_400;
-/** Attempts at an id above the stream's latest (another instance's clock may run ahead). */
-const MAX_ID_RETRIES = 5;
 
 type Reply = (string | number)[];
 interface Scripts {
@@ -29,8 +27,6 @@ export class RedisStreamStore implements StreamStore {
     private readonly key: (name: string) => string,
     private readonly capacity: number,
     private readonly windowSeconds: number,
-    /** Moves the id generator past an id (another instance's), so the next id is above it. */
-    private readonly after: (id: string) => void,
   ) {
     client.defineCommand('pcStreamAppend', { numberOfKeys: 2, lua: APPEND });
     client.defineCommand('pcStreamPositions', { lua: POSITIONS });
@@ -39,39 +35,29 @@ export class RedisStreamStore implements StreamStore {
     this.scripts = client as unknown as Scripts;
   }
 
-  async append(key: string, start: StreamStart | null, mint: () => Minted, publish?: Publish): Promise<Appended | 'start'> {
+  async append(key: string, start: StreamStart | null, mint: () => Minted, publish?: Publish, order?: Order): Promise<Appended | Refused> {
     const [state, kept] = this.keys(key);
-    for (let attempt = 0; ; attempt++) {
-      const minted = mint();
-      const reply = await this.scripts.pcStreamAppend(
-        state,
-        kept,
-        start?.epoch ?? '',
-        start?.seq ?? 0,
-        minted.id,
-        minted.frame.head,
-        minted.frame.tail,
-        minted.from,
-        this.capacity,
-        Math.max(1, this.windowSeconds),
-        STATE_TTL_SECONDS,
-        ...(publish ? [publish.channel, publish.head, publish.tail] : []),
-      );
-      if (Number(reply[0]) === 0) return 'start';
-      if (Number(reply[0]) === 2) {
-        const seq = Number(reply[2]);
-        return {
-          published: !!publish,
-          id: minted.id,
-          millis: minted.millis,
-          epoch: String(reply[1]),
-          seq,
-          frame: withSeq(minted.frame, seq),
-        };
-      }
-      if (attempt >= MAX_ID_RETRIES) throw new Error(`stream ${key}: no message id above ${String(reply[1])}`);
-      this.after(String(reply[1]));
-    }
+    const minted = mint();
+    const reply = await this.scripts.pcStreamAppend(
+      state,
+      kept,
+      start?.epoch ?? '',
+      start?.seq ?? 0,
+      minted.id,
+      minted.frame.head,
+      minted.frame.tail,
+      minted.from,
+      this.capacity,
+      Math.max(1, this.windowSeconds),
+      STATE_TTL_SECONDS,
+      order?.after ?? '',
+      order?.clear ?? '',
+      ...(publish ? [publish.channel, publish.head, publish.tail] : []),
+    );
+    if (Number(reply[0]) === 0) return 'start';
+    if (Number(reply[0]) === 1) return { behind: String(reply[1]) };
+    const seq = Number(reply[2]);
+    return { published: !!publish, id: minted.id, millis: minted.millis, epoch: String(reply[1]), seq, frame: withSeq(minted.frame, seq) };
   }
 
   async positions(keys: string[], starts: StreamStart[]): Promise<StreamStart[]> {

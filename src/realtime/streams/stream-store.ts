@@ -41,13 +41,30 @@ export interface Missed {
 }
 
 /**
+ * Keeps the order of appends issued without waiting for each other (docs/realtime.md#ordering):
+ * `after` is the id of the attempt issued just before on the same stream while still unsettled
+ * ('' = none), so that when it was refused this one is refused too; `clear` is the id of this
+ * message's refused attempt, which a retry forgets.
+ */
+export interface Order {
+  after: string;
+  clear: string;
+}
+
+/** Refused: the stream needs its `start`, or (Redis) the id is not above the stream's latest, `behind`. */
+export type Refused = 'start' | { behind: string };
+
+/**
  * The one authority over the streams' numbering and the recovery buffer (in memory, or in Redis
  * shared by every instance). `start` is where a stream without live state begins; null = unknown
  * yet (a channel with history: the caller reads the database and asks again).
  */
 export interface StreamStore {
-  /** Assigns the next seq and keeps the message, in one step; 'start' when `start` was needed. */
-  append(key: string, start: StreamStart | null, mint: () => Minted, publish?: Publish): Promise<Appended | 'start'>;
+  /**
+   * One attempt: assigns the next seq and keeps the message, in one step. Appends issued in turn
+   * are numbered in that order unless refused; a refused one refuses those issued after it (`order`).
+   */
+  append(key: string, start: StreamStart | null, mint: () => Minted, publish?: Publish, order?: Order): Promise<Appended | Refused>;
   /** The latest position of each stream (starting those without state). */
   positions(keys: string[], starts: StreamStart[]): Promise<StreamStart[]>;
   /** The messages after `afterSeq` (null for a stream without state). */

@@ -7,7 +7,17 @@ import { MemoryStreamStore } from './memory-stream-store.js';
 import { RedisStreamStore } from './redis-stream-store.js';
 import type { SeqFrame } from './seq-frame.js';
 import { DIRECT_STREAM, type Position, type StreamRef, type StreamStart, freshEpoch, historyEpoch, streamKey } from './stream-names.js';
-import type { Appended, Missed, Publish, StreamStore } from './stream-store.js';
+import type { Appended, Missed, Order, Publish, StreamStore } from './stream-store.js';
+
+/** Attempts of one append: a start, then ids behind another instance's (its clock may run ahead). */
+const MAX_ATTEMPTS = 6;
+
+/** An append issued on a stream: the id of its current attempt, and whether it is settled. */
+interface Issued {
+  id: string;
+  settled: boolean;
+  done: Promise<void>;
+}
 
 /**
  * Ordered streams (docs/realtime.md#streams): every channel message and every direct message gets
@@ -27,6 +37,8 @@ export class Streams implements OnModuleInit, OnApplicationShutdown {
   private readonly epochPrefix = freshEpoch();
   private epochs = 0;
   private sweeper: NodeJS.Timeout | null = null;
+  /** Per stream, the latest append issued here (see append). */
+  private readonly issued = new Map<string, Issued>();
 
   constructor(
     private readonly redis: RedisConnection,
@@ -36,15 +48,7 @@ export class Streams implements OnModuleInit, OnApplicationShutdown {
   ) {
     const { resumeBuffer, reconnectWindowSeconds } = config.settings;
     this.memory = new MemoryStreamStore(resumeBuffer, reconnectWindowSeconds * 1000);
-    this.shared = redis.client
-      ? new RedisStreamStore(
-          redis.client,
-          (name) => redis.key(name),
-          resumeBuffer,
-          reconnectWindowSeconds,
-          (id) => ids.advancePast(id),
-        )
-      : null;
+    this.shared = redis.client ? new RedisStreamStore(redis.client, (name) => redis.key(name), resumeBuffer, reconnectWindowSeconds) : null;
   }
 
   onModuleInit(): void {
@@ -62,21 +66,49 @@ export class Streams implements OnModuleInit, OnApplicationShutdown {
    * Gives a message its id and seq and keeps it for recovery. `build` makes the push for an id
    * and time (it may be called again for a later id in Redis mode). `publish`: the push for other
    * instances, sent with the numbering when the store can (Redis), saving a round trip.
+   *
+   * Appends to a stream may be issued without waiting for each other (a connection pipelines its
+   * messages): they are numbered in the order they were issued. The store is asked once per
+   * message; should it refuse (a stream to start, an id behind another instance's), the messages
+   * issued after it on this instance are refused too and each retries only once its predecessor is
+   * settled (docs/realtime.md#ordering).
    */
   async append(ref: StreamRef, from: number, build: (id: string, millis: number) => SeqFrame, publish?: Publish): Promise<Appended> {
     const { store, degraded } = this.pick();
     const key = streamKey(ref);
+    const before = this.issued.get(key);
+    const mine: Issued = { id: '', settled: false, done: null as unknown as Promise<void> };
+    let settle!: () => void;
+    mine.done = new Promise((resolve) => (settle = resolve));
+    this.issued.set(key, mine);
     const mint = () => {
       const { id, millis } = this.ids.next();
+      mine.id = id;
       return { id, millis, from, frame: build(id, millis) };
     };
-    const first = await store.append(key, ref.history && !degraded ? null : this.newStart(), mint, publish);
-    if (first !== 'start') return first;
+    try {
+      let start: StreamStart | null = ref.history && !degraded ? null : this.newStart();
+      let order: Order = { after: before && !before.settled ? before.id : '', clear: '' };
+      for (let attempt = 0; ; attempt++) {
+        const result = await store.append(key, start, mint, publish, order);
+        if (result !== 'start' && !('behind' in result)) return result;
+        if (attempt >= MAX_ATTEMPTS) throw new Error(`stream ${key}: could not append (${JSON.stringify(result)})`);
+        if (before) await before.done;
+        if (result === 'start') start = await this.startOf(ref);
+        else if (result.behind) this.ids.advancePast(result.behind);
+        order = { after: '', clear: mine.id };
+      }
+    } finally {
+      mine.settled = true;
+      settle();
+      if (this.issued.get(key) === mine) this.issued.delete(key);
+    }
+  }
+
+  /** Where a stream without live state starts: a channel with history continues from the database. */
+  private async startOf(ref: StreamRef): Promise<StreamStart> {
     const facts = (await this.channels.streamFacts(ref.gameIndex, [ref.name])).get(ref.name);
-    const start = facts?.history ? { epoch: historyEpoch(facts.createdAt), seq: facts.lastSeq } : this.newStart();
-    const appended = await store.append(key, start, mint, publish);
-    if (appended === 'start') throw new Error(`stream ${key} could not start`);
-    return appended;
+    return facts?.history ? { epoch: historyEpoch(facts.createdAt), seq: facts.lastSeq } : this.newStart();
   }
 
   /** The latest positions of these channels (those that exist) and of the player's direct stream. */
