@@ -12,7 +12,7 @@ const MAX_ID_RETRIES = 5;
 type Reply = (string | number)[];
 interface Scripts {
   pcStreamAppend(...args: (string | number)[]): Promise<Reply>;
-  pcStreamPositions(...args: (string | number)[]): Promise<string[]>;
+  pcStreamPositions(...args: (string | number)[]): Promise<(string | null)[]>;
   pcStreamMissed(...args: (string | number)[]): Promise<string[]>;
   pcStreamRetract(...args: (string | number)[]): Promise<number>;
 }
@@ -74,11 +74,11 @@ export class RedisStreamStore implements StreamStore {
     }
   }
 
-  async positions(keys: string[], starts: StreamStart[]): Promise<StreamStart[]> {
+  async positions(keys: string[], starts: (StreamStart | null)[]): Promise<(StreamStart | null)[]> {
     if (keys.length === 0) return [];
-    const args = starts.flatMap((s) => [s.epoch, s.seq]);
+    const args = starts.flatMap((s) => (s ? [s.epoch, s.seq] : ['', 0]));
     const reply = await this.scripts.pcStreamPositions(keys.length, ...keys.map((k) => this.keys(k)[0]), ...args, STATE_TTL_SECONDS);
-    return keys.map((_, i) => ({ epoch: String(reply[2 * i]), seq: Number(reply[2 * i + 1]) }));
+    return keys.map((_, i) => (reply[2 * i] === null ? null : { epoch: String(reply[2 * i]), seq: Number(reply[2 * i + 1]) }));
   }
 
   async missed(key: string, afterSeq: number): Promise<Missed | null> {

@@ -48,8 +48,8 @@ export interface Missed {
 export interface StreamStore {
   /** Assigns the next seq and keeps the message, in one step; 'start' when `start` was needed. */
   append(key: string, start: StreamStart | null, mint: () => Minted, publish?: Publish): Promise<Appended | 'start'>;
-  /** The latest position of each stream (starting those without state). */
-  positions(keys: string[], starts: StreamStart[]): Promise<StreamStart[]>;
+  /** The latest position of each stream, starting those without state at their start (null start: left alone, null answered). */
+  positions(keys: string[], starts: (StreamStart | null)[]): Promise<(StreamStart | null)[]>;
   /** The messages after `afterSeq` (null for a stream without state). */
   missed(key: string, afterSeq: number): Promise<Missed | null>;
   /** A message whose storing failed: never replayed (its number stays used). */
