@@ -28,10 +28,15 @@ export class ConnectHandler implements PacketHandler<ConnectDto> {
       audience = this.notifier.audienceOf(gameIndex, playerId);
       loading.catch(() => undefined);
     });
-    await this.lifecycle.open(session, identity, body.languageCode ?? null, audience);
+    // Read with the ban check: settled already.
     const channelIds = await loading;
-    // After open(): a message numbered from now on is pushed to this session.
-    const positions = await this.streams.positions(identity.gameIndex, identity.playerId, channelIds, true, true);
-    return { playerId: identity.playerId, gameIndex: identity.gameIndex, channelIds, positions };
+    const opened = this.lifecycle.open(session, identity, body.languageCode ?? null, audience);
+    // Asked once open() has registered the session (it does so before its first await), so a
+    // message numbered from now on is pushed to it; sent in the same turn as open()'s presence
+    // writes, which Redis runs first, so both share one round trip.
+    const positions = this.streams.positions(identity.gameIndex, identity.playerId, channelIds, true, true);
+    positions.catch(() => undefined);
+    await opened;
+    return { playerId: identity.playerId, gameIndex: identity.gameIndex, channelIds, positions: await positions };
   }
 }

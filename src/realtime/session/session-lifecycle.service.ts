@@ -66,20 +66,28 @@ export class SessionLifecycle implements OnModuleInit, OnApplicationShutdown {
     const { gameIndex, playerId } = identity;
     const previous = this.registry.register(session);
     if (previous) this.supersede(previous);
+    // Sent in one turn, in this order, so they share one Redis round trip (auto-pipelining): the
+    // presence check reads before the write; the claim and the end of a shutdown grace follow
+    // (back within a grace: the PUBLIC channels it kept continue, without a clean-up later).
+    const online = previous !== undefined ? Promise.resolve(true) : this.presence.isOnline(gameIndex, playerId).catch(unknownIsOffline);
+    const marked = this.presence.markOnline(gameIndex, playerId, session.connectedAt);
+    this.bus.publish({ k: 'claim', g: gameIndex, p: playerId, sid: session.id, since: session.connectedAt });
+    const graceEnded = this.grace
+      .resume(gameIndex, playerId)
+      .catch((err) => this.logger.warn(`ending a shutdown grace failed: ${errorText(err)}`));
     let wasOnline: boolean;
     try {
-      wasOnline = previous !== undefined || (await this.presence.isOnline(gameIndex, playerId).catch(unknownIsOffline));
-      await this.presence.markOnline(gameIndex, playerId, session.connectedAt);
+      [wasOnline] = await Promise.all([online, marked]);
     } catch (err) {
-      // Not connected after all: the router answers with the error and closes the socket.
+      // Not connected after all (neither call fails for want of Redis; this is the unexpected): the
+      // router answers with the error and closes the socket.
       this.registry.unregister(session);
+      this.presence.released(gameIndex, playerId, session.connectedAt);
       session.identity = null;
       throw err;
     }
     this.log.connected(session);
-    this.bus.publish({ k: 'claim', g: gameIndex, p: playerId, sid: session.id, since: session.connectedAt });
-    // Back within a shutdown grace: the PUBLIC channels it kept continue, without a clean-up later.
-    await this.grace.resume(gameIndex, playerId).catch((err) => this.logger.warn(`ending a shutdown grace failed: ${errorText(err)}`));
+    await graceEnded;
     if (!wasOnline) {
       this.notifier.send(gameIndex, playerId, true, session.connectedAt, await (audience ?? this.notifier.audienceOf(gameIndex, playerId)));
     }
