@@ -14,12 +14,13 @@ import { RESULTS_DIR, dumpProfile, startApp, startHttpPg, startWsRelay } from '.
 import { connections } from './scenarios/connections.mjs';
 import { fanout, fanoutSizes } from './scenarios/fanout.mjs';
 import { purge } from './scenarios/purge.mjs';
+import { reconnectStorm } from './scenarios/reconnect-storm.mjs';
 import { resume } from './scenarios/resume.mjs';
 import { channelRest, partyRest } from './scenarios/rest.mjs';
 import { scaleOut } from './scenarios/scaleout.mjs';
 import { startup } from './scenarios/startup.mjs';
 
-const SCENARIOS = { startup, fanout, connections, partyRest, channelRest, purge, scaleOut, fanoutSizes, resume };
+const SCENARIOS = { startup, fanout, connections, partyRest, channelRest, purge, scaleOut, fanoutSizes, resume, reconnectStorm };
 const t0 = performance.now();
 const log = (msg) => console.log(`[bench ${((performance.now() - t0) / 1000).toFixed(0).padStart(4)}s] ${msg}`);
 

@@ -7,6 +7,7 @@ import { ChannelBansModule } from './channel/channel-bans.module.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { createValidationPipe } from './common/errors/validation.js';
 import { EventsModule } from './common/events/events.module.js';
+import { PlayerReadsModule } from './common/player-reads.js';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module.js';
 import { ShutdownModule } from './common/shutdown/shutdown-state.js';
 import { HealthController } from './health/health.controller.js';
@@ -25,6 +26,7 @@ import { RealtimeModule } from './realtime/realtime.module.js';
     AppConfigModule,
     MetricsModule,
     DatabaseModule,
+    PlayerReadsModule,
     ScheduleModule.forRoot(),
     EventsModule,
     ShutdownModule,

@@ -14,10 +14,24 @@ const num = (name, full, small) => {
 const list = (name, full, small) => {
   const raw = env[name];
   if (raw === undefined || raw === '') return quick ? small : full;
-  return raw.split(',').map((s) => s.trim()).filter(Boolean);
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 };
 
-export const ALL_SCENARIOS = ['startup', 'fanout', 'connections', 'partyRest', 'channelRest', 'purge', 'scaleOut', 'fanoutSizes', 'resume'];
+export const ALL_SCENARIOS = [
+  'startup',
+  'fanout',
+  'connections',
+  'partyRest',
+  'channelRest',
+  'purge',
+  'scaleOut',
+  'fanoutSizes',
+  'resume',
+  'reconnectStorm',
+];
 
 export function loadConfig() {
   const runId = randomBytes(3).toString('hex');
@@ -79,7 +93,30 @@ export function loadConfig() {
       restMs: num('BENCH_PURGE_REST_MS', 4000, 2000),
       rate: num('BENCH_PURGE_RATE', 100, 100),
     },
+    /**
+     * Mass reconnect: `players` sockets over two instances (Redis mode), in GROUP channels of `guild`
+     * members, all cut at once and back after a uniform jitter; then one instance's CONNECT rate.
+     */
+    storm: {
+      players: num('BENCH_STORM_PLAYERS', 19_000, 2_000),
+      generators: num('BENCH_STORM_GENERATORS', 4, 2),
+      concurrency: num('BENCH_STORM_CONCURRENCY', 50, 25),
+      guild: num('BENCH_STORM_GUILD', 50, 50),
+      jitterMs: list('BENCH_STORM_JITTER_MS', ['2000', '5000'], ['2000', '5000']).map(Number),
+      rounds: num('BENCH_STORM_ROUNDS', 1, 1),
+      singleRounds: num('BENCH_STORM_SINGLE_ROUNDS', 3, 1),
+      single: {
+        target: num('BENCH_STORM_SINGLE_CONNECTS', 6_000, 1_000),
+        generators: num('BENCH_CONN_GENERATORS', 4, 2),
+        concurrency: num('BENCH_CONN_CONCURRENCY', 50, 25),
+        holdMs: 300,
+      },
+    },
     startup: { rounds: num('BENCH_STARTUP_ROUNDS', 1, 1) },
-    scaleOut: { size: num('BENCH_SCALE_SIZE', 500, 100), rounds: num('BENCH_SCALE_ROUNDS', 2, 1), monitorMessages: num('BENCH_SCALE_MONITOR_MESSAGES', 50, 20) },
+    scaleOut: {
+      size: num('BENCH_SCALE_SIZE', 500, 100),
+      rounds: num('BENCH_SCALE_ROUNDS', 2, 1),
+      monitorMessages: num('BENCH_SCALE_MONITOR_MESSAGES', 50, 20),
+    },
   };
 }

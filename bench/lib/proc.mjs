@@ -1,7 +1,8 @@
 // Child processes of the bench: every one is started in its own process group and tracked, so
 // that killAll() (run on normal exit, on failure and on SIGINT/SIGTERM) leaves nothing behind.
 import { fork, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -51,17 +52,38 @@ export function installExitHandlers() {
 }
 
 /**
- * A long-running server (our app or a baseline). Output goes to a log file-like buffer (last lines
- * kept for error reports); `--import preload.mjs` makes it exit when the bench dies and lets the
- * bench take a CPU profile on demand.
+ * A long-running server (our app or a baseline). Its output goes to `logFile` (the last lines are
+ * quoted in error reports), not to a pipe the bench must drain: our service writes its log lines
+ * synchronously, and a full pipe (a busy bench process) would stall its event loop for 100 ms per
+ * retry, a cost of the bench, not of the service. With `log` (BENCH_LOG_SERVERS) the output comes
+ * through a pipe and is printed. `--import preload.mjs` makes it exit when the bench dies and lets
+ * the bench take a CPU profile on demand.
  */
-export function startServer(name, args, env, { log = false } = {}) {
+export function startServer(name, args, env, { log = false, logFile } = {}) {
+  let fd = null;
+  if (!log && logFile) {
+    mkdirSync(dirname(logFile), { recursive: true });
+    fd = openSync(logFile, 'a');
+  }
   const child = spawn(process.execPath, ['--import', PRELOAD, ...args], {
     env: { ...process.env, ...env, BENCH_PARENT_PID: String(process.pid) },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', fd ?? 'pipe', fd ?? 'pipe'],
     detached: true,
   });
   track(child, name);
+  if (fd !== null) {
+    closeSync(fd);
+    Object.defineProperty(child, 'tail', {
+      get: () => {
+        try {
+          return readFileSync(logFile, 'utf8').split('\n').filter(Boolean).slice(-60);
+        } catch {
+          return [];
+        }
+      },
+    });
+    return child;
+  }
   const tail = [];
   const keep = (chunk) => {
     for (const line of chunk.toString().split('\n')) {

@@ -68,7 +68,7 @@ export async function startApp(cfg, name, env = {}, { port, timeoutMs = 90_000 }
       ...(profileFile ? { BENCH_CPU_PROF: profileFile } : {}),
       ...env,
     },
-    { log: cfg.logServers },
+    { log: cfg.logServers, logFile: `${TMP_DIR}/${name}-${cfg.runId}.log` },
   );
   const app = handle(name, child, port, { profileFile });
   app.readyMs = await waitForHttp(`${app.url}/health/ready`, child, timeoutMs, started);
@@ -77,7 +77,7 @@ export async function startApp(cfg, name, env = {}, { port, timeoutMs = 90_000 }
 
 export async function startWsRelay(cfg, name, env = {}) {
   const port = await freePort();
-  const child = startServer(name, [WS_RELAY], { PORT: String(port), JWT_SECRET: cfg.jwtSecret, REDIS_URL: '', ...env }, { log: cfg.logServers });
+  const child = startServer(name, [WS_RELAY], { PORT: String(port), JWT_SECRET: cfg.jwtSecret, REDIS_URL: '', ...env }, { log: cfg.logServers, logFile: `${TMP_DIR}/${name}-${cfg.runId}.log` });
   const relay = handle(name, child, port);
   relay.readyMs = await waitForHttp(`${relay.url}/health/ready`, child);
   return relay;
@@ -95,7 +95,7 @@ export async function startHttpPg(cfg, name) {
       SERVER_KEYS: `${cfg.gameIndex}:${cfg.serverKey}`,
       DB_POOL_SIZE: String(cfg.dbPoolSize),
     },
-    { log: cfg.logServers },
+    { log: cfg.logServers, logFile: `${TMP_DIR}/${name}-${cfg.runId}.log` },
   );
   const server = handle(name, child, port);
   server.readyMs = await waitForHttp(`${server.url}/health/ready`, child);

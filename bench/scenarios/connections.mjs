@@ -9,9 +9,13 @@ import { median, ratio, round } from '../lib/stats.mjs';
 const GEN = fileURLToPath(new URL('../gen/ws-conns.mjs', import.meta.url));
 const MB = 1024 * 1024;
 
-async function measure(ctx, target, { round: r, variantIndex, settleAfter = true }) {
+/**
+ * One measured batch of CONNECTs against `target` (also used by the mass-reconnect scenario, with
+ * its own `sizes`, player ids from `idBase` and source addresses from 127.`addressBase`.x.y).
+ */
+export async function measure(ctx, target, { round: r, variantIndex, settleAfter = true, sizes = ctx.cfg.connections, idBase = 2_000_000, addressBase = 1 }) {
   const { cfg } = ctx;
-  const { target: total, generators: count, concurrency, holdMs } = cfg.connections;
+  const { target: total, generators: count, concurrency, holdMs } = sizes;
   await settle(target.pid, { timeoutMs: 60_000 });
   const rssBefore = rssBytes(target.pid);
   const perGen = Math.ceil(total / count);
@@ -25,10 +29,10 @@ async function measure(ctx, target, { round: r, variantIndex, settleAfter = true
         config: {
           url: target.wsUrl,
           // A fresh source address per generator, round and target: no TIME_WAIT reuse, no port exhaustion.
-          localAddress: `127.${1 + r}.${variantIndex + 1}.${g + 1}`,
+          localAddress: `127.${addressBase + r}.${variantIndex + 1}.${g + 1}`,
           secret: cfg.jwtSecret,
           gameIndex: cfg.gameIndex,
-          idStart: 2_000_000 + (r * 2 + variantIndex) * 100_000 + g * perGen,
+          idStart: idBase + (r * 2 + variantIndex) * 100_000 + g * perGen,
           count: Math.min(perGen, total - g * perGen),
           concurrency,
         },

@@ -1,9 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { ChannelType } from './channel.entity.js';
+import { type PlayerColumn, sqlJson } from '../common/player-reads.js';
 import { escapeLike } from '../infra/database/like.js';
 import { CHANNEL_COLUMNS } from './channel-sql.js';
 import { type ChannelPage, type ChannelRow, type ChannelView, type ListChannelsQuery, mapChannel } from './dto/channel.dto.js';
+
+/** A channel the player is in, and whether it is PUBLIC (left on disconnect). */
+export interface Membership {
+  channelId: string;
+  isPublic: boolean;
+}
+
+/**
+ * Every channel the player is in, oldest membership first, for PlayerReads: read in the same
+ * statement as the other reads of a CONNECT (ban, party co-members) or of a disconnect.
+ */
+export const MEMBERSHIPS_COLUMN: PlayerColumn<Membership[]> = {
+  name: 'memberships',
+  sql: `(SELECT json_agg(json_build_array(cm.channel_id, c.type = 'PUBLIC') ORDER BY cm.entered_at, cm.channel_id)
+           FROM channel_members cm JOIN channels c ON c.game_index = cm.game_index AND c.channel_id = cm.channel_id
+          WHERE cm.game_index = $1 AND cm.player_id = p.id)`,
+  parse: (raw) => (sqlJson<[string, boolean][]>(raw) ?? []).map(([channelId, isPublic]) => ({ channelId, isPublic })),
+};
 
 const SORT_COLUMNS = { channelId: 'channel_id', channelName: 'channel_name', regTime: 'created_at' } as const;
 
@@ -75,19 +94,6 @@ export class ChannelQueries {
           [gameIndex, playerId],
         );
     return rows.map((r) => r.channel_id);
-  }
-
-  /** channelIdsOf (all types) for many players in one statement; every asked id is in the map. */
-  async channelIdsOfMany(gameIndex: number, playerIds: number[]): Promise<Map<number, string[]>> {
-    const result = new Map<number, string[]>(playerIds.map((id) => [id, []]));
-    if (playerIds.length === 0) return result;
-    const rows: { player_id: string; channel_id: string }[] = await this.dataSource.query(
-      `SELECT player_id, channel_id FROM channel_members WHERE game_index = $1 AND player_id = ANY($2::bigint[])
-        ORDER BY player_id, entered_at, channel_id`,
-      [gameIndex, playerIds],
-    );
-    for (const r of rows) result.get(Number(r.player_id))?.push(r.channel_id);
-    return result;
   }
 
   /**

@@ -175,12 +175,6 @@ export class PartyMemberRepository {
     return this.memberPage(m, sql.MEMBERS_BY_ID, partyId, MemberStatus.Waiting, page);
   }
 
-  /** Accepted members of every party the player is an Accepted member of (the player included). */
-  async coMembers(m: EntityManager, gameIndex: number, playerId: number): Promise<number[]> {
-    const rows = await rowsOf<{ player_id: string }>(m, sql.CO_MEMBERS, [gameIndex, playerId, MemberStatus.Accepted]);
-    return ids(rows.map((r) => r.player_id));
-  }
-
   private memberPage(m: EntityManager, text: string, partyId: number, status: MemberStatus, page: Page): Promise<Paged<PartyMember>> {
     return paged(
       m,

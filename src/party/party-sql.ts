@@ -167,11 +167,6 @@ export const DROP_MEMBER_CHANNELS = `UPDATE party_members SET channels = ARRAY(S
 
 export const SET_CHANNELS_OF_ROLE = `UPDATE party_members SET channels = $2::text[] WHERE party_id = $1 AND role = $3`;
 
-/** Accepted members ($3) of every party the player is an Accepted member of, the player included. */
-export const CO_MEMBERS = `SELECT DISTINCT other.player_id FROM party_members mine
-     JOIN party_members other ON other.party_id = mine.party_id AND other.status = $3
-    WHERE mine.game_index = $1 AND mine.player_id = $2 AND mine.status = $3`;
-
 // ---------------------------------------------------------------------------------- invites
 
 /** $1 id, $2 game. */

@@ -1,20 +1,35 @@
 import type { AuditService } from '../audit/audit.service.js';
 import { jest } from '@jest/globals';
-import type { Repository } from 'typeorm';
+import type { DataSource, Repository } from 'typeorm';
 import type { DomainEvents } from '../common/events/domain-events.js';
+import { PlayerReads } from '../common/player-reads.js';
 import type { Player } from './player.entity.js';
 import { PlayerService } from './player.service.js';
 
 type BanRow = { id: string; is_ban: boolean; ban_until_ms: number | null; ban_reason: string | null };
 
-/** A players repository whose ban reads wait until the test answers them. */
+/** A database whose player reads (PlayerReads statements) wait until the test answers them with the ban rows found. */
 function fakePlayers() {
   const reads: { gameIndex: number; ids: number[]; answer: (rows: BanRow[]) => void }[] = [];
-  const players = {
+  const dataSource = {
     query: (_sql: string, [gameIndex, ids]: [number, number[]]) =>
-      new Promise<BanRow[]>((answer) => reads.push({ gameIndex, ids, answer })),
-  } as unknown as Repository<Player>;
-  return { reads, service: new PlayerService(players, {} as DomainEvents, {} as AuditService) };
+      new Promise<Record<string, unknown>[]>((resolve) =>
+        reads.push({
+          gameIndex,
+          ids,
+          // One row per asked player (the statement selects from the list of ids); `ban` null without a profile row.
+          answer: (rows) =>
+            resolve(
+              ids.map((id) => {
+                const row = rows.find((r) => Number(r.id) === id);
+                return { id: String(id), ban: row ? [row.is_ban, row.ban_until_ms, row.ban_reason] : null };
+              }),
+            ),
+        }),
+      ),
+  } as unknown as DataSource;
+  const service = new PlayerService({} as Repository<Player>, {} as DomainEvents, {} as AuditService, new PlayerReads(dataSource));
+  return { reads, service };
 }
 
 const banned = (id: number): BanRow => ({ id: String(id), is_ban: true, ban_until_ms: null, ban_reason: 'cheating' });

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
-import { BatchLoader } from '../common/batch-loader.js';
+import { type PlayerColumn, PlayerReads, sqlJson } from '../common/player-reads.js';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { Versions } from '../common/versions.js';
 import { containsPattern } from '../infra/database/like.js';
@@ -56,6 +56,20 @@ const BAN_CACHE_MS = 2_000;
 /** Reads overtaken by a ban change that are read again before giving up on the newest value. */
 const BAN_REREADS = 3;
 
+/**
+ * A player's ban for PlayerReads (none without a profile row): read together with whatever else
+ * is asked about the player in the same turn (a CONNECT's channels and party co-members).
+ */
+export const BAN_COLUMN: PlayerColumn<BanState> = {
+  name: 'ban',
+  sql: `(SELECT json_build_array(is_ban, floor(extract(epoch FROM ban_until) * 1000)::float8, ban_reason)
+           FROM players WHERE game_index = $1 AND id = p.id)`,
+  parse: (raw) => {
+    const row = sqlJson<[boolean, number | null, string | null]>(raw);
+    return row ? banState(row[0], row[1], row[2]) : NO_BAN;
+  },
+};
+
 /** A ban check in memory: the ban, and until when (epoch millis) the entry may be served. */
 type BanEntry = BanState & { expires: number };
 
@@ -65,12 +79,12 @@ export class PlayerService {
   private readonly banLoads = new Map<string, Promise<BanEntry>>();
   /** Dropped entries: a read that started before the drop must not store what it read. */
   private readonly banVersions = new Versions<string>();
-  private readonly banReads = new BatchLoader<BanState>((gameIndex, ids) => this.readBans(gameIndex, ids), NO_BAN);
 
   constructor(
     @InjectRepository(Player) private readonly players: Repository<Player>,
     private readonly events: DomainEvents,
     private readonly audit: AuditService,
+    private readonly reads: PlayerReads,
   ) {}
 
   async find(gameIndex: number, id: number): Promise<Player | null> {
@@ -198,7 +212,7 @@ export class PlayerService {
     this.banVersions.bump(key);
     this.banCache.delete(key);
     this.banLoads.delete(key);
-    this.banReads.forget(gameIndex, id);
+    this.reads.forget(BAN_COLUMN, gameIndex, id);
   }
 
   /**
@@ -243,25 +257,12 @@ export class PlayerService {
   private async readBanEntry(key: string, identity: PlayerIdentity): Promise<BanEntry> {
     const version = this.banVersions.current();
     const startedAt = Date.now();
-    const ban = await this.banReads.get(identity.gameIndex, identity.playerId);
+    const ban = await this.reads.get(BAN_COLUMN, identity.gameIndex, identity.playerId);
     const entry = { ...ban, expires: startedAt + BAN_CACHE_MS };
     if (this.banVersions.isCurrent(key, version)) {
       if (this.banCache.size > 100_000) this.banCache.clear();
       this.banCache.set(key, entry);
     }
     return entry;
-  }
-
-  /**
-   * The bans of one game's players (none without a profile row), for banReads: the reads asked
-   * for in one turn of the event loop (a burst of WebSocket CONNECTs) go out as one statement.
-   */
-  private async readBans(gameIndex: number, ids: number[]): Promise<Map<number, BanState>> {
-    const rows: { id: string; is_ban: boolean; ban_until_ms: number | null; ban_reason: string | null }[] = await this.players.query(
-      `SELECT id, is_ban, floor(extract(epoch FROM ban_until) * 1000)::float8 AS ban_until_ms, ban_reason
-         FROM players WHERE game_index = $1 AND id = ANY($2::bigint[])`,
-      [gameIndex, ids],
-    );
-    return new Map(rows.map((r) => [Number(r.id), banState(r.is_ban, r.ban_until_ms, r.ban_reason)]));
   }
 }

@@ -13,9 +13,14 @@ export class SessionAuthenticator {
     private readonly players: PlayerService,
   ) {}
 
-  async authenticate(session: Session, token: string): Promise<PlayerIdentity> {
+  /**
+   * `alongside`: reads the handler needs anyway, started once the token names the player and in
+   * the same turn as the ban check, so that all of them go out in one statement (PlayerReads).
+   */
+  async authenticate(session: Session, token: string, alongside?: (identity: PlayerIdentity) => void): Promise<PlayerIdentity> {
     if (session.identity) throw new DomainError(ErrorCode.Validation, 'this connection is already connected');
     const identity = this.tokens.verify(token.replace(/^bearer\s+/i, ''));
+    alongside?.(identity);
     await this.players.assertNotBanned(identity);
     return identity;
   }

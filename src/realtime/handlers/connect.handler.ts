@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ConnectDto, fastConnectBody } from '../dto/session.dto.js';
 import { Packet, type PacketHandler } from '../protocol/packet-handler.js';
 import { ChannelIdsLoader } from '../session/channel-ids-loader.js';
+import { PresenceNotifier } from '../session/presence-notifier.js';
 import { SessionLifecycle } from '../session/session-lifecycle.service.js';
 import type { Session } from '../session/session.js';
 import { Streams } from '../streams/streams.service.js';
@@ -14,18 +15,28 @@ export class ConnectHandler implements PacketHandler<ConnectDto> {
     private readonly auth: SessionAuthenticator,
     private readonly lifecycle: SessionLifecycle,
     private readonly channelIds: ChannelIdsLoader,
+    private readonly notifier: PresenceNotifier,
     private readonly streams: Streams,
   ) {}
 
   async handle(session: Session, body: ConnectDto) {
-    const identity = await this.auth.authenticate(session, body.token);
-    // Asked before open(): the presence audience asks the same and both share one batched read.
-    const loading = this.channelIds.of(identity.gameIndex, identity.playerId);
-    loading.catch(() => undefined);
-    await this.lifecycle.open(session, identity, body.languageCode ?? null);
+    let loading!: Promise<string[]>;
+    let audience!: Promise<Set<number>>;
+    // The channels and the presence audience are asked with the ban check: one statement for all (docs/performance.md).
+    const identity = await this.auth.authenticate(session, body.token, ({ gameIndex, playerId }) => {
+      loading = this.channelIds.of(gameIndex, playerId);
+      audience = this.notifier.audienceOf(gameIndex, playerId);
+      loading.catch(() => undefined);
+    });
+    // Read with the ban check: settled already.
     const channelIds = await loading;
-    // After open(): a message numbered from now on is pushed to this session.
-    const positions = await this.streams.positions(identity.gameIndex, identity.playerId, channelIds);
-    return { playerId: identity.playerId, gameIndex: identity.gameIndex, channelIds, positions };
+    const opened = this.lifecycle.open(session, identity, body.languageCode ?? null, audience);
+    // Asked once open() has registered the session (it does so before its first await), so a
+    // message numbered from now on is pushed to it; sent in the same turn as open()'s presence
+    // writes, which Redis runs first, so both share one round trip.
+    const positions = this.streams.positions(identity.gameIndex, identity.playerId, channelIds, true, true);
+    positions.catch(() => undefined);
+    await opened;
+    return { playerId: identity.playerId, gameIndex: identity.gameIndex, channelIds, positions: await positions };
   }
 }

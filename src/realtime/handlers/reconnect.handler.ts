@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { ChannelQueries } from '../../channel/channel-queries.js';
 import { ChannelService } from '../../channel/channel.service.js';
 import { DomainError, ErrorCode } from '../../common/errors/domain-error.js';
 import { ReconnectDto, fastReconnectBody } from '../dto/session.dto.js';
 import { Packet, type PacketHandler } from '../protocol/packet-handler.js';
+import { ChannelIdsLoader } from '../session/channel-ids-loader.js';
+import { PresenceNotifier } from '../session/presence-notifier.js';
 import { ReconnectMemory } from '../session/reconnect-memory.js';
 import { SessionLifecycle } from '../session/session-lifecycle.service.js';
 import type { Session } from '../session/session.js';
@@ -23,18 +24,26 @@ export class ReconnectHandler implements PacketHandler<ReconnectDto> {
     private readonly auth: SessionAuthenticator,
     private readonly lifecycle: SessionLifecycle,
     private readonly channels: ChannelService,
-    private readonly queries: ChannelQueries,
+    private readonly channelIds: ChannelIdsLoader,
+    private readonly notifier: PresenceNotifier,
     private readonly memory: ReconnectMemory,
     private readonly streams: Streams,
     private readonly resume: ResumeService,
   ) {}
 
   async handle(session: Session, body: ReconnectDto) {
-    const identity = await this.auth.authenticate(session, body.token);
+    let loading!: Promise<string[]>;
+    let audience!: Promise<Set<number>>;
+    // As CONNECT: the channels and the presence audience go out with the ban check, in one statement.
+    const identity = await this.auth.authenticate(session, body.token, ({ gameIndex, playerId }) => {
+      loading = this.channelIds.of(gameIndex, playerId);
+      audience = this.notifier.audienceOf(gameIndex, playerId);
+      loading.catch(() => undefined);
+    });
     const { gameIndex, playerId } = identity;
     // Before the session opens: when the memory is out of reach (busy), the RECONNECT fails whole and the socket closes.
     const remembered = await this.memory.recall(gameIndex, playerId);
-    await this.lifecycle.open(session, identity, body.languageCode ?? null);
+    await this.lifecycle.open(session, identity, body.languageCode ?? null, audience);
     const failChannelIds: string[] = [];
     for (const channelId of remembered) {
       try {
@@ -44,9 +53,14 @@ export class ReconnectHandler implements PacketHandler<ReconnectDto> {
         if (!alreadyIn) failChannelIds.push(channelId);
       }
     }
-    const channelIds = await this.queries.channelIdsOf(gameIndex, playerId);
+    if (remembered.length) {
+      // The channels changed since the read that went out with the ban check.
+      this.channelIds.forget(gameIndex, playerId);
+      loading = this.channelIds.of(gameIndex, playerId);
+    }
+    const channelIds = await loading;
     const { recovered, gaps } = await this.resume.resume(session, body.positions ?? [], channelIds);
-    const positions = await this.streams.positions(gameIndex, playerId, channelIds);
+    const positions = await this.streams.positions(gameIndex, playerId, channelIds, true, true);
     return { playerId, gameIndex, channelIds, failChannelIds, positions, recovered, gaps };
   }
 }

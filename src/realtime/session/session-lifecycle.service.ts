@@ -5,6 +5,7 @@ import { errorText } from '../../common/errors/error-text.js';
 import type { PlayerIdentity } from '../../player/player-identity.js';
 import { PresenceService } from '../../presence/presence.service.js';
 import { RealtimeBus } from '../delivery/realtime-bus.js';
+import { ChannelIdsLoader } from './channel-ids-loader.js';
 import { PresenceNotifier } from './presence-notifier.js';
 import { ReconnectMemory } from './reconnect-memory.js';
 import { SessionLog } from './session-log.js';
@@ -39,6 +40,7 @@ export class SessionLifecycle implements OnModuleInit, OnApplicationShutdown {
     private readonly notifier: PresenceNotifier,
     private readonly log: SessionLog,
     private readonly grace: ShutdownGrace,
+    private readonly channelIds: ChannelIdsLoader,
   ) {}
 
   onModuleInit(): void {
@@ -53,30 +55,41 @@ export class SessionLifecycle implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
-  /** CONNECT / RECONNECT succeeded: the session now speaks for the player. */
-  async open(session: Session, identity: PlayerIdentity, languageCode: string | null): Promise<void> {
+  /**
+   * CONNECT / RECONNECT succeeded: the session now speaks for the player. `audience`: its
+   * NOTIFY_PRESENCE audience when the caller asked for it already (with its other reads).
+   */
+  async open(session: Session, identity: PlayerIdentity, languageCode: string | null, audience?: Promise<Set<number>>): Promise<void> {
     session.identity = identity;
     session.languageCode = languageCode;
     session.connectedAt = Date.now();
     const { gameIndex, playerId } = identity;
     const previous = this.registry.register(session);
     if (previous) this.supersede(previous);
+    // Sent in one turn, in this order, so they share one Redis round trip (auto-pipelining): the
+    // presence check reads before the write; the claim and the end of a shutdown grace follow
+    // (back within a grace: the PUBLIC channels it kept continue, without a clean-up later).
+    const online = previous !== undefined ? Promise.resolve(true) : this.presence.isOnline(gameIndex, playerId).catch(unknownIsOffline);
+    const marked = this.presence.markOnline(gameIndex, playerId, session.connectedAt);
+    this.bus.publish({ k: 'claim', g: gameIndex, p: playerId, sid: session.id, since: session.connectedAt });
+    const graceEnded = this.grace
+      .resume(gameIndex, playerId)
+      .catch((err) => this.logger.warn(`ending a shutdown grace failed: ${errorText(err)}`));
     let wasOnline: boolean;
     try {
-      wasOnline = previous !== undefined || (await this.presence.isOnline(gameIndex, playerId).catch(unknownIsOffline));
-      await this.presence.markOnline(gameIndex, playerId, session.connectedAt);
+      [wasOnline] = await Promise.all([online, marked]);
     } catch (err) {
-      // Not connected after all: the router answers with the error and closes the socket.
+      // Not connected after all (neither call fails for want of Redis; this is the unexpected): the
+      // router answers with the error and closes the socket.
       this.registry.unregister(session);
+      this.presence.released(gameIndex, playerId, session.connectedAt);
       session.identity = null;
       throw err;
     }
     this.log.connected(session);
-    this.bus.publish({ k: 'claim', g: gameIndex, p: playerId, sid: session.id, since: session.connectedAt });
-    // Back within a shutdown grace: the PUBLIC channels it kept continue, without a clean-up later.
-    await this.grace.resume(gameIndex, playerId).catch((err) => this.logger.warn(`ending a shutdown grace failed: ${errorText(err)}`));
+    await graceEnded;
     if (!wasOnline) {
-      this.notifier.send(gameIndex, playerId, true, session.connectedAt, await this.notifier.audienceOf(gameIndex, playerId));
+      this.notifier.send(gameIndex, playerId, true, session.connectedAt, await (audience ?? this.notifier.audienceOf(gameIndex, playerId)));
     }
   }
 
@@ -97,13 +110,23 @@ export class SessionLifecycle implements OnModuleInit, OnApplicationShutdown {
     await this.leave(session.identity.gameIndex, session.identity.playerId);
   }
 
-  /** A player gone (disconnected here, or its shutdown grace ended): PUBLIC channels left (remembered for RECONNECT), offline. */
+  /**
+   * A player gone (disconnected here, or its shutdown grace ended): PUBLIC channels left
+   * (remembered for RECONNECT), offline. Its channels and audience are read in one statement
+   * (shared with other disconnects of the same moment); a player in no PUBLIC channel needs no
+   * transaction to leave them.
+   */
   private async leave(gameIndex: number, playerId: number): Promise<void> {
     try {
       const at = Date.now();
+      // Read from now on: a read sent before may predate a channel the player entered since.
+      this.channelIds.forget(gameIndex, playerId);
+      const memberships = this.channelIds.memberships(gameIndex, playerId);
+      memberships.catch(() => undefined);
       const audience = await this.notifier.audienceOf(gameIndex, playerId);
       await this.presence.markOffline(gameIndex, playerId, at);
-      const left = await this.channels.exitAllPublic(gameIndex, playerId);
+      const inPublic = (await memberships).some((m) => m.isPublic);
+      const left = inPublic ? await this.channels.exitAllPublic(gameIndex, playerId) : [];
       await this.memory.remember(gameIndex, playerId, left);
       this.notifier.send(gameIndex, playerId, false, at, audience);
     } catch (err) {

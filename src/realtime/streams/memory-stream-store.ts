@@ -50,11 +50,11 @@ export class MemoryStreamStore implements StreamStore {
     return Promise.resolve({ published: false, id: minted.id, millis: minted.millis, epoch: state.epoch, seq, frame });
   }
 
-  positions(keys: string[], starts: StreamStart[]): Promise<StreamStart[]> {
+  positions(keys: string[], starts: (StreamStart | null)[]): Promise<(StreamStart | null)[]> {
     return Promise.resolve(
       keys.map((key, i) => {
-        const state = this.state(key, starts[i])!;
-        return { epoch: state.epoch, seq: state.seq };
+        const state = this.state(key, starts[i]);
+        return state && { epoch: state.epoch, seq: state.seq };
       }),
     );
   }

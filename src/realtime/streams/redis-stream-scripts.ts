@@ -50,13 +50,14 @@ return {2, e, seqText}`;
 
 /**
  * KEYS: the states. ARGV: per key a start epoch and seq, then the state ttl. Starts the streams
- * without state. → {epoch1, seq1, epoch2, seq2, ...}
+ * without state, except those whose start epoch is '' (unknown yet: nil answered for them).
+ * → {epoch1, seq1, epoch2, seq2, ...}
  */
 export const POSITIONS = `
 local out = {}
 local ttl = ARGV[#ARGV]
 for k = 1, #KEYS do
-  if redis.call('HSETNX', KEYS[k], 'e', ARGV[2 * k - 1]) == 1 then
+  if ARGV[2 * k - 1] ~= '' and redis.call('HSETNX', KEYS[k], 'e', ARGV[2 * k - 1]) == 1 then
     redis.call('HSET', KEYS[k], 's', ARGV[2 * k])
     redis.call('EXPIRE', KEYS[k], ttl)
   end

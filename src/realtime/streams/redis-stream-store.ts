@@ -10,7 +10,7 @@ const STATE_TTL_SECONDS = 7 * 86_400;
 type Reply = (string | number)[];
 interface Scripts {
   pcStreamAppend(...args: (string | number)[]): Promise<Reply>;
-  pcStreamPositions(...args: (string | number)[]): Promise<string[]>;
+  pcStreamPositions(...args: (string | number)[]): Promise<(string | null)[]>;
   pcStreamMissed(...args: (string | number)[]): Promise<string[]>;
   pcStreamRetract(...args: (string | number)[]): Promise<number>;
 }
@@ -60,11 +60,11 @@ export class RedisStreamStore implements StreamStore {
     return { published: !!publish, id: minted.id, millis: minted.millis, epoch: String(reply[1]), seq, frame: withSeq(minted.frame, seq) };
   }
 
-  async positions(keys: string[], starts: StreamStart[]): Promise<StreamStart[]> {
+  async positions(keys: string[], starts: (StreamStart | null)[]): Promise<(StreamStart | null)[]> {
     if (keys.length === 0) return [];
-    const args = starts.flatMap((s) => [s.epoch, s.seq]);
+    const args = starts.flatMap((s) => (s ? [s.epoch, s.seq] : ['', 0]));
     const reply = await this.scripts.pcStreamPositions(keys.length, ...keys.map((k) => this.keys(k)[0]), ...args, STATE_TTL_SECONDS);
-    return keys.map((_, i) => ({ epoch: String(reply[2 * i]), seq: Number(reply[2 * i + 1]) }));
+    return keys.map((_, i) => (reply[2 * i] === null ? null : { epoch: String(reply[2 * i]), seq: Number(reply[2 * i + 1]) }));
   }
 
   async missed(key: string, afterSeq: number): Promise<Missed | null> {

@@ -48,6 +48,8 @@ export class ResumeService {
       if (!missed || missed.epoch !== p.epoch || missed.seq < p.seq || missed.entries === null) gaps.push(p.channelId);
       else if (missed.seq > p.seq) replays.push({ position: p, seq: missed.seq, entries: missed.entries });
     });
+    // Nothing missed (a fresh reconnect): no block lists to read.
+    if (replays.length === 0) return { recovered, gaps };
     const senders = new Set(replays.flatMap((r) => r.entries.map((e) => e.from)));
     const [mine, theirs] = await Promise.all([this.blocks.of(gameIndex, playerId), this.blocks.ofMany(gameIndex, [...senders])]);
     for (const { position, seq, entries } of replays) {

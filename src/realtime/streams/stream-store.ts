@@ -65,8 +65,8 @@ export interface StreamStore {
    * are numbered in that order unless refused; a refused one refuses those issued after it (`order`).
    */
   append(key: string, start: StreamStart | null, mint: () => Minted, publish?: Publish, order?: Order): Promise<Appended | Refused>;
-  /** The latest position of each stream (starting those without state). */
-  positions(keys: string[], starts: StreamStart[]): Promise<StreamStart[]>;
+  /** The latest position of each stream, starting those without state at their start (null start: left alone, null answered). */
+  positions(keys: string[], starts: (StreamStart | null)[]): Promise<(StreamStart | null)[]>;
   /** The messages after `afterSeq` (null for a stream without state). */
   missed(key: string, afterSeq: number): Promise<Missed | null>;
   /** A message whose storing failed: never replayed (its number stays used). */

@@ -111,9 +111,14 @@ export class Streams implements OnModuleInit, OnApplicationShutdown {
     return facts?.history ? { epoch: historyEpoch(facts.createdAt), seq: facts.lastSeq } : this.newStart();
   }
 
-  /** The latest positions of these channels (those that exist) and of the player's direct stream. */
-  async positions(gameIndex: number, playerId: number, channelIds: string[], direct = true): Promise<Position[]> {
+  /**
+   * The latest positions of these channels (those that exist) and of the player's direct stream.
+   * `memberships`: the channels are the player's own (they exist), so the database is read only
+   * for streams without live state (CONNECT of a player whose channels are all live reads nothing).
+   */
+  async positions(gameIndex: number, playerId: number, channelIds: string[], direct = true, memberships = false): Promise<Position[]> {
     const { store, degraded } = this.pick();
+    if (memberships && !degraded) return this.livePositions(store, gameIndex, playerId, channelIds, direct);
     const facts = await this.channels.streamFacts(gameIndex, channelIds);
     const names = channelIds.filter((id) => facts.has(id));
     const keys = names.map((name) => streamKey({ gameIndex, name, playerId, history: false }));
@@ -127,7 +132,40 @@ export class Streams implements OnModuleInit, OnApplicationShutdown {
       starts.push(this.newStart());
     }
     const latest = await store.positions(keys, starts);
-    return names.map((channelId, i) => ({ channelId, epoch: latest[i].epoch, seq: latest[i].seq }));
+    return names.map((channelId, i) => ({ channelId, epoch: latest[i]!.epoch, seq: latest[i]!.seq }));
+  }
+
+  /** positions() of existing channels: live state first, the database only for the channels without it. */
+  private async livePositions(
+    store: StreamStore,
+    gameIndex: number,
+    playerId: number,
+    channelIds: string[],
+    direct: boolean,
+  ): Promise<Position[]> {
+    const names = direct ? [...channelIds, DIRECT_STREAM] : [...channelIds];
+    const keys = names.map((name) => streamKey({ gameIndex, name, playerId, history: false }));
+    const starts = names.map((name) => (name === DIRECT_STREAM ? this.newStart() : null));
+    const latest = await store.positions(keys, starts);
+    const unknown = channelIds.filter((_, i) => latest[i] === null);
+    if (unknown.length) {
+      const facts = await this.channels.streamFacts(gameIndex, unknown);
+      const found = unknown.filter((id) => facts.has(id));
+      const again = await store.positions(
+        found.map((name) => streamKey({ gameIndex, name, playerId, history: false })),
+        found.map((name) => {
+          const f = facts.get(name)!;
+          return f.history ? { epoch: historyEpoch(f.createdAt), seq: f.lastSeq } : this.newStart();
+        }),
+      );
+      found.forEach((name, i) => (latest[names.indexOf(name)] = again[i]));
+    }
+    const out: Position[] = [];
+    names.forEach((channelId, i) => {
+      const at = latest[i];
+      if (at) out.push({ channelId, epoch: at.epoch, seq: at.seq });
+    });
+    return out;
   }
 
   /** The kept messages of a stream after `afterSeq` (see StreamStore.missed). */
