@@ -10,6 +10,7 @@
 //              messages sent inside the measured window are followed to every other member of
 //              the party (sender and receivers share this process's clock) → chatted
 //   close    → result (how many held sockets the server closed meanwhile), sockets terminated
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { signPlayerToken } from '../lib/jwt.mjs';
 import { Samples, round } from '../lib/stats.mjs';
 import { serve, sleep, wallMs } from './common.mjs';
@@ -116,6 +117,9 @@ serve({
         })
         .catch(() => acks.failed++);
     };
+    // This process's own event-loop delay: how late the machine lets a timer fire here (scheduling).
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    setTimeout(() => loopDelay.enable(), warmupMs).unref();
     const now = performance.now();
     chat.windowStart = now + warmupMs;
     chat.windowEnd = now + warmupMs + durationMs;
@@ -135,6 +139,7 @@ serve({
     }
     await sleep(warmupMs + durationMs);
     stopping = true;
+    loopDelay.disable();
     for (const t of timers) clearTimeout(t);
     // Deliveries of the window's last messages: wait until the pushes stop (or drainMs).
     const drainStart = performance.now();
@@ -154,6 +159,7 @@ serve({
       latencies: Array.from(chat.latencies.values.subarray(0, chat.latencies.length)),
       ackLatencyMs: acks.latencies.summary(),
       seconds: round(durationMs / 1000),
+      loopDelayMs: { p50: round(loopDelay.percentile(50) / 1e6), p99: round(loopDelay.percentile(99) / 1e6), max: round(loopDelay.max / 1e6) },
     });
   },
 

@@ -96,6 +96,8 @@ export function loadConfig() {
       chatIntervalMs: Math.max(100, num('BENCH_FLEET_CHAT_INTERVAL_MS', 5_000, 5_000)),
       chatMs: num('BENCH_FLEET_CHAT_MS', 30_000, 10_000),
       warmupMs: num('BENCH_FLEET_WARMUP_MS', 5_000, 3_000),
+      /** Held with nobody talking, before the chat: the fleet's idle CPU. */
+      idleMs: num('BENCH_FLEET_IDLE_MS', 10_000, 3_000),
       concurrency: Math.max(1, num('BENCH_FLEET_CONCURRENCY', 50, 25)),
       /** Generators open no new socket after this many seconds: the run stays bounded and reports the gap. */
       connectDeadlineSeconds: num('BENCH_FLEET_CONNECT_DEADLINE_S', 420, 120),

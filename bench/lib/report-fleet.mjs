@@ -46,7 +46,12 @@ export function fleetSection(results) {
   }
   const cores = (x) => (x ? `servers ${fmt(x.servers, 2)}, generators ${fmt(x.generators, 2)}, Redis ${fmt(x.redis, 2)}, whole machine ${fmt(x.machine, 2)}` : '–');
   row('cores busy while connecting', cores(fl.connect.cores), '', '');
+  if (m.idleCores) row('cores busy while holding, nobody talking', cores(m.idleCores), '', '');
   if (ch) row('cores busy while chatting', cores(ch.cores), '', '');
+  if (ch?.serverLoopLagP99Ms) {
+    const list = (xs) => xs.map((x) => fmt(x)).join(', ');
+    row('event-loop delay p99 while chatting (ms): instances; generators', `${list(ch.serverLoopLagP99Ms)}; ${list(ch.generatorLoopDelayP99Ms)}`, '', '');
+  }
   lines.push('', '| instance | sockets | resident MB idle → holding → chatting (max) | KB per socket |', '|---|---|---|---|');
   for (const [i, x] of m.perInstance.entries()) row(i, fmt(x.sockets), `${fmt(x.rssIdleMB)} → ${fmt(x.rssHeldMB)} → ${fmt(x.rssChatMaxMB)}`, fmt(x.kbPerSocket, 1));
   lines.push(

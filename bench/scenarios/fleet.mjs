@@ -52,6 +52,24 @@ async function redisInfo(redis) {
   return { usedMemory: get('used_memory'), cpu: get('used_cpu_sys') + get('used_cpu_user') };
 }
 
+/**
+ * The event-loop delay p99 of each instance since its previous scrape, in ms (prom-client's
+ * default metric: its histogram is reset by every collection, so a scrape first starts a window).
+ */
+async function loopLagP99(servers) {
+  return Promise.all(
+    servers.map(async (s) => {
+      try {
+        const text = await (await fetch(`${s.url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
+        const value = Number(/^nodejs_eventloop_lag_p99_seconds (\S+)/m.exec(text)?.[1]);
+        return Number.isFinite(value) ? round(value * 1000, 1) : null;
+      } catch {
+        return null;
+      }
+    }),
+  );
+}
+
 /** CPU seconds used by each group, and the whole machine's busy seconds, at one instant. */
 function cpuSnapshot(servers, gens) {
   return {
@@ -202,8 +220,15 @@ export async function fleet(ctx) {
     const redisHeld = await redisInfo(redis);
     loads.held = os.loadavg()[0];
 
+    // Held and idle: what the fleet costs with nobody talking.
+    const cpuIdleStart = cpuSnapshot(servers, gens);
+    const redisIdleStart = await redisInfo(redis);
+    await sleep(f.idleMs);
+    const idleCpu = coresBetween(cpuIdleStart, cpuSnapshot(servers, gens), redisIdleStart, await redisInfo(redis));
+
     // Chat while every socket is held.
     let chatted = [];
+    let chatLoopLag = [];
     let chatCpu = null;
     const rssChatMax = [...rssHeld];
     if (members.length) {
@@ -211,11 +236,13 @@ export async function fleet(ctx) {
       for (const child of gens) child.send({ type: 'chat', warmupMs: f.warmupMs, durationMs: f.chatMs, intervalMs: f.chatIntervalMs });
       const sampler = setInterval(() => servers.forEach((s, i) => (rssChatMax[i] = Math.max(rssChatMax[i], safeRss(s.pid) || 0))), 1_000);
       await sleep(f.warmupMs);
+      await loopLagP99(servers); // starts the instances' event-loop delay window
       const cpuChatStart = cpuSnapshot(servers, gens);
       const redisChatStart = await redisInfo(redis);
       await sleep(f.chatMs);
       const cpuChatEnd = cpuSnapshot(servers, gens);
       const redisChatEnd = await redisInfo(redis);
+      chatLoopLag = await loopLagP99(servers);
       loads.chat = os.loadavg()[0];
       try {
         chatted = await done;
@@ -270,6 +297,7 @@ export async function fleet(ctx) {
         kbPerSocket: kb(sum(rssHeld) - sum(rssIdle), ok),
         // Including each instance's idle footprint: what a box spends per player with this many instances.
         kbPerSocketAllIn: kb(sum(rssHeld), ok),
+        idleCores: idleCpu,
         kbPerSocketChatting: kb(sum(rssChatMax) - sum(rssIdle), ok),
         generatorsRssMB: round(sum(genRssHeld) / MB),
         generatorKbPerSocket: kb(sum(genRssHeld), ok),
@@ -295,6 +323,9 @@ export async function fleet(ctx) {
             ackP99Ms: round(Math.max(...chatted.map((x) => x.ackLatencyMs.p99 ?? 0))),
             ackP50Ms: round(median(chatted.map((x) => x.ackLatencyMs.p50))),
             cores: chatCpu,
+            // Scheduling on the shared machine: how late timers fired in the instances and in the generators.
+            serverLoopLagP99Ms: chatLoopLag,
+            generatorLoopDelayP99Ms: chatted.map((x) => x.loopDelayMs.p99),
           }
         : null,
       machineLoad: Object.fromEntries(Object.entries(loads).map(([k, v]) => [k, round(v, 1)])),
