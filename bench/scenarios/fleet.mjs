@@ -326,6 +326,7 @@ export async function fleet(ctx) {
             // Scheduling on the shared machine: how late timers fired in the instances and in the generators.
             serverLoopLagP99Ms: chatLoopLag,
             generatorLoopDelayP99Ms: chatted.map((x) => x.loopDelayMs.p99),
+            generatorLoopDelayMaxMs: chatted.map((x) => x.loopDelayMs.max),
           }
         : null,
       machineLoad: Object.fromEntries(Object.entries(loads).map(([k, v]) => [k, round(v, 1)])),
