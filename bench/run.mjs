@@ -6,13 +6,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fanoutChart } from './lib/chart.mjs';
-import { ALL_SCENARIOS, loadConfig } from './lib/config.mjs';
+import { ALL_SCENARIOS, OPT_IN_SCENARIOS, loadConfig } from './lib/config.mjs';
 import { recreateDatabase, withClient } from './lib/db.mjs';
 import { installExitHandlers, killAll } from './lib/proc.mjs';
 import { markdown } from './lib/report.mjs';
 import { RESULTS_DIR, dumpProfile, startApp, startHttpPg, startWsRelay } from './lib/servers.mjs';
 import { connections } from './scenarios/connections.mjs';
 import { fanout, fanoutSizes } from './scenarios/fanout.mjs';
+import { fleet } from './scenarios/fleet.mjs';
 import { purge } from './scenarios/purge.mjs';
 import { reconnectStorm } from './scenarios/reconnect-storm.mjs';
 import { resume } from './scenarios/resume.mjs';
@@ -20,7 +21,7 @@ import { channelRest, partyRest } from './scenarios/rest.mjs';
 import { scaleOut } from './scenarios/scaleout.mjs';
 import { startup } from './scenarios/startup.mjs';
 
-const SCENARIOS = { startup, fanout, connections, partyRest, channelRest, purge, scaleOut, fanoutSizes, resume, reconnectStorm };
+const SCENARIOS = { startup, fanout, connections, partyRest, channelRest, purge, scaleOut, fanoutSizes, resume, reconnectStorm, fleet };
 const t0 = performance.now();
 const log = (msg) => console.log(`[bench ${((performance.now() - t0) / 1000).toFixed(0).padStart(4)}s] ${msg}`);
 
@@ -45,8 +46,9 @@ function machine() {
 async function main() {
   installExitHandlers();
   const cfg = loadConfig();
-  const unknown = cfg.scenarios.filter((s) => !ALL_SCENARIOS.includes(s));
-  if (unknown.length) throw new Error(`BENCH_SCENARIOS: unknown ${unknown.join(', ')} (known: ${ALL_SCENARIOS.join(', ')})`);
+  const known = [...ALL_SCENARIOS, ...OPT_IN_SCENARIOS];
+  const unknown = cfg.scenarios.filter((s) => !known.includes(s));
+  if (unknown.length) throw new Error(`BENCH_SCENARIOS: unknown ${unknown.join(', ')} (known: ${known.join(', ')})`);
   mkdirSync(RESULTS_DIR, { recursive: true });
   const results = {
     startedAt: new Date().toISOString(),

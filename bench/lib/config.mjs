@@ -32,6 +32,8 @@ export const ALL_SCENARIOS = [
   'resume',
   'reconnectStorm',
 ];
+/** Known but run only when BENCH_SCENARIOS names them (they take minutes and most of the machine). */
+export const OPT_IN_SCENARIOS = ['fleet'];
 
 export function loadConfig() {
   const runId = randomBytes(3).toString('hex');
@@ -113,6 +115,29 @@ export function loadConfig() {
       },
     },
     startup: { rounds: num('BENCH_STARTUP_ROUNDS', 1, 1) },
+    /**
+     * Fleet (opt-in): BENCH_FLEET_INSTANCES instances in Redis mode holding BENCH_FLEET_SOCKETS sockets
+     * from BENCH_FLEET_GENERATORS processes (0: one per 17,000 sockets), BENCH_FLEET_CHATTING % of the
+     * players in parties of BENCH_FLEET_PARTY_SIZE, each sending every BENCH_FLEET_CHAT_INTERVAL_MS.
+     */
+    fleet: {
+      sockets: num('BENCH_FLEET_SOCKETS', 100_000, 6_000),
+      instances: num('BENCH_FLEET_INSTANCES', 6, 3),
+      generators: num('BENCH_FLEET_GENERATORS', 0, 0),
+      chattingPercent: num('BENCH_FLEET_CHATTING', 1, 1),
+      partySize: Math.max(2, num('BENCH_FLEET_PARTY_SIZE', 5, 5)),
+      chatIntervalMs: Math.max(100, num('BENCH_FLEET_CHAT_INTERVAL_MS', 5_000, 5_000)),
+      chatMs: num('BENCH_FLEET_CHAT_MS', 30_000, 10_000),
+      warmupMs: num('BENCH_FLEET_WARMUP_MS', 5_000, 3_000),
+      /** Held with nobody talking, before the chat: the fleet's idle CPU. */
+      idleMs: num('BENCH_FLEET_IDLE_MS', 10_000, 3_000),
+      concurrency: Math.max(1, num('BENCH_FLEET_CONCURRENCY', 50, 25)),
+      /** Generators open no new socket after this many seconds: the run stays bounded and reports the gap. */
+      connectDeadlineSeconds: num('BENCH_FLEET_CONNECT_DEADLINE_S', 420, 120),
+      history: !['0', 'false', 'no', 'off'].includes(String(env.BENCH_FLEET_HISTORY ?? 'on').toLowerCase()),
+      /** Per instance: six instances share PostgreSQL's 100 connections with everybody else. */
+      dbPoolSize: Math.max(1, num('BENCH_FLEET_DB_POOL', 5, 5)),
+    },
     scaleOut: {
       size: num('BENCH_SCALE_SIZE', 500, 100),
       rounds: num('BENCH_SCALE_ROUNDS', 2, 1),

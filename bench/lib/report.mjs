@@ -1,4 +1,6 @@
 // bench/results/latest.md: one table of every measured figure with its baseline, ratio and goal.
+import { fleetSection } from './report-fleet.mjs';
+
 const fmt = (v, digits = 0) =>
   typeof v === 'number' ? v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 }) : '–';
 const mark = (goal) => (!goal ? '' : goal.met ? '✅' : '❌');
@@ -358,6 +360,7 @@ export function markdown(results, bySize = []) {
     if (skipped.length) lines.push('', `Sizes ${skipped.join(', ')} were skipped: the run's time budget was used up.`);
     lines.push('');
   }
+  lines.push(...fleetSection(results));
   const parities = [p?.baselineParity, ch?.baselineParity].filter(Boolean);
   if (parities.length) {
     const compared = parities.reduce((n, x) => n + x.compared, 0);
