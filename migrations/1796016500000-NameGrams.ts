@@ -1,8 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Indexes for name searches of one or two characters, which make no trigram (docs/party-api.md#search
- * and docs/chat-api.md#list-channels): every one- and two-character substring of the lower-case name,
+ * Indexes for name searches of one or two characters, which make no trigram (docs/party-api.md#totals
+ * and docs/chat-api.md#get-channels-list): every one- and two-character substring of the lower-case name,
  * as an array in a GIN index. A name contains a query of one or two characters exactly when the
  * query is one of its grams; the LIKE beside it keeps the last word. Plain arrays need no extension.
  */

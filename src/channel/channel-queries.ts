@@ -16,28 +16,35 @@ export class ChannelQueries {
   /**
    * The Hive channel list: never ONE_ON_ONE; served by the partial list indexes, the trigram index
    * and, for a name filter of one or two characters (no trigram), the grams index. totalElements
-   * by boundedCount's rule: exact up to 10,000, an estimate above (docs/chat-api.md#list-channels).
+   * by boundedCount's rule: exact up to 10,000, an estimate above (docs/chat-api.md#get-channels-list).
    */
   async list(gameIndex: number, q: ListChannelsQuery): Promise<ChannelPage> {
     const size = q.size ?? 10;
     const page = q.page ?? 1;
     const params: unknown[] = [gameIndex];
     const where = [`game_index = $1`, `type <> 'ONE_ON_ONE'`];
+    // The same rows for the planner's estimate of a large total, without the grams condition: its
+    // selectivity would be multiplied with the ILIKE's it only restates.
+    const estimated = [...where];
     if (q.type) {
       params.push(q.type);
       where.push(`type = $${params.length}`);
+      estimated.push(where[where.length - 1]);
     }
     if (q.channelId) {
       params.push(`${escapeLike(q.channelId)}%`);
       where.push(`channel_id LIKE $${params.length}`);
+      estimated.push(where[where.length - 1]);
     }
     if (q.channelName) {
       params.push(`%${escapeLike(q.channelName)}%`);
       where.push(`channel_name ILIKE $${params.length}`);
+      estimated.push(where[where.length - 1]);
       // ILIKE compares lower(name) with lower(filter): a name holding the filter holds its grams.
       if ([...q.channelName].length <= 2) {
         params.push(q.channelName);
         where.push(`name_grams(lower(channel_name)) @> query_grams(lower($${params.length}::text))`);
+        estimated.push(`$${params.length}::text IS NOT NULL`);
       }
     }
     const direction = q.order === 'ASC' ? 'ASC' : 'DESC';
@@ -50,7 +57,12 @@ export class ChannelQueries {
         `SELECT ${CHANNEL_COLUMNS} FROM channels WHERE ${filter} ORDER BY ${orderBy} LIMIT ${size} OFFSET ${(page - 1) * size}`,
         params,
       ),
-      boundedCount(this.dataSource, `SELECT 1 FROM channels WHERE ${filter}`, params),
+      boundedCount(
+        this.dataSource,
+        `SELECT 1 FROM channels WHERE ${filter}`,
+        params,
+        `SELECT 1 FROM channels WHERE ${estimated.join(' AND ')}`,
+      ),
     ]);
     return {
       content: rows.map((r) => mapChannel(r, true)),
