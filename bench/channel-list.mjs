@@ -34,7 +34,7 @@ const QUERIES = [
 ];
 
 async function main() {
-  const { cfg, app } = await startSequentialApp('channel-list', DB);
+  const { cfg, app, base } = await startSequentialApp('channel-list', DB);
   const seedStart = performance.now();
   await withClient(cfg.databaseUrl, async (c) => {
     // 100,000 listable channels (PUBLIC/GROUP/PRIVATE, ids "guild:<n>"), plus 10% ONE_ON_ONE
@@ -64,7 +64,7 @@ async function main() {
       url: `${app.url}/api/v1/games/${cfg.gameIndex}/channels${query ? `?${query}` : ''}`,
       describe: (body) => ({ totalElements: body.data.page.totalElements, returned: body.data.content.length }),
     })),
-    { headers: { authorization: `Bearer ${cfg.serverKey}` }, warmup: WARMUP, requests: REQUESTS, load: loadSettings() },
+    { headers: { authorization: `Bearer ${cfg.serverKey}` }, warmup: WARMUP, requests: REQUESTS, load: loadSettings(), base: base && { from: app.url, to: base.url } },
   );
   writeSequentialReport('channel-list', {
     title: `Channel list, ${CHANNELS.toLocaleString('en')} channels (+${Math.floor(CHANNELS / 10).toLocaleString('en')} ONE_ON_ONE never listed), size=10, real PostgreSQL, ${REQUESTS} sequential HTTP requests per query (after ${WARMUP} warm-up), then ${loadTitle()}`,

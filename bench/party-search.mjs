@@ -37,7 +37,7 @@ const QUERIES = [
 ];
 
 async function main() {
-  const { cfg, app } = await startSequentialApp('party-search', DB);
+  const { cfg, app, base } = await startSequentialApp('party-search', DB);
   const seedStart = performance.now();
   await withClient(cfg.databaseUrl, async (c) => {
     await c.query(
@@ -62,7 +62,7 @@ async function main() {
       url: `${app.url}/api/table/services/parties?${query === null ? '' : `query=${encodeURIComponent(query)}&`}skip=0&limit=50`,
       describe: (body) => ({ totalCount: body.totalCount, returned: body.list.length }),
     })),
-    { headers: { authorization: `bearer ${token}` }, warmup: WARMUP, requests: REQUESTS, load: loadSettings() },
+    { headers: { authorization: `bearer ${token}` }, warmup: WARMUP, requests: REQUESTS, load: loadSettings(), base: base && { from: app.url, to: base.url } },
   );
   writeSequentialReport('party-search', {
     title: `Party name search, ${PARTIES.toLocaleString('en')} parties, limit=50, real PostgreSQL, ${REQUESTS} sequential HTTP requests per query (after ${WARMUP} warm-up), then ${loadTitle()}`,

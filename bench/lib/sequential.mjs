@@ -9,13 +9,20 @@ import { installExitHandlers, killAll } from './proc.mjs';
 import { RESULTS_DIR, startApp } from './servers.mjs';
 import { quantile } from './stats.mjs';
 
-/** Recreates `database`, starts the built app on it; `cfg` carries gameIndex, serverKey, databaseUrl. */
+/**
+ * Recreates `database`, starts the built app on it; `cfg` carries gameIndex, serverKey, databaseUrl.
+ * With BENCH_BASE_ENTRY (another checkout's built dist/src/main.js, e.g. the main branch) that
+ * build runs too, on the same database, as `base`: timeQueries then measures both side by side,
+ * query by query, so that a before/after comparison shares the machine's load of the moment.
+ */
 export async function startSequentialApp(name, database) {
   installExitHandlers();
   const cfg = loadConfig();
   cfg.databaseUrl = await recreateDatabase(cfg.pgAdminUrl, database);
   const app = await startApp(cfg, name);
-  return { cfg, app };
+  const entry = process.env.BENCH_BASE_ENTRY;
+  const base = entry ? await startApp(cfg, `${name}-base`, {}, { entry }) : null;
+  return { cfg, app, base };
 }
 
 /**
@@ -89,27 +96,35 @@ async function atRate(url, headers, { rate, requests }) {
  * p99 "at half load". `query.url` is fetched with `headers`; `query.describe(body)` adds fields
  * (e.g. the match count) to the query's row.
  */
-export async function timeQueries(queries, { headers, warmup = 30, requests = 300, load = {} }) {
+export async function timeQueries(queries, { headers, warmup = 30, requests = 300, load = {}, base = null }) {
   const rows = [];
   const all = [];
   const allHalf = [];
   for (const { label, url, describe } of queries) {
-    const times = [];
-    let body;
-    for (let i = 0; i < warmup + requests; i++) {
-      const r = await timedGet(url, headers);
-      body = r.body;
-      if (i >= warmup) times.push(r.ms);
-    }
-    times.sort((a, b) => a - b);
-    all.push(...times);
-    const row = { label, url, ...describe(body), medianMs: quantile(times, 0.5), p99Ms: quantile(times, 0.99) };
-    if (load) {
-      const { concurrency = 8, durationMs = 4000, requests: halfRequests = 300 } = load;
-      const max = await maxThroughput(url, headers, { concurrency, durationMs });
-      const half = await atRate(url, headers, { rate: max / 2, requests: halfRequests });
-      allHalf.push(...half);
-      Object.assign(row, { maxPerSecond: max, halfLoadPerSecond: max / 2, halfMedianMs: quantile(half, 0.5), halfP99Ms: quantile(half, 0.99) });
+    const row = { label, url };
+    // With a base (another build on the same data): ours, then the base, then ours' figures kept.
+    for (const target of base ? ['ours', 'base'] : ['ours']) {
+      const at = target === 'ours' ? url : url.replace(base.from, base.to);
+      const times = [];
+      let body;
+      for (let i = 0; i < warmup + requests; i++) {
+        const r = await timedGet(at, headers);
+        body = r.body;
+        if (i >= warmup) times.push(r.ms);
+      }
+      times.sort((a, b) => a - b);
+      const figures = { ...describe(body), medianMs: quantile(times, 0.5), p99Ms: quantile(times, 0.99) };
+      if (load) {
+        const { concurrency = 8, durationMs = 4000, requests: halfRequests = 300 } = load;
+        const max = await maxThroughput(at, headers, { concurrency, durationMs });
+        const half = await atRate(at, headers, { rate: max / 2, requests: halfRequests });
+        if (target === 'ours') allHalf.push(...half);
+        Object.assign(figures, { maxPerSecond: max, halfLoadPerSecond: max / 2, halfMedianMs: quantile(half, 0.5), halfP99Ms: quantile(half, 0.99) });
+      }
+      if (target === 'ours') {
+        all.push(...times);
+        Object.assign(row, figures);
+      } else row.base = figures;
     }
     rows.push(row);
   }
@@ -125,14 +140,21 @@ export function writeSequentialReport(name, { title, countField, countLabel, row
   const load = os.loadavg().map((l) => l.toFixed(1)).join(' / ');
   const fmt = (n) => n.toFixed(2);
   const half = rows.some((r) => r.halfP99Ms !== undefined);
+  const based = rows.some((r) => r.base);
   const cells = (r) =>
     half ? ` ${r.maxPerSecond === undefined ? '' : Math.round(r.maxPerSecond)} | ${fmt(r.halfMedianMs)} | ${fmt(r.halfP99Ms)} |` : '';
+  const baseCells = (r) =>
+    based && r.base
+      ? ` ${r.base[countField]} | ${fmt(r.base.medianMs)} | ${half ? `${fmt(r.base.halfP99Ms)} | ${(r.halfP99Ms / r.base.halfP99Ms).toFixed(2)} |` : ''}`
+      : '';
   const md = [
     `${title}; ${os.cpus().length} cores, load average ${load} (1/5/15 min) at the end:`,
     '',
-    `| query | matches (${countLabel}) | median ms | p99 ms |${half ? ' max req/s | half-load median ms | half-load p99 ms |' : ''}`,
-    `|---|---:|---:|---:|${half ? '---:|---:|---:|' : ''}`,
-    ...rows.map((r) => `| ${r.label} | ${r[countField]} | ${fmt(r.medianMs)} | ${fmt(r.p99Ms)} |${cells(r)}`),
+    `| query | matches (${countLabel}) | median ms | p99 ms |${half ? ' max req/s | half-load median ms | half-load p99 ms |' : ''}${
+      based ? ` base ${countLabel} | base median ms |${half ? ' base half-load p99 ms | half-load p99 ratio |' : ''}` : ''
+    }`,
+    `|---|---:|---:|---:|${half ? '---:|---:|---:|' : ''}${based ? `---:|---:|${half ? '---:|---:|' : ''}` : ''}`,
+    ...rows.map((r) => `| ${r.label} | ${r[countField]} | ${fmt(r.medianMs)} | ${fmt(r.p99Ms)} |${cells(r)}${baseCells(r)}`),
     `| **all** | | **${fmt(overall.medianMs)}** | **${fmt(overall.p99Ms)}** |${half ? ` | **${fmt(overall.halfMedianMs)}** | **${fmt(overall.halfP99Ms)}** |` : ''}`,
   ].join('\n');
   console.log(md);
