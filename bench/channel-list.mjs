@@ -7,7 +7,8 @@
 //
 // Settings (env): BENCH_PG_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres),
 // BENCH_DB (database it recreates, default pc_channel_bench), CHANNELS (100000), REQUESTS (300
-// per query), and the half-load phase of bench/lib/sequential.mjs (LOAD=off skips it). It starts the
+// per query), the half-load phase of bench/lib/sequential.mjs (LOAD=off skips it) and BENCH_BASE_ENTRY
+// (another build measured beside ours on the same data). It starts the
 // app itself and stops it (and only it) on the way out.
 import { withClient } from './lib/db.mjs';
 import { loadSettings, loadTitle, runSequential, startSequentialApp, timeQueries, writeSequentialReport } from './lib/sequential.mjs';

@@ -6,7 +6,8 @@
 //
 // Settings (env): BENCH_PG_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres),
 // BENCH_DB (database it recreates, default pc_party_bench), PARTIES (100000), REQUESTS (300 per query),
-// and the half-load phase of bench/lib/sequential.mjs (LOAD=off skips it).
+// the half-load phase of bench/lib/sequential.mjs (LOAD=off skips it), and BENCH_BASE_ENTRY (another
+// build measured beside ours on the same data).
 // It starts the app itself and stops it (and only it) on the way out.
 import { hive } from './lib/api.mjs';
 import { withClient } from './lib/db.mjs';
