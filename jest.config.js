@@ -1,4 +1,8 @@
-/** Jest runs the project as ES modules (NestJS 12 is ESM-only); see README "Tests". */
+/**
+ * Jest runs the project as ES modules (NestJS 12 is ESM-only); see README "Tests". Test files run
+ * in JEST_WORKERS parallel workers (default 3); on real PostgreSQL each worker has a database of
+ * its own (test/support/global-setup.ts).
+ */
 export default {
   testEnvironment: 'node',
   rootDir: '.',
@@ -10,5 +14,8 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: [151002] } }],
   },
   testTimeout: 60000,
-  maxWorkers: 1,
+  maxWorkers: Number(process.env.JEST_WORKERS ?? 3),
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  setupFiles: ['<rootDir>/test/support/worker-database.ts'],
 };

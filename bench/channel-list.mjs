@@ -1,14 +1,17 @@
 // Channel list on 100,000 channels: `GET /api/v1/games/1/channels` with a name filter
 // and a sort, against the built app on a real PostgreSQL, one request at a time; median and p99
-// per query. The figure quoted in the README comes from here.
+// per query, then each query's maximum throughput and its p99 at half that rate. The figure quoted
+// in the README comes from here.
 //
 //   npm run build && node bench/channel-list.mjs
 //
 // Settings (env): BENCH_PG_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres),
 // BENCH_DB (database it recreates, default pc_channel_bench), CHANNELS (100000), REQUESTS (300
-// per query). It starts the app itself and stops it (and only it) on the way out.
+// per query), the half-load phase of bench/lib/sequential.mjs (LOAD=off skips it) and BENCH_BASE_ENTRY
+// (another build measured beside ours on the same data). It starts the
+// app itself and stops it (and only it) on the way out.
 import { withClient } from './lib/db.mjs';
-import { runSequential, startSequentialApp, timeQueries, writeSequentialReport } from './lib/sequential.mjs';
+import { loadSettings, loadTitle, runSequential, startSequentialApp, timeQueries, writeSequentialReport } from './lib/sequential.mjs';
 
 const DB = process.env.BENCH_DB ?? 'pc_channel_bench';
 const CHANNELS = Number(process.env.CHANNELS ?? 100_000);
@@ -25,11 +28,14 @@ const QUERIES = [
   { label: 'type=PUBLIC, name contains "knights", sort channelId DESC, page 3', query: 'type=PUBLIC&channelName=knights&sort=channelId&order=DESC&page=3' },
   { label: 'channelId prefix "guild:12", sort regTime ASC', query: 'channelId=guild:12&sort=regTime&order=ASC' },
   { label: 'name matches nothing ("xyzzy")', query: 'channelName=xyzzy' },
+  { label: 'name contains "e" (one letter, most channels), newest first', query: 'channelName=e' },
+  { label: 'name contains "ol" (two letters, ~8%), sort channelName ASC', query: 'channelName=ol&sort=channelName&order=ASC' },
+  { label: 'name contains "q" (one letter, nothing), newest first', query: 'channelName=q' },
   { label: 'no filter, newest first', query: '' },
 ];
 
 async function main() {
-  const { cfg, app } = await startSequentialApp('channel-list', DB);
+  const { cfg, app, base } = await startSequentialApp('channel-list', DB);
   const seedStart = performance.now();
   await withClient(cfg.databaseUrl, async (c) => {
     // 100,000 listable channels (PUBLIC/GROUP/PRIVATE, ids "guild:<n>"), plus 10% ONE_ON_ONE
@@ -59,10 +65,10 @@ async function main() {
       url: `${app.url}/api/v1/games/${cfg.gameIndex}/channels${query ? `?${query}` : ''}`,
       describe: (body) => ({ totalElements: body.data.page.totalElements, returned: body.data.content.length }),
     })),
-    { headers: { authorization: `Bearer ${cfg.serverKey}` }, warmup: WARMUP, requests: REQUESTS },
+    { headers: { authorization: `Bearer ${cfg.serverKey}` }, warmup: WARMUP, requests: REQUESTS, load: loadSettings(), base: base && { from: app.url, to: base.url } },
   );
   writeSequentialReport('channel-list', {
-    title: `Channel list, ${CHANNELS.toLocaleString('en')} channels (+${Math.floor(CHANNELS / 10).toLocaleString('en')} ONE_ON_ONE never listed), size=10, real PostgreSQL, ${REQUESTS} sequential HTTP requests per query (after ${WARMUP} warm-up)`,
+    title: `Channel list, ${CHANNELS.toLocaleString('en')} channels (+${Math.floor(CHANNELS / 10).toLocaleString('en')} ONE_ON_ONE never listed), size=10, real PostgreSQL, ${REQUESTS} sequential HTTP requests per query (after ${WARMUP} warm-up), then ${loadTitle()}`,
     countField: 'totalElements',
     countLabel: 'totalElements',
     rows,

@@ -1,14 +1,17 @@
 // Party name search on 100,000 parties: `GET /api/table/services/parties?query=...&limit=50`
-// against the built app on a real PostgreSQL, one request at a time, median and p99 per query.
+// against the built app on a real PostgreSQL, one request at a time, median and p99 per query;
+// then each query's maximum throughput and its p99 at half that rate.
 //
 //   npm run build && node bench/party-search.mjs
 //
 // Settings (env): BENCH_PG_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres),
-// BENCH_DB (database it recreates, default pc_party_bench), PARTIES (100000), REQUESTS (300 per query).
+// BENCH_DB (database it recreates, default pc_party_bench), PARTIES (100000), REQUESTS (300 per query),
+// the half-load phase of bench/lib/sequential.mjs (LOAD=off skips it), and BENCH_BASE_ENTRY (another
+// build measured beside ours on the same data).
 // It starts the app itself and stops it (and only it) on the way out.
 import { hive } from './lib/api.mjs';
 import { withClient } from './lib/db.mjs';
-import { runSequential, startSequentialApp, timeQueries, writeSequentialReport } from './lib/sequential.mjs';
+import { loadSettings, loadTitle, runSequential, startSequentialApp, timeQueries, writeSequentialReport } from './lib/sequential.mjs';
 
 const DB = process.env.BENCH_DB ?? 'pc_party_bench';
 const PARTIES = Number(process.env.PARTIES ?? 100_000);
@@ -29,11 +32,13 @@ const QUERIES = [
   { label: `exact name ("${nameOf(4242)}")`, query: nameOf(4242) },
   { label: 'no match ("xyzzy")', query: 'xyzzy' },
   { label: 'single letter ("e", most parties; no trigram)', query: 'e' },
+  { label: 'two letters ("ol", ~8%; no trigram)', query: 'ol' },
+  { label: 'single letter matching nothing ("q")', query: 'q' },
   { label: 'no query (newest 50)', query: null },
 ];
 
 async function main() {
-  const { cfg, app } = await startSequentialApp('party-search', DB);
+  const { cfg, app, base } = await startSequentialApp('party-search', DB);
   const seedStart = performance.now();
   await withClient(cfg.databaseUrl, async (c) => {
     await c.query(
@@ -58,10 +63,10 @@ async function main() {
       url: `${app.url}/api/table/services/parties?${query === null ? '' : `query=${encodeURIComponent(query)}&`}skip=0&limit=50`,
       describe: (body) => ({ totalCount: body.totalCount, returned: body.list.length }),
     })),
-    { headers: { authorization: `bearer ${token}` }, warmup: WARMUP, requests: REQUESTS },
+    { headers: { authorization: `bearer ${token}` }, warmup: WARMUP, requests: REQUESTS, load: loadSettings(), base: base && { from: app.url, to: base.url } },
   );
   writeSequentialReport('party-search', {
-    title: `Party name search, ${PARTIES.toLocaleString('en')} parties, limit=50, real PostgreSQL, ${REQUESTS} sequential HTTP requests per query (after ${WARMUP} warm-up)`,
+    title: `Party name search, ${PARTIES.toLocaleString('en')} parties, limit=50, real PostgreSQL, ${REQUESTS} sequential HTTP requests per query (after ${WARMUP} warm-up), then ${loadTitle()}`,
     countField: 'totalCount',
     countLabel: 'totalCount',
     rows,

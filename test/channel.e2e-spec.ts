@@ -423,6 +423,57 @@ describe('chat channels: the Hive server API', () => {
       expect((await ids('type=GROUP&unknown=1')).page.totalElements).toBe(3);
     });
 
+    it('filters by a name of one or two characters anywhere, case-insensitively and literally; never ONE_ON_ONE', async () => {
+      await seedList();
+      const names = async (filter: string) =>
+        (
+          (
+            await hive(t)
+              .get(`${base}/channels?channelName=${encodeURIComponent(filter)}`)
+              .expect(200)
+          ).body.data.content as { channelName: string }[]
+        )
+          .map((c) => c.channelName)
+          .sort();
+      expect(await names('NI')).toEqual(['Knights of Ni']);
+      expect(await names('nd')).toEqual(['underscore']);
+      expect(await names('t')).toEqual(['Knights of Ni', 'Open Chat Room', 'Secret Room']);
+      expect(await names('&')).toEqual([]);
+      expect(await names('_')).toEqual([]);
+      expect(await names('q')).toEqual([]);
+    });
+
+    // Totals are exact up to 10,000 and an estimate above (docs/chat-api.md#list-channels).
+    const seedChannels = (from: number, to: number) =>
+      t.dataSource.query(
+        `INSERT INTO channels (game_index, channel_id, type, owner_id, channel_name, max_member_count, member_count)
+         SELECT 1, 'c' || i, 'PUBLIC', NULL, 'room ' || i, 50, 0 FROM generate_series($1::int, $2::int) AS i`,
+        [from, to],
+      );
+    const pageOf = async (query: string) => (await hive(t).get(`${base}/channels?${query}`).expect(200)).body.data.page;
+
+    it('counts exactly up to 10,000 channels, ONE_ON_ONE never among them', async () => {
+      await seedChannels(1, 10_000);
+      await hive(t).post(`${base}/channels/1on1`).send({ playerId: 1, otherPlayerId: 2 }).expect(200);
+      expect(await pageOf('')).toEqual({ size: 10, currentPage: 1, totalElements: 10_000, totalPages: 1_000 });
+      expect((await pageOf('channelName=ROOM&size=7')).totalElements).toBe(10_000);
+      expect((await pageOf('channelName=m')).totalElements).toBe(10_000);
+      expect((await pageOf('channelName=om 100&size=3')).totalElements).toBe(12);
+      expect((await pageOf('channelId=c99')).totalElements).toBe(111);
+    });
+
+    it('answers more than 10,000 with an estimate above 10,000 (totalPages from it), and still pages', async () => {
+      await seedChannels(1, 10_001);
+      for (const query of ['', 'channelName=room', 'channelName=ro', 'channelName=r', 'type=PUBLIC']) {
+        const page = await pageOf(`${query}&size=3`);
+        expect(page.totalElements).toBeGreaterThan(10_000);
+        expect(page.totalPages).toBe(Math.ceil(page.totalElements / 3));
+      }
+      const deep = await hive(t).get(`${base}/channels?channelName=ro&sort=channelId&order=ASC&size=2&page=5001`).expect(200);
+      expect(deep.body.data.content.map((c: { channelId: string }) => c.channelId)).toEqual(['c9999']);
+      expect((await pageOf('channelName=om 1000')).totalElements).toBe(3);
+    });
+
     it('refuses bad parameters with 400/100', async () => {
       const cases: [string, string][] = [
         ['size=11', 'size must be between 1 and 10'],

@@ -195,17 +195,70 @@ describe('parties: DynamicPixels Party Web API', () => {
       expect(def.body.list).toHaveLength(50);
     });
 
-    it('pages a very common substring (more than 20,000 matches) newest first with an exact count', async () => {
-      await t.dataSource.query(
+    // Totals are exact up to 10,000 matches and an estimate above (docs/party-api.md#totals).
+    const seedClans = (from: number, to: number) =>
+      t.dataSource.query(
         `INSERT INTO parties (game_index, name, max_member_count, member_count, owner)
-         SELECT 1, 'clan ' || i, 5, 1, i FROM generate_series(1, 20050) AS i`,
+         SELECT 1, 'clan ' || i, 5, 1, i FROM generate_series($1::int, $2::int) AS i`,
+        [from, to],
       );
+    const total = async (query: string) => (await as(1).get(`${P}?${query}&limit=0`).expect(200)).body.totalCount as number;
+
+    it('counts exactly up to 10,000 matches, for every kind of query', async () => {
+      await seedClans(1, 10_000);
+      await create(1, { name: 'Other' });
+      expect(await total('query=CLAN')).toBe(10_000);
+      expect(await total('query=cl')).toBe(10_000);
+      expect(await total('query=n')).toBe(10_000);
+      expect(await total('query=clan 1000')).toBe(2);
+      expect(await total('query=')).toBe(10_001);
+      const page = await as(1).get(`${P}?query=lan&skip=10&limit=3`).expect(200);
+      expect(page.body).toEqual({
+        list: ['clan 9990', 'clan 9989', 'clan 9988'].map((name) => expect.objectContaining({ name })),
+        totalCount: 10_000,
+      });
+    });
+
+    it('answers more than 10,000 with an estimate above 10,000, and still pages every match newest first', async () => {
+      await seedClans(1, 10_001);
+      for (const query of ['query=CLAN', 'query=cl', 'query=c', '']) expect(await total(query)).toBeGreaterThan(10_000);
+      // Asked again (the plan then skips collecting the matches): the same rule.
+      expect(await total('query=CLAN')).toBeGreaterThan(10_000);
       const res = await as(1).get(`${P}?query=CLAN&skip=10&limit=3`).expect(200);
-      expect(res.body.totalCount).toBe(20050);
-      expect(res.body.list.map((p: { name: string }) => p.name)).toEqual(['clan 20040', 'clan 20039', 'clan 20038']);
-      const few = await as(1).get(`${P}?query=clan 2004&limit=100`).expect(200);
-      expect(few.body.totalCount).toBe(11);
-      expect(few.body.list[0].name).toBe('clan 20049');
+      expect(res.body.list.map((p: { name: string }) => p.name)).toEqual(['clan 9991', 'clan 9990', 'clan 9989']);
+      const last = await as(1).get(`${P}?query=cl&skip=10000&limit=5`).expect(200);
+      expect(last.body.list.map((p: { name: string }) => p.name)).toEqual(['clan 1']);
+      const few = await as(1).get(`${P}?query=clan 1000&limit=100`).expect(200);
+      expect(few.body.list.map((p: { name: string }) => p.name)).toEqual(['clan 10001', 'clan 10000', 'clan 1000']);
+      expect(few.body.totalCount).toBe(3);
+      // Back under the limit, the count is exact again at once (a remembered dense query included).
+      await t.dataSource.query(`DELETE FROM parties WHERE name = 'clan 10001'`);
+      expect(await total('query=CLAN')).toBe(10_000);
+      expect(await total('query=cl')).toBe(10_000);
+    });
+
+    it('matches one and two characters anywhere in the name, case-insensitively and literally', async () => {
+      const names = ['Ölberg', 'GOLD', 'a_b', 'a%b', 'axb', 'Zz'];
+      for (const [i, name] of names.entries()) await create(1 + (i % 5), { name });
+      const found = async (query: string) =>
+        (
+          (
+            await as(1)
+              .get(`${P}?query=${encodeURIComponent(query)}`)
+              .expect(200)
+          ).body.list as { name: string }[]
+        )
+          .map((p) => p.name)
+          .sort();
+      expect(await found('öL')).toEqual(['Ölberg']);
+      expect(await found('ol')).toEqual(['GOLD']);
+      expect(await found('d')).toEqual(['GOLD']);
+      expect(await found('_')).toEqual(['a_b']);
+      expect(await found('a%')).toEqual(['a%b']);
+      expect(await found('Z')).toEqual(['Zz']);
+      expect(await found('zz')).toEqual(['Zz']);
+      expect(await found('q')).toEqual([]);
+      expect(await total('query=b')).toBe(4);
     });
 
     it('/me lists only parties the caller is an Accepted member of', async () => {

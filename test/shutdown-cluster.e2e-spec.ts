@@ -1,8 +1,8 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { promisify } from 'node:util';
 import request from 'supertest';
 import { ShutdownState } from '../src/common/shutdown/shutdown-state.js';
+import { buildApp } from './support/app-process.js';
 import { playerToken } from './support/http.js';
 import { SERVER_KEY, SERVER_KEY_2, type TestApp, startTestApp, truncateAll } from './support/test-app.js';
 import { clusterRedisUrl, describeWithRedis, sharedDatabase } from './support/two-apps.js';
@@ -142,7 +142,7 @@ suite(`graceful shutdown across two instances${sharedDatabase ? ', one PostgreSQ
     let output = '';
     beforeAll(async () => {
       // The service as deployed: compiled, in its own process.
-      await promisify(execFile)('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: process.cwd() });
+      await buildApp();
     }, 120_000);
     afterEach(() => {
       child?.kill('SIGKILL');

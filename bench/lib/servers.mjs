@@ -41,15 +41,15 @@ const UNREACHABLE_LIMITS = {
 };
 
 /** Our service. `env` overrides the bench defaults (e.g. REDIS_URL, PURGE_INTERVAL, DATA_DIR). */
-export async function startApp(cfg, name, env = {}, { port, timeoutMs = 90_000 } = {}) {
-  if (!existsSync(APP_ENTRY)) throw new Error(`${APP_ENTRY} is missing: run "npm run build" first (npm run bench does)`);
+export async function startApp(cfg, name, env = {}, { port, timeoutMs = 90_000, entry = APP_ENTRY } = {}) {
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run "npm run build" first (npm run bench does)`);
   port ??= await freePort();
   mkdirSync(TMP_DIR, { recursive: true });
   const profileFile = cfg.profile ? `${TMP_DIR}/${name}-${cfg.runId}.cpuprofile` : undefined;
   const started = performance.now();
   const child = startServer(
     name,
-    [APP_ENTRY],
+    [entry],
     {
       NODE_ENV: 'production',
       PORT: String(port),

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { ChannelType } from './channel.entity.js';
 import { type PlayerColumn, sqlJson } from '../common/player-reads.js';
+import { boundedCount } from '../infra/database/bounded-count.js';
 import { escapeLike } from '../infra/database/like.js';
 import { CHANNEL_COLUMNS } from './channel-sql.js';
 import { type ChannelPage, type ChannelRow, type ChannelView, type ListChannelsQuery, mapChannel } from './dto/channel.dto.js';
@@ -31,37 +32,57 @@ const SORT_COLUMNS = { channelId: 'channel_id', channelName: 'channel_name', reg
 export class ChannelQueries {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** The Hive channel list: never ONE_ON_ONE; served by the partial list indexes and the trigram index. */
+  /**
+   * The Hive channel list: never ONE_ON_ONE; served by the partial list indexes, the trigram index
+   * and, for a name filter of one or two characters (no trigram), the grams index. totalElements
+   * by boundedCount's rule: exact up to 10,000, an estimate above (docs/chat-api.md#get-channels-list).
+   */
   async list(gameIndex: number, q: ListChannelsQuery): Promise<ChannelPage> {
     const size = q.size ?? 10;
     const page = q.page ?? 1;
     const params: unknown[] = [gameIndex];
     const where = [`game_index = $1`, `type <> 'ONE_ON_ONE'`];
+    // The same rows for the planner's estimate of a large total, without the grams condition: its
+    // selectivity would be multiplied with the ILIKE's it only restates.
+    const estimated = [...where];
     if (q.type) {
       params.push(q.type);
       where.push(`type = $${params.length}`);
+      estimated.push(where[where.length - 1]);
     }
     if (q.channelId) {
       params.push(`${escapeLike(q.channelId)}%`);
       where.push(`channel_id LIKE $${params.length}`);
+      estimated.push(where[where.length - 1]);
     }
     if (q.channelName) {
       params.push(`%${escapeLike(q.channelName)}%`);
       where.push(`channel_name ILIKE $${params.length}`);
+      estimated.push(where[where.length - 1]);
+      // ILIKE compares lower(name) with lower(filter): a name holding the filter holds its grams.
+      if ([...q.channelName].length <= 2) {
+        params.push(q.channelName);
+        where.push(`name_grams(lower(channel_name)) @> query_grams(lower($${params.length}::text))`);
+        estimated.push(`$${params.length}::text IS NOT NULL`);
+      }
     }
     const direction = q.order === 'ASC' ? 'ASC' : 'DESC';
     const column = SORT_COLUMNS[q.sort ?? 'regTime'];
     // channel_id breaks ties so that pages never overlap.
     const orderBy = column === 'channel_id' ? `channel_id ${direction}` : `${column} ${direction}, channel_id ${direction}`;
     const filter = where.join(' AND ');
-    const [rows, total] = await Promise.all([
+    const [rows, totalElements] = await Promise.all([
       this.dataSource.query<ChannelRow[]>(
         `SELECT ${CHANNEL_COLUMNS} FROM channels WHERE ${filter} ORDER BY ${orderBy} LIMIT ${size} OFFSET ${(page - 1) * size}`,
         params,
       ),
-      this.dataSource.query<{ n: string }[]>(`SELECT count(*) AS n FROM channels WHERE ${filter}`, params),
+      boundedCount(
+        this.dataSource,
+        `SELECT 1 FROM channels WHERE ${filter}`,
+        params,
+        `SELECT 1 FROM channels WHERE ${estimated.join(' AND ')}`,
+      ),
     ]);
-    const totalElements = Number(total[0].n);
     return {
       content: rows.map((r) => mapChannel(r, true)),
       page: { size, currentPage: page, totalElements, totalPages: Math.ceil(totalElements / size) },

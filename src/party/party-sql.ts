@@ -4,8 +4,7 @@
  * enums in party-member.entity.ts are the one place that says what 0-3 mean.
  */
 
-/** Up to this many matches, a name search sorts them rather than walking the newest-first index. */
-export const SORT_MATCHES_UP_TO = 20_000;
+import { EXACT_COUNT_UP_TO } from '../infra/database/bounded-count.js';
 
 // ---------------------------------------------------------------------------------- parties
 
@@ -55,25 +54,38 @@ export const SET_PARTY_CODE = `UPDATE parties SET code = $3
 export const DELETE_PARTY = `DELETE FROM parties WHERE id = $1`;
 
 export const PARTIES_OF_GAME = `SELECT * FROM parties WHERE game_index = $1 ORDER BY id DESC OFFSET $2 LIMIT $3`;
-export const COUNT_PARTIES_OF_GAME = `SELECT count(*)::int AS n FROM parties WHERE game_index = $1`;
+/** Counted by boundedCount (src/infra/database/bounded-count.ts). */
+export const ALL_OF_GAME = `SELECT 1 FROM parties WHERE game_index = $1`;
 
 /** $1 game, $2 a lower-case LIKE pattern. */
 const NAME_MATCHES = `game_index = $1 AND lower(name) LIKE $2 ESCAPE '\\'`;
+/**
+ * The same for a query of one or two characters ($5, lower case), which makes no trigram: the
+ * grams index (name_grams in the NameGrams migration) finds the names holding it.
+ */
+const SHORT_NAME_MATCHES = `game_index = $1 AND name_grams(lower(name)) @> query_grams($5::text) AND lower(name) LIKE $2 ESCAPE '\\'`;
 
 /**
- * Collects up to SORT_MATCHES_UP_TO + 1 matching ids through the trigram index, counts them and
+ * Collects up to EXACT_COUNT_UP_TO + 1 matching ids through the name index, counts them and
  * returns the page ($3 offset, $4 limit) newest first; every row carries the count (one row with
  * a NULL party when the page is empty).
  */
-export const SORTED_MATCHES = `WITH m AS MATERIALIZED (SELECT id FROM parties WHERE ${NAME_MATCHES} LIMIT ${SORT_MATCHES_UP_TO + 1})
+const sortedMatches = (where: string) => `WITH m AS MATERIALIZED (SELECT id FROM parties WHERE ${where} LIMIT ${EXACT_COUNT_UP_TO + 1})
    SELECT c.total, p.* FROM (SELECT count(*)::int AS total FROM m) c
      LEFT JOIN LATERAL (SELECT id FROM m ORDER BY id DESC OFFSET $3 LIMIT $4) pg ON true
      LEFT JOIN parties p ON p.id = pg.id
     ORDER BY p.id DESC`;
+/** Through the trigram index: queries of three characters and more. */
+export const SORTED_MATCHES = sortedMatches(NAME_MATCHES);
+/** Through the grams index: queries of one or two characters; $5 the query in lower case. */
+export const SORTED_SHORT_MATCHES = sortedMatches(SHORT_NAME_MATCHES);
 
-/** The exact count and the newest-first index walk, for substrings matching many names. */
-export const COUNT_MATCHES = `SELECT count(*)::int AS n FROM parties WHERE ${NAME_MATCHES}`;
+/**
+ * For substrings matching many names: the newest-first index walk meets the page's matches
+ * quickly at that density, and so does the bounded count along the same index.
+ */
 export const WALK_MATCHES = `SELECT * FROM parties WHERE ${NAME_MATCHES} ORDER BY id DESC OFFSET $3 LIMIT $4`;
+export const MATCHES_NEWEST_FIRST = `SELECT 1 FROM parties WHERE ${NAME_MATCHES} ORDER BY id DESC`;
 
 /** $1 game, $2 player, $3 status Accepted, $4 a lower-case LIKE pattern or NULL for every name. */
 const PARTIES_OF_MEMBER_WHERE = `parties p JOIN party_members pm ON pm.party_id = p.id

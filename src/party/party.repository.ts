@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
+import { EXACT_COUNT_UP_TO, boundedCount } from '../infra/database/bounded-count.js';
 import type { CreatePartyInput, PartyFields } from './dto/party-input.js';
 import type { Page } from './dto/party-query.dto.js';
 import type { Party } from './party.entity.js';
@@ -118,37 +119,38 @@ export class PartyRepository {
     await m.query(sql.DELETE_PARTY, [partyId]);
   }
 
-  /** Every party of the game, newest first. */
-  partiesOfGame(m: EntityManager, gameIndex: number, page: Page): Promise<Paged<Party>> {
-    return paged(
-      m,
-      page,
-      (skip, limit) => rowsOf<PartyRow>(m, sql.PARTIES_OF_GAME, [gameIndex, skip, limit]).then((rows) => rows.map(partyFromRow)),
-      sql.COUNT_PARTIES_OF_GAME,
-      [gameIndex],
-    );
+  /** Every party of the game, newest first; the total by boundedCount's rule. */
+  async partiesOfGame(m: EntityManager, gameIndex: number, page: Page): Promise<Paged<Party>> {
+    const [rows, totalCount] = await Promise.all([
+      page.limit === 0 ? [] : rowsOf<PartyRow>(m, sql.PARTIES_OF_GAME, [gameIndex, page.skip, page.limit]),
+      boundedCount(m, sql.ALL_OF_GAME, [gameIndex]),
+    ]);
+    return { rows: rows.map(partyFromRow), totalCount };
   }
 
   /**
    * Parties whose lower-case name matches `pattern`, newest first, counted and paged in one
-   * statement through the trigram index. null: more than SORT_MATCHES_UP_TO match (ask walkMatches).
+   * statement through the name index: the trigram index, or with `short` (the whole query of one
+   * or two characters, lower case) the grams index. null: more than EXACT_COUNT_UP_TO match (ask
+   * walkMatches).
    */
-  async sortMatches(m: EntityManager, gameIndex: number, pattern: string, page: Page): Promise<Paged<Party> | null> {
-    const rows = await rowsOf<PartyRow & { total: number }>(m, sql.SORTED_MATCHES, [gameIndex, pattern, page.skip, page.limit]);
+  async sortMatches(m: EntityManager, gameIndex: number, pattern: string, short: string | null, page: Page): Promise<Paged<Party> | null> {
+    const rows =
+      short === null
+        ? await rowsOf<PartyRow & { total: number }>(m, sql.SORTED_MATCHES, [gameIndex, pattern, page.skip, page.limit])
+        : await rowsOf<PartyRow & { total: number }>(m, sql.SORTED_SHORT_MATCHES, [gameIndex, pattern, page.skip, page.limit, short]);
     const totalCount = rows[0].total;
-    if (totalCount > sql.SORT_MATCHES_UP_TO) return null;
+    if (totalCount > EXACT_COUNT_UP_TO) return null;
     return { rows: rows.filter((r) => r.id !== null).map(partyFromRow), totalCount };
   }
 
-  /** The same answer as sortMatches, by an exact count and the newest-first index walk side by side. */
-  walkMatches(m: EntityManager, gameIndex: number, pattern: string, page: Page): Promise<Paged<Party>> {
-    return paged(
-      m,
-      page,
-      (skip, limit) => rowsOf<PartyRow>(m, sql.WALK_MATCHES, [gameIndex, pattern, skip, limit]).then((rows) => rows.map(partyFromRow)),
-      sql.COUNT_MATCHES,
-      [gameIndex, pattern],
-    );
+  /** The same answer as sortMatches (any number of matches), by the newest-first index walk and a bounded count along it. */
+  async walkMatches(m: EntityManager, gameIndex: number, pattern: string, page: Page): Promise<Paged<Party>> {
+    const [rows, totalCount] = await Promise.all([
+      page.limit === 0 ? [] : rowsOf<PartyRow>(m, sql.WALK_MATCHES, [gameIndex, pattern, page.skip, page.limit]),
+      boundedCount(m, sql.MATCHES_NEWEST_FIRST, [gameIndex, pattern]),
+    ]);
+    return { rows: rows.map(partyFromRow), totalCount };
   }
 
   /** Parties the player is an Accepted member of, newest first; `pattern` (lower-case LIKE) null for all. */

@@ -33,7 +33,7 @@ const partyList = ({ rows, totalCount }: Paged<Party>, map = mapParty): PartyLis
 /** Party-level operations: create, search, read, edit, disband. */
 @Injectable()
 export class PartyService {
-  /** (game, LIKE pattern) → until when it is taken as dense (more than SORT_MATCHES_UP_TO matches). */
+  /** (game, LIKE pattern) → until when it is taken as dense (more than EXACT_COUNT_UP_TO matches). */
   private readonly denseQueries = new Map<string, number>();
 
   constructor(
@@ -58,25 +58,27 @@ export class PartyService {
   }
 
   /**
-   * All parties of the game (private ones too) whose name contains `query`, newest first.
-   * The planner misjudges how many names a trigram search matches, so the plan is not left to
-   * it: one statement collects up to SORT_MATCHES_UP_TO matching ids through the trigram index,
-   * counts and pages them; only when there are more (a very common substring) is the newest-first
-   * index walked instead, which meets the page's matches quickly at that density. One or two
-   * characters make no trigram (every name is read to count them): they go that way directly.
+   * All parties of the game (private ones too) whose name contains `query`, newest first; the
+   * total is exact up to EXACT_COUNT_UP_TO matches, an estimate above (docs/party-api.md#totals).
+   * The planner misjudges how many names a substring matches, so the plan is not left to it: one
+   * statement collects up to EXACT_COUNT_UP_TO + 1 matching ids through the name index (trigrams,
+   * or for one or two characters, which make no trigram, the grams index), counts and pages them;
+   * only when there are more (a very common substring) is the newest-first index walked instead,
+   * which meets the page's matches, and the bounded count's, quickly at that density.
    */
   async search(gameIndex: number, query: string | undefined, page: Page): Promise<PartyList> {
     const m = this.dataSource.manager;
     if (!query) return partyList(await this.partyRepo.partiesOfGame(m, gameIndex, page));
-    const pattern = containsPattern(query.toLowerCase());
-    if (query.length < 3) return partyList(await this.partyRepo.walkMatches(m, gameIndex, pattern, page));
+    const lowered = query.toLowerCase();
+    const pattern = containsPattern(lowered);
+    const short = [...lowered].length <= 2 ? lowered : null;
     // A substring seen to be dense lately goes straight to the index walk: the sorting statement
-    // would collect 20,001 ids for nothing. Only the plan depends on this memory, never the answer.
+    // would collect 10,001 ids for nothing. Only the plan depends on this memory, never the answer.
     const denseKey = `${gameIndex}\u0000${pattern}`;
     const denseUntil = this.denseQueries.get(denseKey);
     if (denseUntil !== undefined && denseUntil > Date.now())
       return partyList(await this.partyRepo.walkMatches(m, gameIndex, pattern, page));
-    const sorted = await this.partyRepo.sortMatches(m, gameIndex, pattern, page);
+    const sorted = await this.partyRepo.sortMatches(m, gameIndex, pattern, short, page);
     if (sorted) {
       this.denseQueries.delete(denseKey);
       return partyList(sorted);

@@ -1,12 +1,45 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** `npm run build` without npm: the TypeScript build of src/ into dist/ (what `npm start` runs). */
+/**
+ * `npm run build` without npm: the TypeScript build of src/ into dist/ (what `npm start` runs).
+ * dist/ is shared by the jest workers: the build runs once per test run (TEST_RUN_ID, from
+ * global-setup.ts), under a lock, so that no worker starts the built app while another rewrites
+ * its files. Without a run id (a test started otherwise) it builds every time, still under the lock.
+ */
 export async function buildApp(): Promise<void> {
-  await promisify(execFile)(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, '-p', 'tsconfig.build.json'], { cwd: ROOT });
+  const lock = join(tmpdir(), `partychat-build-${createHash('sha256').update(ROOT).digest('hex').slice(0, 12)}.lock`);
+  const built = `${ROOT}dist/.built-${process.env.TEST_RUN_ID ?? 'never'}`;
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      // A lock left by a run that was killed mid-build is older than any build takes.
+      const held = statSync(lock, { throwIfNoEntry: false });
+      if (held && Date.now() - held.mtimeMs > 300_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`buildApp: ${lock} is still held after 5 minutes`, { cause: err });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  try {
+    if (process.env.TEST_RUN_ID && existsSync(built)) return;
+    await promisify(execFile)(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, '-p', 'tsconfig.build.json'], { cwd: ROOT });
+    if (!process.env.TEST_RUN_ID) return;
+    for (const old of readdirSync(`${ROOT}dist`).filter((f) => f.startsWith('.built-'))) rmSync(`${ROOT}dist/${old}`, { force: true });
+    writeFileSync(built, '');
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 /**
