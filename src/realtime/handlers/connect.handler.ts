@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ChatTopics } from '../delivery/chat-topics.js';
 import { ConnectDto, fastConnectBody } from '../dto/session.dto.js';
 import { Packet, type PacketHandler } from '../protocol/packet-handler.js';
 import { ChannelIdsLoader } from '../session/channel-ids-loader.js';
@@ -15,6 +16,7 @@ export class ConnectHandler implements PacketHandler<ConnectDto> {
     private readonly lifecycle: SessionLifecycle,
     private readonly channelIds: ChannelIdsLoader,
     private readonly streams: Streams,
+    private readonly topics: ChatTopics,
   ) {}
 
   async handle(session: Session, body: ConnectDto) {
@@ -24,7 +26,9 @@ export class ConnectHandler implements PacketHandler<ConnectDto> {
     loading.catch(() => undefined);
     await this.lifecycle.open(session, identity, body.languageCode ?? null);
     const channelIds = await loading;
-    // After open(): a message numbered from now on is pushed to this session.
+    // Pushes of these streams reach this instance from now on (docs/realtime.md#several-instances-redis).
+    await this.topics.join(identity.gameIndex, identity.playerId, channelIds);
+    // After open() and join(): a message numbered from now on is pushed to this session.
     const positions = await this.streams.positions(identity.gameIndex, identity.playerId, channelIds);
     return { playerId: identity.playerId, gameIndex: identity.gameIndex, channelIds, positions };
   }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../presence/redis-connection.js';
 import { APPEND, MISSED, POSITIONS, RETRACT } from './redis-stream-scripts.js';
 import { withSeq } from './seq-frame.js';
 import type { StreamStart } from './stream-names.js';
@@ -25,12 +25,14 @@ export class RedisStreamStore implements StreamStore {
   private readonly scripts: Scripts;
 
   constructor(
-    client: Redis,
+    client: RedisClient,
     private readonly key: (name: string) => string,
     private readonly capacity: number,
     private readonly windowSeconds: number,
     /** Moves the id generator past an id (another instance's), so the next id is above it. */
     private readonly after: (id: string) => void,
+    /** A Redis Cluster: a script's keys must share a slot, so streams are asked about one per call. */
+    private readonly cluster = false,
   ) {
     client.defineCommand('pcStreamAppend', { numberOfKeys: 2, lua: APPEND });
     client.defineCommand('pcStreamPositions', { lua: POSITIONS });
@@ -55,7 +57,7 @@ export class RedisStreamStore implements StreamStore {
         this.capacity,
         Math.max(1, this.windowSeconds),
         STATE_TTL_SECONDS,
-        ...(publish ? [publish.channel, publish.head, publish.tail] : []),
+        ...(publish ? [publish.channel, publish.head, publish.tail, publish.command] : []),
       );
       if (Number(reply[0]) === 0) return 'start';
       if (Number(reply[0]) === 2) {
@@ -76,9 +78,13 @@ export class RedisStreamStore implements StreamStore {
 
   async positions(keys: string[], starts: StreamStart[]): Promise<StreamStart[]> {
     if (keys.length === 0) return [];
-    const args = starts.flatMap((s) => [s.epoch, s.seq]);
-    const reply = await this.scripts.pcStreamPositions(keys.length, ...keys.map((k) => this.keys(k)[0]), ...args, STATE_TTL_SECONDS);
-    return keys.map((_, i) => ({ epoch: String(reply[2 * i]), seq: Number(reply[2 * i + 1]) }));
+    const ask = async (some: string[], from: StreamStart[]) => {
+      const args = from.flatMap((s) => [s.epoch, s.seq]);
+      const reply = await this.scripts.pcStreamPositions(some.length, ...some.map((k) => this.keys(k)[0]), ...args, STATE_TTL_SECONDS);
+      return some.map((_, i) => ({ epoch: String(reply[2 * i]), seq: Number(reply[2 * i + 1]) }));
+    };
+    if (!this.cluster) return ask(keys, starts);
+    return (await Promise.all(keys.map((k, i) => ask([k], [starts[i]])))).flat();
   }
 
   async missed(key: string, afterSeq: number): Promise<Missed | null> {
@@ -103,6 +109,6 @@ export class RedisStreamStore implements StreamStore {
   }
 
   private keys(key: string): [string, string] {
-    return [this.key(`stream:${key}`), this.key(`kept:${key}`)];
+    return [this.key(`stream:{${key}}`), this.key(`kept:{${key}}`)];
   }
 }

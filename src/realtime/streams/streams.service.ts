@@ -43,6 +43,7 @@ export class Streams implements OnModuleInit, OnApplicationShutdown {
           resumeBuffer,
           reconnectWindowSeconds,
           (id) => ids.advancePast(id),
+          redis.cluster,
         )
       : null;
   }
