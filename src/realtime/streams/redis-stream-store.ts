@@ -13,6 +13,7 @@ type Reply = (string | number)[];
 interface Scripts {
   pcStreamAppend(...args: (string | number)[]): Promise<Reply>;
   pcStreamPositions(...args: (string | number)[]): Promise<string[]>;
+  pcStreamPosition(...args: (string | number)[]): Promise<string[]>;
   pcStreamMissed(...args: (string | number)[]): Promise<string[]>;
   pcStreamRetract(...args: (string | number)[]): Promise<number>;
 }
@@ -36,6 +37,8 @@ export class RedisStreamStore implements StreamStore {
   ) {
     client.defineCommand('pcStreamAppend', { numberOfKeys: 2, lua: APPEND });
     client.defineCommand('pcStreamPositions', { lua: POSITIONS });
+    // Cluster: one stream per call, declared as one key so that ioredis routes it to the stream's slot.
+    client.defineCommand('pcStreamPosition', { numberOfKeys: 1, lua: POSITIONS });
     client.defineCommand('pcStreamMissed', { numberOfKeys: 2, lua: MISSED });
     client.defineCommand('pcStreamRetract', { numberOfKeys: 2, lua: RETRACT });
     this.scripts = client as unknown as Scripts;
@@ -78,13 +81,14 @@ export class RedisStreamStore implements StreamStore {
 
   async positions(keys: string[], starts: StreamStart[]): Promise<StreamStart[]> {
     if (keys.length === 0) return [];
-    const ask = async (some: string[], from: StreamStart[]) => {
-      const args = from.flatMap((s) => [s.epoch, s.seq]);
-      const reply = await this.scripts.pcStreamPositions(some.length, ...some.map((k) => this.keys(k)[0]), ...args, STATE_TTL_SECONDS);
-      return some.map((_, i) => ({ epoch: String(reply[2 * i]), seq: Number(reply[2 * i + 1]) }));
-    };
-    if (!this.cluster) return ask(keys, starts);
-    return (await Promise.all(keys.map((k, i) => ask([k], [starts[i]])))).flat();
+    const read = (reply: string[], i: number) => ({ epoch: String(reply[2 * i]), seq: Number(reply[2 * i + 1]) });
+    if (this.cluster) {
+      const one = (key: string, s: StreamStart) => this.scripts.pcStreamPosition(this.keys(key)[0], s.epoch, s.seq, STATE_TTL_SECONDS);
+      return (await Promise.all(keys.map((key, i) => one(key, starts[i])))).map((reply) => read(reply, 0));
+    }
+    const args = starts.flatMap((s) => [s.epoch, s.seq]);
+    const reply = await this.scripts.pcStreamPositions(keys.length, ...keys.map((k) => this.keys(k)[0]), ...args, STATE_TTL_SECONDS);
+    return keys.map((_, i) => read(reply, i));
   }
 
   async missed(key: string, afterSeq: number): Promise<Missed | null> {
