@@ -15,11 +15,12 @@ import { connections } from './scenarios/connections.mjs';
 import { fanout, fanoutSizes } from './scenarios/fanout.mjs';
 import { purge } from './scenarios/purge.mjs';
 import { resume } from './scenarios/resume.mjs';
+import { cluster } from './scenarios/cluster.mjs';
 import { channelRest, partyRest } from './scenarios/rest.mjs';
 import { scaleOut } from './scenarios/scaleout.mjs';
 import { startup } from './scenarios/startup.mjs';
 
-const SCENARIOS = { startup, fanout, connections, partyRest, channelRest, purge, scaleOut, fanoutSizes, resume };
+const SCENARIOS = { startup, fanout, connections, partyRest, channelRest, purge, scaleOut, cluster, fanoutSizes, resume };
 const t0 = performance.now();
 const log = (msg) => console.log(`[bench ${((performance.now() - t0) / 1000).toFixed(0).padStart(4)}s] ${msg}`);
 
@@ -74,9 +75,14 @@ async function main() {
       cfg.databaseUrl = await recreateDatabase(cfg.pgAdminUrl, cfg.database);
       ctx.app = await startApp(cfg, 'ours');
       log(`our service on ${ctx.app.url} (ready in ${Math.round(ctx.app.readyMs)} ms)`);
-      results.machine.postgres = await withClient(cfg.databaseUrl, async (c) => (await c.query('SHOW server_version')).rows[0].server_version);
+      results.machine.postgres = await withClient(
+        cfg.databaseUrl,
+        async (c) => (await c.query('SHOW server_version')).rows[0].server_version,
+      );
       try {
-        results.machine.redis = /redis_version:(\S+)/.exec(execFileSync('redis-cli', ['-u', cfg.redisUrl, 'INFO', 'server']).toString())?.[1];
+        results.machine.redis = /redis_version:(\S+)/.exec(
+          execFileSync('redis-cli', ['-u', cfg.redisUrl, 'INFO', 'server']).toString(),
+        )?.[1];
       } catch {
         /* no redis-cli */
       }
@@ -127,7 +133,8 @@ function allBySize(results) {
 function write(results) {
   writeFileSync(`${RESULTS_DIR}/latest.json`, `${JSON.stringify(results, null, 2)}\n`);
   const bySize = allBySize(results);
-  if (bySize?.length) writeFileSync(`${RESULTS_DIR}/fanout.svg`, fanoutChart(bySize, `${results.startedAt} ${results.quick ? '(quick run)' : ''}`));
+  if (bySize?.length)
+    writeFileSync(`${RESULTS_DIR}/fanout.svg`, fanoutChart(bySize, `${results.startedAt} ${results.quick ? '(quick run)' : ''}`));
   writeFileSync(`${RESULTS_DIR}/latest.md`, markdown(results, bySize));
 }
 

@@ -14,10 +14,24 @@ const num = (name, full, small) => {
 const list = (name, full, small) => {
   const raw = env[name];
   if (raw === undefined || raw === '') return quick ? small : full;
-  return raw.split(',').map((s) => s.trim()).filter(Boolean);
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 };
 
-export const ALL_SCENARIOS = ['startup', 'fanout', 'connections', 'partyRest', 'channelRest', 'purge', 'scaleOut', 'fanoutSizes', 'resume'];
+export const ALL_SCENARIOS = [
+  'startup',
+  'fanout',
+  'connections',
+  'partyRest',
+  'channelRest',
+  'purge',
+  'scaleOut',
+  'cluster',
+  'fanoutSizes',
+  'resume',
+];
 
 export function loadConfig() {
   const runId = randomBytes(3).toString('hex');
@@ -35,6 +49,8 @@ export function loadConfig() {
     pgAdminUrl: env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     database: env.BENCH_DATABASE ?? 'partychat_bench',
     redisUrl: env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/12',
+    /** A running Redis Cluster (any node) for the cluster scenario; unset: it starts one (.ci/redis-cluster). */
+    redisClusterUrl: env.BENCH_REDIS_CLUSTER_URL || null,
     redisPrefix: `bench-${runId}:`,
     dbPoolSize: num('BENCH_DB_POOL_SIZE', 20, 20),
     profile: ['1', 'true', 'yes'].includes(String(env.BENCH_PROFILE ?? '').toLowerCase()),
@@ -80,6 +96,15 @@ export function loadConfig() {
       rate: num('BENCH_PURGE_RATE', 100, 100),
     },
     startup: { rounds: num('BENCH_STARTUP_ROUNDS', 1, 1) },
-    scaleOut: { size: num('BENCH_SCALE_SIZE', 500, 100), rounds: num('BENCH_SCALE_ROUNDS', 2, 1), monitorMessages: num('BENCH_SCALE_MONITOR_MESSAGES', 50, 20) },
+    scaleOut: {
+      size: num('BENCH_SCALE_SIZE', 500, 100),
+      rounds: num('BENCH_SCALE_ROUNDS', 2, 1),
+      monitorMessages: num('BENCH_SCALE_MONITOR_MESSAGES', 50, 20),
+    },
+    cluster: {
+      size: num('BENCH_CLUSTER_SIZE', 400, 100),
+      rounds: num('BENCH_CLUSTER_ROUNDS', 2, 1),
+      burstMessages: num('BENCH_CLUSTER_BURST', 100, 40),
+    },
   };
 }

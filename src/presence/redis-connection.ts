@@ -166,7 +166,7 @@ export class RedisConnection implements OnApplicationShutdown {
       lost = true;
       this.logger.warn(`${role} connection lost${detail}; reconnecting`);
     };
-    redis.on('error', (err) => down(`: ${err.message}`));
+    redis.on('error', (err: Error) => down(`: ${err.message}`));
     redis.on('close', () => down(''));
     redis.on('ready', () => {
       if (lost) this.logger.log(`${role} connection is back`);
