@@ -75,14 +75,9 @@ async function main() {
       cfg.databaseUrl = await recreateDatabase(cfg.pgAdminUrl, cfg.database);
       ctx.app = await startApp(cfg, 'ours');
       log(`our service on ${ctx.app.url} (ready in ${Math.round(ctx.app.readyMs)} ms)`);
-      results.machine.postgres = await withClient(
-        cfg.databaseUrl,
-        async (c) => (await c.query('SHOW server_version')).rows[0].server_version,
-      );
+      results.machine.postgres = await withClient(cfg.databaseUrl, async (c) => (await c.query('SHOW server_version')).rows[0].server_version);
       try {
-        results.machine.redis = /redis_version:(\S+)/.exec(
-          execFileSync('redis-cli', ['-u', cfg.redisUrl, 'INFO', 'server']).toString(),
-        )?.[1];
+        results.machine.redis = /redis_version:(\S+)/.exec(execFileSync('redis-cli', ['-u', cfg.redisUrl, 'INFO', 'server']).toString())?.[1];
       } catch {
         /* no redis-cli */
       }
@@ -133,8 +128,7 @@ function allBySize(results) {
 function write(results) {
   writeFileSync(`${RESULTS_DIR}/latest.json`, `${JSON.stringify(results, null, 2)}\n`);
   const bySize = allBySize(results);
-  if (bySize?.length)
-    writeFileSync(`${RESULTS_DIR}/fanout.svg`, fanoutChart(bySize, `${results.startedAt} ${results.quick ? '(quick run)' : ''}`));
+  if (bySize?.length) writeFileSync(`${RESULTS_DIR}/fanout.svg`, fanoutChart(bySize, `${results.startedAt} ${results.quick ? '(quick run)' : ''}`));
   writeFileSync(`${RESULTS_DIR}/latest.md`, markdown(results, bySize));
 }
 

@@ -14,24 +14,10 @@ const num = (name, full, small) => {
 const list = (name, full, small) => {
   const raw = env[name];
   if (raw === undefined || raw === '') return quick ? small : full;
-  return raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+  return raw.split(',').map((s) => s.trim()).filter(Boolean);
 };
 
-export const ALL_SCENARIOS = [
-  'startup',
-  'fanout',
-  'connections',
-  'partyRest',
-  'channelRest',
-  'purge',
-  'scaleOut',
-  'cluster',
-  'fanoutSizes',
-  'resume',
-];
+export const ALL_SCENARIOS = ['startup', 'fanout', 'connections', 'partyRest', 'channelRest', 'purge', 'scaleOut', 'cluster', 'fanoutSizes', 'resume'];
 
 export function loadConfig() {
   const runId = randomBytes(3).toString('hex');
@@ -96,15 +82,7 @@ export function loadConfig() {
       rate: num('BENCH_PURGE_RATE', 100, 100),
     },
     startup: { rounds: num('BENCH_STARTUP_ROUNDS', 1, 1) },
-    scaleOut: {
-      size: num('BENCH_SCALE_SIZE', 500, 100),
-      rounds: num('BENCH_SCALE_ROUNDS', 2, 1),
-      monitorMessages: num('BENCH_SCALE_MONITOR_MESSAGES', 50, 20),
-    },
-    cluster: {
-      size: num('BENCH_CLUSTER_SIZE', 400, 100),
-      rounds: num('BENCH_CLUSTER_ROUNDS', 2, 1),
-      burstMessages: num('BENCH_CLUSTER_BURST', 100, 40),
-    },
+    scaleOut: { size: num('BENCH_SCALE_SIZE', 500, 100), rounds: num('BENCH_SCALE_ROUNDS', 2, 1), monitorMessages: num('BENCH_SCALE_MONITOR_MESSAGES', 50, 20) },
+    cluster: { size: num('BENCH_CLUSTER_SIZE', 400, 100), rounds: num('BENCH_CLUSTER_ROUNDS', 2, 1), burstMessages: num('BENCH_CLUSTER_BURST', 100, 40) },
   };
 }

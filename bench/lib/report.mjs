@@ -1,7 +1,6 @@
 // bench/results/latest.md: one table of every measured figure with its baseline, ratio and goal.
 import { ratio } from './stats.mjs';
-const fmt = (v, digits = 0) =>
-  typeof v === 'number' ? v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 }) : '–';
+const fmt = (v, digits = 0) => (typeof v === 'number' ? v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 }) : '–');
 const mark = (goal) => (!goal ? '' : goal.met ? '✅' : '❌');
 
 export function markdown(results, bySize = []) {
@@ -21,162 +20,38 @@ export function markdown(results, bySize = []) {
   const loads = Object.entries(s)
     .filter(([, v]) => v?.loadAverage)
     .map(([k, v]) => `${k} ${v.loadAverage[0]}→${v.loadAverage[1]}`);
-  if (loads.length)
-    lines.push(
-      `1-minute load average before→after each scenario (${results.machine.cpus} cores; above ~2 means other work shared the machine): ${loads.join(', ')}.`,
-      '',
-    );
+  if (loads.length) lines.push(`1-minute load average before→after each scenario (${results.machine.cpus} cores; above ~2 means other work shared the machine): ${loads.join(', ')}.`, '');
   lines.push('| scenario | metric | ours | baseline | ratio | goal | met |', '|---|---|---|---|---|---|---|');
   const f = s.fanout;
   if (f && !f.error) {
-    row(
-      `fan-out ${f.size} members, history off`,
-      'deliveries/s at saturation',
-      fmt(f.historyOff?.deliveriesPerSec),
-      fmt(f.baseline?.deliveriesPerSec),
-      fmt(f.historyOffRatio, 2),
-      '≥ 0.8',
-      mark(f.goals.historyOff),
-    );
-    row(
-      `fan-out ${f.size} members, history on`,
-      'deliveries/s at saturation',
-      fmt(f.historyOn?.deliveriesPerSec),
-      fmt(f.baseline?.deliveriesPerSec),
-      fmt(f.historyOnRatio, 2),
-      '≥ 0.6',
-      mark(f.goals.historyOn),
-    );
-    row(
-      `fan-out ${f.size}, history off, half load`,
-      'p50 / p99 ms',
-      `${fmt(f.historyOff?.p50Ms, 1)} / ${fmt(f.historyOff?.p99Ms, 1)}`,
-      `${fmt(f.baseline?.p50Ms, 1)} / ${fmt(f.baseline?.p99Ms, 1)}`,
-      '',
-      'p99 ≤ 25 ms',
-      mark(f.goals.p99HistoryOff),
-    );
-    row(
-      `fan-out ${f.size}, history on, half load`,
-      'p50 / p99 ms',
-      `${fmt(f.historyOn?.p50Ms, 1)} / ${fmt(f.historyOn?.p99Ms, 1)}`,
-      '',
-      '',
-      'p99 ≤ 25 ms',
-      mark(f.goals.p99HistoryOn),
-    );
+    row(`fan-out ${f.size} members, history off`, 'deliveries/s at saturation', fmt(f.historyOff?.deliveriesPerSec), fmt(f.baseline?.deliveriesPerSec), fmt(f.historyOffRatio, 2), '≥ 0.8', mark(f.goals.historyOff));
+    row(`fan-out ${f.size} members, history on`, 'deliveries/s at saturation', fmt(f.historyOn?.deliveriesPerSec), fmt(f.baseline?.deliveriesPerSec), fmt(f.historyOnRatio, 2), '≥ 0.6', mark(f.goals.historyOn));
+    row(`fan-out ${f.size}, history off, half load`, 'p50 / p99 ms', `${fmt(f.historyOff?.p50Ms, 1)} / ${fmt(f.historyOff?.p99Ms, 1)}`, `${fmt(f.baseline?.p50Ms, 1)} / ${fmt(f.baseline?.p99Ms, 1)}`, '', 'p99 ≤ 25 ms', mark(f.goals.p99HistoryOff));
+    row(`fan-out ${f.size}, history on, half load`, 'p50 / p99 ms', `${fmt(f.historyOn?.p50Ms, 1)} / ${fmt(f.historyOn?.p99Ms, 1)}`, '', '', 'p99 ≤ 25 ms', mark(f.goals.p99HistoryOn));
     if (f.filtered) {
       const label = `fan-out ${f.size}, history off, word filter of ${fmt(f.filterWords)} entries (mask), ${f.messageChars}-character messages`;
-      row(
-        label,
-        'deliveries/s at saturation',
-        fmt(f.filtered.deliveriesPerSec),
-        fmt(f.baseline?.deliveriesPerSec),
-        fmt(f.filteredRatio, 2),
-        '',
-        '',
-      );
-      row(
-        label,
-        'vs. history off without filter (same messages)',
-        fmt(f.filtered.deliveriesPerSec),
-        fmt(f.historyOff?.deliveriesPerSec),
-        fmt(f.filteredVsHistoryOff, 2),
-        '',
-        '',
-      );
-      row(
-        label,
-        'p50 / p99 ms at half load',
-        `${fmt(f.filtered.p50Ms, 1)} / ${fmt(f.filtered.p99Ms, 1)}`,
-        `${fmt(f.baseline?.p50Ms, 1)} / ${fmt(f.baseline?.p99Ms, 1)}`,
-        '',
-        '',
-        '',
-      );
+      row(label, 'deliveries/s at saturation', fmt(f.filtered.deliveriesPerSec), fmt(f.baseline?.deliveriesPerSec), fmt(f.filteredRatio, 2), '', '');
+      row(label, 'vs. history off without filter (same messages)', fmt(f.filtered.deliveriesPerSec), fmt(f.historyOff?.deliveriesPerSec), fmt(f.filteredVsHistoryOff, 2), '', '');
+      row(label, 'p50 / p99 ms at half load', `${fmt(f.filtered.p50Ms, 1)} / ${fmt(f.filtered.p99Ms, 1)}`, `${fmt(f.baseline?.p50Ms, 1)} / ${fmt(f.baseline?.p99Ms, 1)}`, '', '', '');
     }
   } else if (f?.error) row('fan-out', 'error', f.error, '', '', '', '❌');
   const rs = s.resume;
   if (rs && !rs.error) {
-    row(
-      `drop and resume (${fmt(rs.clients)} clients of a ${rs.type} channel, ${fmt(rs.missed)} messages missed each)`,
-      'ms until all recovered',
-      fmt(rs.recoverMs),
-      '',
-      '',
-      '',
-      '',
-    );
-    row(
-      `drop and resume (${fmt(rs.clients)} clients of a ${rs.type} channel, ${fmt(rs.missed)} messages missed each)`,
-      'messages lost / gaps / failed',
-      `${fmt(rs.lost)} / ${fmt(rs.gaps)} / ${fmt(rs.failed)}`,
-      '',
-      '',
-      '0',
-      mark(rs.goals.lost),
-    );
+    row(`drop and resume (${fmt(rs.clients)} clients of a ${rs.type} channel, ${fmt(rs.missed)} messages missed each)`, 'ms until all recovered', fmt(rs.recoverMs), '', '', '', '');
+    row(`drop and resume (${fmt(rs.clients)} clients of a ${rs.type} channel, ${fmt(rs.missed)} messages missed each)`, 'messages lost / gaps / failed', `${fmt(rs.lost)} / ${fmt(rs.gaps)} / ${fmt(rs.failed)}`, '', '', '0', mark(rs.goals.lost));
   } else if (rs?.error) row('drop and resume', 'error', rs.error, '', '', '', '❌');
   const c = s.connections;
   if (c && !c.error) {
-    row(
-      'connections',
-      'idle authenticated sockets held',
-      fmt(c.ours.held),
-      fmt(c.baseline.held),
-      fmt(c.heldRatio, 2),
-      `${fmt(c.target)}`,
-      mark(c.goals.held),
-    );
-    row(
-      'connections',
-      'resident MB while holding them',
-      fmt(c.ours.rssHeldMB),
-      fmt(c.baseline.rssHeldMB),
-      '',
-      '< 1024',
-      mark(c.goals.memory),
-    );
-    row(
-      'connections',
-      'KB per connection',
-      fmt(c.ours.kbPerConnection, 1),
-      fmt(c.baseline.kbPerConnection, 1),
-      fmt(c.memoryPerConnectionRatio, 2),
-      '',
-      '',
-    );
-    row(
-      'connections',
-      'CONNECTs/s',
-      fmt(c.ours.connectsPerSec),
-      fmt(c.baseline.connectsPerSec),
-      fmt(c.connectsPerSecRatio, 2),
-      '≥ 2,500',
-      mark(c.goals.connectRate),
-    );
+    row('connections', 'idle authenticated sockets held', fmt(c.ours.held), fmt(c.baseline.held), fmt(c.heldRatio, 2), `${fmt(c.target)}`, mark(c.goals.held));
+    row('connections', 'resident MB while holding them', fmt(c.ours.rssHeldMB), fmt(c.baseline.rssHeldMB), '', '< 1024', mark(c.goals.memory));
+    row('connections', 'KB per connection', fmt(c.ours.kbPerConnection, 1), fmt(c.baseline.kbPerConnection, 1), fmt(c.memoryPerConnectionRatio, 2), '', '');
+    row('connections', 'CONNECTs/s', fmt(c.ours.connectsPerSec), fmt(c.baseline.connectsPerSec), fmt(c.connectsPerSecRatio, 2), '≥ 2,500', mark(c.goals.connectRate));
   } else if (c?.error) row('connections', 'error', c.error, '', '', '', '❌');
   const rest = (label, r) => {
     if (!r) return;
     row(label, r.unit, fmt(r.ours.perSec), fmt(r.baseline.perSec), fmt(r.throughputRatio, 2), '≥ 0.5', mark(r.goals.throughput));
-    row(
-      label,
-      'p50 / p99 ms at saturation',
-      `${fmt(r.ours.p50Ms, 1)} / ${fmt(r.ours.p99Ms, 1)}`,
-      `${fmt(r.baseline.p50Ms, 1)} / ${fmt(r.baseline.p99Ms, 1)}`,
-      fmt(r.p99Ratio, 2),
-      '',
-      '',
-    );
-    row(
-      label,
-      'p50 / p99 ms at half load',
-      `${fmt(r.ours.halfLoadP50Ms, 1)} / ${fmt(r.ours.halfLoadP99Ms, 1)}`,
-      `${fmt(r.baseline.halfLoadP50Ms, 1)} / ${fmt(r.baseline.halfLoadP99Ms, 1)}`,
-      fmt(r.halfLoadP99Ratio, 2),
-      'p99 ≤ 50 ms',
-      mark(r.goals.p99),
-    );
+    row(label, 'p50 / p99 ms at saturation', `${fmt(r.ours.p50Ms, 1)} / ${fmt(r.ours.p99Ms, 1)}`, `${fmt(r.baseline.p50Ms, 1)} / ${fmt(r.baseline.p99Ms, 1)}`, fmt(r.p99Ratio, 2), '', '');
+    row(label, 'p50 / p99 ms at half load', `${fmt(r.ours.halfLoadP50Ms, 1)} / ${fmt(r.ours.halfLoadP99Ms, 1)}`, `${fmt(r.baseline.halfLoadP50Ms, 1)} / ${fmt(r.baseline.halfLoadP99Ms, 1)}`, fmt(r.halfLoadP99Ratio, 2), 'p99 ≤ 50 ms', mark(r.goals.p99));
   };
   const p = s.partyRest;
   if (p && !p.error) {
@@ -190,24 +65,8 @@ export function markdown(results, bySize = []) {
   } else if (ch?.error) row('channel REST', 'error', ch.error, '', '', '', '❌');
   const pu = s.purge;
   if (pu && !pu.error) {
-    row(
-      `purge of ${fmt(pu.channels)} empty channels`,
-      'seconds (first to last delete)',
-      fmt(pu.seconds, 1),
-      '',
-      '',
-      '≤ 10 s',
-      mark(pu.goals.time),
-    );
-    row(
-      'purge',
-      'API p99 ms during / at rest',
-      `${fmt(pu.duringLatencyMs.p99, 1)} / ${fmt(pu.restLatencyMs.p99, 1)}`,
-      '',
-      fmt(pu.p99Ratio, 2),
-      '≤ 2',
-      mark(pu.goals.p99),
-    );
+    row(`purge of ${fmt(pu.channels)} empty channels`, 'seconds (first to last delete)', fmt(pu.seconds, 1), '', '', '≤ 10 s', mark(pu.goals.time));
+    row('purge', 'API p99 ms during / at rest', `${fmt(pu.duringLatencyMs.p99, 1)} / ${fmt(pu.restLatencyMs.p99, 1)}`, '', fmt(pu.p99Ratio, 2), '≤ 2', mark(pu.goals.p99));
   } else if (pu?.error) row('purge', 'error', pu.error, '', '', '', '❌');
   const st = s.startup;
   if (st && !st.error) {
@@ -217,31 +76,14 @@ export function markdown(results, bySize = []) {
       ['postgresFirst', 'PostgreSQL, first start'],
       ['postgresRestart', 'PostgreSQL, restart'],
     ]) {
-      if (st[key])
-        row(`start-up, ${label}`, 'ms to ready / idle resident MB', `${fmt(st[key].readyMs)} / ${fmt(st[key].rssMB)}`, '', '', '', '');
+      if (st[key]) row(`start-up, ${label}`, 'ms to ready / idle resident MB', `${fmt(st[key].readyMs)} / ${fmt(st[key].rssMB)}`, '', '', '', '');
     }
   } else if (st?.error) row('start-up', 'error', st.error, '', '', '', '❌');
   const so = s.scaleOut;
   if (so && !so.error) {
-    row(
-      `scale-out: 2 instances + Redis, ${so.size} members`,
-      'deliveries/s at saturation',
-      fmt(so.ours.deliveriesPerSec),
-      fmt(so.baseline.deliveriesPerSec),
-      fmt(so.deliveriesRatio, 2),
-      '',
-      '',
-    );
+    row(`scale-out: 2 instances + Redis, ${so.size} members`, 'deliveries/s at saturation', fmt(so.ours.deliveriesPerSec), fmt(so.baseline.deliveriesPerSec), fmt(so.deliveriesRatio, 2), '', '');
     row('scale-out', 'p99 ms at half load', fmt(so.ours.p99Ms, 1), fmt(so.baseline.p99Ms, 1), '', '', '');
-    row(
-      'scale-out',
-      'Redis publishes per message',
-      fmt(so.redis.publishesPerMessage, 2),
-      '1',
-      '',
-      '≤ 1 per instance with recipients',
-      mark(so.goals.publishes),
-    );
+    row('scale-out', 'Redis publishes per message', fmt(so.redis.publishesPerMessage, 2), '1', '', '≤ 1 per instance with recipients', mark(so.goals.publishes));
   } else if (so?.error) row('scale-out', 'error', so.error, '', '', '', '❌');
   const cl = s.cluster;
   if (cl && !cl.error) {
@@ -249,82 +91,30 @@ export function markdown(results, bySize = []) {
     for (const n of [1, 2, 4]) {
       const ours = cl[`ours${n}`];
       const relay = cl[`relay${n}`];
-      row(
-        label(n),
-        'deliveries/s at saturation (server cores busy)',
-        `${fmt(ours.deliveriesPerSec)} (${fmt(ours.serverCores, 2)})`,
-        `${fmt(relay.deliveriesPerSec)} (${fmt(relay.serverCores, 2)})`,
-        fmt(ratio(ours.deliveriesPerSec, relay.deliveriesPerSec), 2),
-        '',
-        '',
-      );
+      row(label(n), 'deliveries/s at saturation (server cores busy)', `${fmt(ours.deliveriesPerSec)} (${fmt(ours.serverCores, 2)})`, `${fmt(relay.deliveriesPerSec)} (${fmt(relay.serverCores, 2)})`, fmt(ratio(ours.deliveriesPerSec, relay.deliveriesPerSec), 2), '', '');
     }
-    row(
-      'Redis Cluster: 4 instances vs 1',
-      'deliveries/s ratio',
-      fmt(cl.oursFourVsOne, 2),
-      fmt(cl.relayFourVsOne, 2),
-      '',
-      'grows until the cores run out',
-      '',
-    );
-    row(
-      'Redis Cluster: members on 4 of 4 instances',
-      'Redis pushes per message (publishes)',
-      `${fmt(cl.pushesAll.pushesPerMessage, 2)} (${fmt(cl.pushesAll.publishesPerMessage, 2)})`,
-      '4',
-      '',
-      '= instances with recipients',
-      mark(cl.goals.pushesAll),
-    );
-    row(
-      'Redis Cluster: members on 2 of 4 instances',
-      'Redis pushes per message (publishes)',
-      `${fmt(cl.pushesTwoOfFour.pushesPerMessage, 2)} (${fmt(cl.pushesTwoOfFour.publishesPerMessage, 2)})`,
-      '4',
-      '',
-      '= instances with recipients, never all',
-      mark(cl.goals.pushesTwoOfFour),
-    );
+    row('Redis Cluster: 4 instances vs 1', 'deliveries/s ratio (ours / relay)', fmt(cl.oursFourVsOne, 2), fmt(cl.relayFourVsOne, 2), '', 'grows until the cores run out', '');
+    row('Redis Cluster: members on 4 of 4 instances', 'Redis pushes per message (publishes)', `${fmt(cl.pushesAll.pushesPerMessage, 2)} (${fmt(cl.pushesAll.publishesPerMessage, 2)})`, '4', '', '= instances with recipients', mark(cl.goals.pushesAll));
+    row('Redis Cluster: members on 2 of 4 instances', 'Redis pushes per message (publishes)', `${fmt(cl.pushesTwoOfFour.pushesPerMessage, 2)} (${fmt(cl.pushesTwoOfFour.publishesPerMessage, 2)})`, '4', '', '= instances with recipients, never all', mark(cl.goals.pushesTwoOfFour));
   } else if (cl?.error) row('cluster', 'error', cl.error, '', '', '', '❌');
   lines.push('');
   // Per-core figures: what one core of the server process does, the basis of docs/scaling.md.
   const perCore = [];
   if (f && !f.error) {
-    perCore.push([
-      `fan-out ${f.size}, history off: deliveries per core-second (cores busy)`,
-      f.historyOff,
-      f.baseline,
-      'deliveriesPerCoreSecond',
-    ]);
+    perCore.push([`fan-out ${f.size}, history off: deliveries per core-second (cores busy)`, f.historyOff, f.baseline, 'deliveriesPerCoreSecond']);
     perCore.push([`fan-out ${f.size}, history on: deliveries per core-second (cores busy)`, f.historyOn, null, 'deliveriesPerCoreSecond']);
   }
   if (c && !c.error) perCore.push(['CONNECTs per core-second', c.ours, c.baseline, 'connectsPerCoreSecond']);
   if (p && !p.error) {
-    perCore.push([
-      'party join→leave: requests per core-second (cores busy)',
-      p.joinLeave.ours,
-      p.joinLeave.baseline,
-      'requestsPerCoreSecond',
-    ]);
+    perCore.push(['party join→leave: requests per core-second (cores busy)', p.joinLeave.ours, p.joinLeave.baseline, 'requestsPerCoreSecond']);
     perCore.push(['party search: requests per core-second (cores busy)', p.search.ours, p.search.baseline, 'requestsPerCoreSecond']);
   }
   if (ch && !ch.error) {
-    perCore.push([
-      'channel enter→exit: requests per core-second (cores busy)',
-      ch.enterExit.ours,
-      ch.enterExit.baseline,
-      'requestsPerCoreSecond',
-    ]);
+    perCore.push(['channel enter→exit: requests per core-second (cores busy)', ch.enterExit.ours, ch.enterExit.baseline, 'requestsPerCoreSecond']);
     perCore.push(['channel list: requests per core-second (cores busy)', ch.list.ours, ch.list.baseline, 'requestsPerCoreSecond']);
   }
   if (perCore.length) {
-    lines.push(
-      '## Server CPU per unit of work',
-      '',
-      'CPU of the server process only (the database and the load generators excluded), from /proc during the measured window.',
-      '',
-    );
+    lines.push('## Server CPU per unit of work', '', 'CPU of the server process only (the database and the load generators excluded), from /proc during the measured window.', '');
     lines.push('| figure | ours | baseline |', '|---|---|---|');
     const cell = (x, key) => (x ? `${fmt(x[key])}${x.serverCores != null ? ` (${fmt(x.serverCores, 2)})` : ''}` : '–');
     for (const [label, ours, base, key] of perCore) row(label, cell(ours, key), cell(base, key));
@@ -356,10 +146,7 @@ export function markdown(results, bySize = []) {
   if (parities.length) {
     const compared = parities.reduce((n, x) => n + x.compared, 0);
     const identical = parities.reduce((n, x) => n + x.identical, 0);
-    lines.push(
-      `Fairness check: for ${identical} of ${compared} search/list requests the REST baseline's response body was byte-identical to ours.`,
-      '',
-    );
+    lines.push(`Fairness check: for ${identical} of ${compared} search/list requests the REST baseline's response body was byte-identical to ours.`, '');
   }
   lines.push(
     'Notes: ratios are ours ÷ baseline (for memory per connection and p99 lower is better). Baselines (`bench/baselines/`): a bare `ws` relay ' +
