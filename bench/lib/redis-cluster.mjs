@@ -1,6 +1,6 @@
 // The Redis Cluster of the cluster scenario: BENCH_REDIS_CLUSTER_URL when given (any node of a running
 // cluster), else a throwaway 3-primary cluster started with .ci/redis-cluster on free ports and
-// stopped afterwards. Also: INFO commandstats summed over the primaries (publish counts).
+// stopped afterwards. Also: the publishes naming a channel, seen with MONITOR on every primary.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -56,19 +56,29 @@ async function primaries(url) {
   }
 }
 
-/** PUBLISH and SPUBLISH calls so far, summed over the primaries (INFO commandstats). */
-export async function publishCalls(nodes) {
+/**
+ * PUBLISH/SPUBLISH commands (scripts' included) naming `needle` while `work` runs, over every primary,
+ * seen with MONITOR (it slows Redis: never while throughput is measured).
+ */
+export async function publishesNaming(nodes, needle, work) {
   const { default: Redis } = await import('ioredis');
-  const out = { publish: 0, spublish: 0 };
-  for (const node of nodes) {
-    const [host, port] = node.split(':');
-    const redis = new Redis({ host, port: Number(port) });
-    try {
-      const stats = await redis.info('commandstats');
-      for (const name of ['publish', 'spublish']) out[name] += Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
-    } finally {
-      redis.disconnect();
+  const clients = [];
+  let count = 0;
+  try {
+    for (const node of nodes) {
+      const [host, port] = node.split(':');
+      const client = new Redis({ host, port: Number(port), lazyConnect: true });
+      await client.connect();
+      const monitor = await client.monitor();
+      monitor.on('monitor', (_time, args) => {
+        if (String(args[0]).toLowerCase().includes('publish') && String(args[1]).includes(needle)) count++;
+      });
+      clients.push(client, monitor);
     }
+    await work();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return count;
+  } finally {
+    for (const c of clients) c.disconnect();
   }
-  return out;
 }

@@ -3,12 +3,12 @@
 // one, two and four bare ws relays bridged by the same Redis (every relay receives every message).
 // Then Redis pushes per message: a fixed burst with the channel's members on all four instances,
 // and one with them on two of the four (the other two holding members of another channel), counted
-// by every instance (partychat_bus_received_total{channel="topic"}) and, for publishes, from INFO
-// commandstats summed over the primaries. The cluster is started here unless BENCH_REDIS_CLUSTER_URL
+// by every instance (partychat_bus_received_total{channel="topic"}), and the publishes naming the
+// channel, seen with MONITOR on every primary. The cluster is started here unless BENCH_REDIS_CLUSTER_URL
 // names a running one (lib/redis-cluster.mjs).
 import { fileURLToPath } from 'node:url';
 import { nextMessage, sleep, startGenerator, stop } from '../lib/proc.mjs';
-import { publishCalls, useRedisCluster } from '../lib/redis-cluster.mjs';
+import { publishesNaming, useRedisCluster } from '../lib/redis-cluster.mjs';
 import { startApp, startWsRelay } from '../lib/servers.mjs';
 import { median, ratio, round } from '../lib/stats.mjs';
 import { measureFanout, prepareOurChannel } from './fanout.mjs';
@@ -56,13 +56,13 @@ async function pushesPerMessage(ctx, { urls, apps, nodes, channel, messages }) {
     // The connects' own broadcasts (claims, presence) die down first: only the burst's publishes are counted.
     await sleep(2_000);
     const before = await Promise.all(apps.map(topicPushes));
-    const calls = await publishCalls(nodes);
-    const done = nextMessage(gen, 'result', 120_000);
-    gen.send({ type: 'continue' });
-    const burst = (await done).phases[0];
-    await sleep(300);
+    let burst;
+    const published = await publishesNaming(nodes, channel.channelId, async () => {
+      const done = nextMessage(gen, 'result', 120_000);
+      gen.send({ type: 'continue' });
+      burst = (await done).phases[0];
+    });
     const after = await Promise.all(apps.map(topicPushes));
-    const callsAfter = await publishCalls(nodes);
     const acked = Math.max(1, burst.messagesAcked);
     const perInstance = after.map((n, i) => round((n - before[i]) / acked, 2));
     return {
@@ -73,7 +73,7 @@ async function pushesPerMessage(ctx, { urls, apps, nodes, channel, messages }) {
         2,
       ),
       perInstance,
-      publishesPerMessage: round((callsAfter.spublish - calls.spublish + callsAfter.publish - calls.publish) / acked, 2),
+      publishesPerMessage: round(published / acked, 2),
     };
   } finally {
     await stop(gen, 'SIGKILL', 2_000);
@@ -89,7 +89,8 @@ export async function cluster(ctx) {
   const relays = [];
   let holder = null;
   try {
-    const env = { REDIS_URL: redis.url, REDIS_PREFIX: `${cfg.redisPrefix}cl:`, REDIS_CLUSTER: 'true' };
+    // Five instances (the bench's own included) at the usual pool of 20 would take all of PostgreSQL's 100 connections.
+    const env = { REDIS_URL: redis.url, REDIS_PREFIX: `${cfg.redisPrefix}cl:`, REDIS_CLUSTER: 'true', DB_POOL_SIZE: '8' };
     for (let i = 0; i < 4; i++) apps.push(await startApp(cfg, `cluster-${i}`, env));
     const relayEnv = { REDIS_URL: redis.url, REDIS_PREFIX: `${cfg.redisPrefix}clrelay` };
     for (let i = 0; i < 4; i++) relays.push(await startWsRelay(cfg, `cluster-relay-${i}`, relayEnv));

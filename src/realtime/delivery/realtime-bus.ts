@@ -133,11 +133,6 @@ export class RealtimeBus implements OnModuleInit {
     return this.topics.get(topic)?.ready ?? Promise.resolve();
   }
 
-  /** How many topics this instance follows (tests, metrics). */
-  get followedTopics(): number {
-    return this.topics.size;
-  }
-
   /**
    * A `players` message of an ordered stream whose seq is not known yet, for a sender that
    * publishes it itself (the Redis numbering script): `head + seq + tail + frame` on `channel`
