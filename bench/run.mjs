@@ -17,11 +17,12 @@ import { fleet } from './scenarios/fleet.mjs';
 import { purge } from './scenarios/purge.mjs';
 import { reconnectStorm } from './scenarios/reconnect-storm.mjs';
 import { resume } from './scenarios/resume.mjs';
+import { cluster } from './scenarios/cluster.mjs';
 import { channelRest, partyRest } from './scenarios/rest.mjs';
 import { scaleOut } from './scenarios/scaleout.mjs';
 import { startup } from './scenarios/startup.mjs';
 
-const SCENARIOS = { startup, fanout, connections, partyRest, channelRest, purge, scaleOut, fanoutSizes, resume, reconnectStorm, fleet };
+const SCENARIOS = { startup, fanout, connections, partyRest, channelRest, purge, scaleOut, cluster, fanoutSizes, resume, reconnectStorm, fleet };
 const t0 = performance.now();
 const log = (msg) => console.log(`[bench ${((performance.now() - t0) / 1000).toFixed(0).padStart(4)}s] ${msg}`);
 

@@ -6,8 +6,10 @@ import { WsClient, closeClients } from './support/ws-client.js';
 /**
  * Edits and deletes made through one instance reach members connected to another: two app
  * instances in one process sharing one Redis (TEST_REDIS_URL, else the local one) and, with
- * DATABASE_URL, one PostgreSQL. The channel and its messages live in A's database (on the embedded
- * pass B has its own, empty one): everything is done through A, and what must reach B is the push.
+ * DATABASE_URL, one PostgreSQL. The messages live in A's database (on the embedded pass B has its
+ * own): everything is done through A, and what must reach B is the push. B's database lists the
+ * channel and its members too: an instance follows the chat topics of its players' channels as its
+ * database lists them (docs/realtime.md#several-instances-redis).
  */
 const suite = await describeWithRedis('message-edits-cluster');
 
@@ -32,11 +34,13 @@ suite(
     });
 
     it('an edit and deletes through A (packets and the server API) push to a member connected to B', async () => {
-      await hive(a)
-        .post('/api/v1/games/1/channel')
-        .send({ channelId: 'g', playerId: 1, channelName: 'G', maxMemberCount: 10, type: 'GROUP', chatHistoryAllowed: true })
-        .expect(200);
-      await hive(a).post('/api/v1/games/1/channels/g/enter').send({ playerId: 2 }).expect(200);
+      for (const app of apps.databases()) {
+        await hive(app)
+          .post('/api/v1/games/1/channel')
+          .send({ channelId: 'g', playerId: 1, channelName: 'G', maxMemberCount: 10, type: 'GROUP', chatHistoryAllowed: true })
+          .expect(200);
+        await hive(app).post('/api/v1/games/1/channels/g/enter').send({ playerId: 2 }).expect(200);
+      }
       const owner = track(await WsClient.connect(a, 1));
       const onB = track(await WsClient.connect(b, 2, { token: await playerToken(b, 2) }));
 

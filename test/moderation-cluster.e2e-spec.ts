@@ -92,12 +92,15 @@ suite(`mutes and channel bans across two instances, one Redis${sharedDatabase ? 
   });
 
   it('a channel ban through A removes a member connected to B: the pushes arrive on B', async () => {
-    // The channel lives in A's database (on the embedded pass B's has none: only the pushes cross).
-    await hive(a)
-      .post('/api/v1/games/1/channel')
-      .send({ channelId: 'guild', channelName: 'G', maxMemberCount: 10, type: 'GROUP' })
-      .expect(200);
-    for (const playerId of [1, 2, 3]) await hive(a).post('/api/v1/games/1/channels/guild/enter').send({ playerId }).expect(200);
+    // The ban goes through A. On the embedded pass B's database gets the channel too: an instance
+    // follows the chat topics of its players' channels as its database lists them.
+    for (const app of apps.databases()) {
+      await hive(app)
+        .post('/api/v1/games/1/channel')
+        .send({ channelId: 'guild', channelName: 'G', maxMemberCount: 10, type: 'GROUP' })
+        .expect(200);
+      for (const playerId of [1, 2, 3]) await hive(app).post('/api/v1/games/1/channels/guild/enter').send({ playerId }).expect(200);
+    }
     const onA = track(await WsClient.connect(a, 1));
     const [banned, witness] = [track(await WsClient.connect(b, 2)), track(await WsClient.connect(b, 3))];
 

@@ -28,6 +28,7 @@ export const ALL_SCENARIOS = [
   'channelRest',
   'purge',
   'scaleOut',
+  'cluster',
   'fanoutSizes',
   'resume',
   'reconnectStorm',
@@ -51,6 +52,8 @@ export function loadConfig() {
     pgAdminUrl: env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     database: env.BENCH_DATABASE ?? 'partychat_bench',
     redisUrl: env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/12',
+    /** A running Redis Cluster (any node) for the cluster scenario; unset: it starts one (.ci/redis-cluster). */
+    redisClusterUrl: env.BENCH_REDIS_CLUSTER_URL || null,
     redisPrefix: `bench-${runId}:`,
     dbPoolSize: num('BENCH_DB_POOL_SIZE', 20, 20),
     profile: ['1', 'true', 'yes'].includes(String(env.BENCH_PROFILE ?? '').toLowerCase()),
@@ -143,5 +146,6 @@ export function loadConfig() {
       rounds: num('BENCH_SCALE_ROUNDS', 2, 1),
       monitorMessages: num('BENCH_SCALE_MONITOR_MESSAGES', 50, 20),
     },
+    cluster: { size: num('BENCH_CLUSTER_SIZE', 400, 100), rounds: num('BENCH_CLUSTER_ROUNDS', 2, 1), burstMessages: num('BENCH_CLUSTER_BURST', 100, 40) },
   };
 }

@@ -1,5 +1,6 @@
 // bench/results/latest.md: one table of every measured figure with its baseline, ratio and goal.
 import { fleetSection } from './report-fleet.mjs';
+import { ratio } from './stats.mjs';
 
 const fmt = (v, digits = 0) =>
   typeof v === 'number' ? v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 }) : '–';
@@ -293,6 +294,18 @@ export function markdown(results, bySize = []) {
       mark(rc.goals.connectRate),
     );
   } else if (rc?.error) row('mass reconnect', 'error', rc.error, '', '', '', '❌');
+  const cl = s.cluster;
+  if (cl && !cl.error) {
+    const label = (n) => `Redis Cluster (3 primaries): ${n} instance${n > 1 ? 's' : ''}, ${cl.size} members`;
+    for (const n of cl.ours1 ? [1, 2, 4] : []) {
+      const ours = cl[`ours${n}`];
+      const relay = cl[`relay${n}`];
+      row(label(n), 'deliveries/s at saturation (server cores busy)', `${fmt(ours.deliveriesPerSec)} (${fmt(ours.serverCores, 2)})`, `${fmt(relay.deliveriesPerSec)} (${fmt(relay.serverCores, 2)})`, fmt(ratio(ours.deliveriesPerSec, relay.deliveriesPerSec), 2), '', '');
+    }
+    if (cl.ours1) row('Redis Cluster: 4 instances vs 1', 'deliveries/s ratio (ours / relay)', fmt(cl.oursFourVsOne, 2), fmt(cl.relayFourVsOne, 2), '', 'grows until the cores run out', '');
+    row('Redis Cluster: members on 4 of 4 instances', 'Redis pushes per message (publishes)', `${fmt(cl.pushesAll.pushesPerMessage, 2)} (${fmt(cl.pushesAll.publishesPerMessage, 2)})`, '4', '', '= instances with recipients', mark(cl.goals.pushesAll));
+    row('Redis Cluster: members on 2 of 4 instances', 'Redis pushes per message (publishes)', `${fmt(cl.pushesTwoOfFour.pushesPerMessage, 2)} (${fmt(cl.pushesTwoOfFour.publishesPerMessage, 2)})`, '4', '', '= instances with recipients, never all', mark(cl.goals.pushesTwoOfFour));
+  } else if (cl?.error) row('cluster', 'error', cl.error, '', '', '', '❌');
   lines.push('');
   // Per-core figures: what one core of the server process does, the basis of docs/scaling.md.
   const perCore = [];

@@ -9,7 +9,8 @@ import { RedisPresenceService } from './redis-presence.service.js';
 @Global()
 @Module({
   providers: [
-    RedisConnection,
+    // Async: with REDIS_URL but no REDIS_CLUSTER, the server is asked whether it is a cluster first.
+    { provide: RedisConnection, inject: [AppConfig], useFactory: (config: AppConfig) => RedisConnection.create(config) },
     PresenceAudience,
     {
       provide: PresenceService,

@@ -1,8 +1,7 @@
 import { type BeforeApplicationShutdown, Injectable, type OnModuleInit } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import { AppConfig } from '../infra/config/app-config.js';
 import { PresenceService } from './presence.service.js';
-import { RedisConnection } from './redis-connection.js';
+import { RedisConnection, type RedisClient } from './redis-connection.js';
 
 const DAY_SECONDS = 86_400;
 const SEEN_SECONDS = 30 * DAY_SECONDS;
@@ -52,9 +51,11 @@ interface OfflineMark {
 }
 
 /**
- * Presence across instances. A player key `presence:{game}:{player}` = "{since}|{instanceId}"
+ * Presence across instances. A player key `presence:{game:player}` = "{since}|{instanceId}"
  * says where the player is connected; it counts only while that instance's heartbeat key
- * `instance:{id}` (expiry PRESENCE_TTL, refreshed every third of it) exists. So a crashed
+ * `instance:{id}` (expiry PRESENCE_TTL, refreshed every third of it) exists. The braces are hash
+ * tags: a player's keys (and an instance's) share one Redis Cluster slot, different players'
+ * keys spread over all of them. So a crashed
  * instance's players go offline within PRESENCE_TTL seconds, at the cost of one Redis write
  * per instance per beat, not one per connected player.
  *
@@ -66,7 +67,7 @@ interface OfflineMark {
 @Injectable()
 export class RedisPresenceService extends PresenceService implements OnModuleInit, BeforeApplicationShutdown {
   private timer: NodeJS.Timeout | null = null;
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly ttlMs: number;
   /** This instance's connected players, by "game:player". */
   private readonly local = new Map<string, LocalPlayer>();
@@ -139,8 +140,10 @@ export class RedisPresenceService extends PresenceService implements OnModuleIni
     }
     const players = [...this.local.values()];
     const value = (p: LocalPlayer) => `${p.since}|${this.connection.instanceId}`;
-    for (let i = 0; i < players.length; i += RESTORE_BATCH) {
-      const batch = players.slice(i, i + RESTORE_BATCH);
+    // A script's keys must share a slot on a cluster: one key per call there (pipelined per node).
+    const batchSize = this.connection.cluster ? 1 : RESTORE_BATCH;
+    for (let i = 0; i < players.length; i += batchSize) {
+      const batch = players.slice(i, i + batchSize);
       const keys = batch.map((p) => this.onlineKey(p.gameIndex, p.playerId));
       writes.push(
         this.redis.eval(RESTORE, keys.length, ...keys, String(DAY_SECONDS), ...batch.flatMap((p) => [String(p.since), value(p)])),
@@ -222,12 +225,20 @@ export class RedisPresenceService extends PresenceService implements OnModuleIni
   override async handOver(players: { gameIndex: number; playerId: number; since: number }[], graceMs: number): Promise<void> {
     if (players.length === 0 || !this.connection.available) return;
     const standIn = `${this.connection.instanceId}-grace`;
-    const multi = this.redis.multi().set(this.aliveKey(standIn), '1', 'PX', graceMs);
-    for (const p of players) {
-      this.local.delete(this.localKey(p.gameIndex, p.playerId));
-      multi.set(this.onlineKey(p.gameIndex, p.playerId), `${p.since}|${standIn}`, 'EX', DAY_SECONDS);
-    }
-    await multi.exec().catch((err) => this.connection.warn('handing presence over at shutdown', err));
+    for (const p of players) this.local.delete(this.localKey(p.gameIndex, p.playerId));
+    const point = (p: { gameIndex: number; playerId: number; since: number }) =>
+      [this.onlineKey(p.gameIndex, p.playerId), `${p.since}|${standIn}`, 'EX', DAY_SECONDS] as const;
+    const handOver = async () => {
+      if (!this.connection.cluster) {
+        const multi = this.redis.multi().set(this.aliveKey(standIn), '1', 'PX', graceMs);
+        for (const p of players) multi.set(...point(p));
+        return multi.exec();
+      }
+      // The keys are in many slots: no transaction on a cluster. The stand-in first, so no player reads as offline meanwhile.
+      await this.redis.set(this.aliveKey(standIn), '1', 'PX', graceMs);
+      return Promise.all(players.map((p) => this.redis.set(...point(p))));
+    };
+    await handOver().catch((err) => this.connection.warn('handing presence over at shutdown', err));
   }
 
   private sendOffline({ gameIndex, playerId, at }: OfflineMark): Promise<unknown> {
@@ -266,13 +277,13 @@ export class RedisPresenceService extends PresenceService implements OnModuleIni
     if (playerIds.length === 0) return new Map();
     const [entries, seen] = await Promise.all([
       this.entries(gameIndex, playerIds),
-      this.redis.mget(playerIds.map((id) => this.seenKey(gameIndex, id))),
+      this.connection.getMany(playerIds.map((id) => this.seenKey(gameIndex, id))),
     ]);
     const alive = await this.aliveInstances(entries.map((e) => e?.instance));
     const dead = [...new Set(entries.filter((e) => e && !alive.has(e.instance)).map((e) => e!.instance))];
     const lastBeats = new Map<string, number>();
     if (dead.length) {
-      const beats = await this.redis.mget(dead.map((id) => this.beatKey(id)));
+      const beats = await this.connection.getMany(dead.map((id) => this.beatKey(id)));
       dead.forEach((id, i) => beats[i] && lastBeats.set(id, Number(beats[i])));
     }
     const now = Date.now();
@@ -290,7 +301,7 @@ export class RedisPresenceService extends PresenceService implements OnModuleIni
 
   private async entries(gameIndex: number, playerIds: number[]): Promise<({ since: number; instance: string } | null)[]> {
     if (playerIds.length === 0) return [];
-    const values = await this.redis.mget(playerIds.map((id) => this.onlineKey(gameIndex, id)));
+    const values = await this.connection.getMany(playerIds.map((id) => this.onlineKey(gameIndex, id)));
     return values.map((v) => {
       if (!v) return null;
       const bar = v.indexOf('|');
@@ -301,7 +312,7 @@ export class RedisPresenceService extends PresenceService implements OnModuleIni
   private async aliveInstances(instances: (string | undefined)[]): Promise<Set<string>> {
     const ids = [...new Set(instances.filter((i): i is string => !!i))];
     if (ids.length === 0) return new Set();
-    const values = await this.redis.mget(ids.map((id) => this.aliveKey(id)));
+    const values = await this.connection.getMany(ids.map((id) => this.aliveKey(id)));
     return new Set(ids.filter((_, i) => values[i] !== null));
   }
 
@@ -309,15 +320,15 @@ export class RedisPresenceService extends PresenceService implements OnModuleIni
     return `${gameIndex}:${playerId}`;
   }
   private onlineKey(gameIndex: number, playerId: number): string {
-    return this.connection.key(`presence:${gameIndex}:${playerId}`);
+    return this.connection.key(`presence:{${gameIndex}:${playerId}}`);
   }
   private seenKey(gameIndex: number, playerId: number): string {
-    return this.connection.key(`seen:${gameIndex}:${playerId}`);
+    return this.connection.key(`seen:{${gameIndex}:${playerId}}`);
   }
   private aliveKey(instanceId: string): string {
-    return this.connection.key(`instance:${instanceId}`);
+    return this.connection.key(`instance:{${instanceId}}`);
   }
   private beatKey(instanceId: string): string {
-    return this.connection.key(`instance-beat:${instanceId}`);
+    return this.connection.key(`instance-beat:{${instanceId}}`);
   }
 }

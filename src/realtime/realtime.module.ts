@@ -13,6 +13,7 @@ import { ChatWriter } from './chat/chat-writer.js';
 import { MessageIdGenerator } from './chat/message-id.js';
 import { MuteCache } from './chat/mute-cache.js';
 import { SlowMode } from './chat/slow-mode.js';
+import { ChatTopics } from './delivery/chat-topics.js';
 import { DeliveryService } from './delivery/delivery.service.js';
 import { RealtimeBus } from './delivery/realtime-bus.js';
 import { SessionAuthenticator } from './handlers/authenticate.js';
@@ -99,6 +100,7 @@ const PACKET_HANDLERS = [
     ChannelIdsLoader,
     PresenceNotifier,
     RealtimeBus,
+    ChatTopics,
     DeliveryService,
     MessageIdGenerator,
     ChannelCache,

@@ -62,3 +62,40 @@ export function useTwoTestApps(extraEnv: Record<string, string> = {}): TwoApps {
   });
   return apps;
 }
+
+export interface SeveralApps {
+  /** The instances, in start order. */
+  readonly all: TestApp[];
+  /** The distinct databases: [first] when shared, else every instance's own. */
+  databases(): TestApp[];
+}
+
+/** Like useTwoTestApps, for `count` instances on one Redis. */
+export function useTestApps(count: number, extraEnv: Record<string, string> = {}): SeveralApps {
+  const env = { ...redisTestEnvironment(clusterRedisUrl), ...extraEnv };
+  let started: TestApp[] | null = null;
+  const running = (): TestApp[] => {
+    if (!started) throw new Error('the test apps run only inside tests and hooks');
+    return started;
+  };
+  const apps: SeveralApps = {
+    get all() {
+      return running();
+    },
+    databases: () => (sharedDatabase ? running().slice(0, 1) : running()),
+  };
+  beforeAll(async () => {
+    started = [];
+    for (let i = 0; i < count; i++) started.push(await startTestApp(env));
+  }, 180_000);
+  afterAll(async () => {
+    for (const app of started ?? []) await app.close();
+    started = null;
+    await deleteRedisKeys(clusterRedisUrl, env.REDIS_PREFIX);
+  });
+  beforeEach(async () => {
+    for (const app of apps.databases()) await truncateAll(app.dataSource);
+    for (const app of apps.all) await resetRealtimeCaches(app);
+  });
+  return apps;
+}

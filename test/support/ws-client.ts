@@ -269,19 +269,32 @@ export function redisTestEnvironment(
   return { REDIS_URL: url, REDIS_PREFIX: prefix };
 }
 
-/** Deletes every key under the prefix (test clean-up). */
+/** Deletes every key under the prefix (test clean-up); on a Redis Cluster, on every primary. */
 export async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
-  const { Redis } = await import('ioredis');
-  const redis = new Redis(url);
+  const { Cluster, Redis } = await import('ioredis');
+  const { detectCluster } = await import('../../src/presence/redis-connection.js');
+  if (!(await detectCluster(url))) return deleteKeysOn(new Redis(url), prefix, true);
+  const { hostname, port } = new URL(url);
+  const cluster = new Cluster([{ host: hostname, port: Number(port || 6379) }]);
+  try {
+    await new Promise((resolve) => cluster.once('ready', resolve));
+    // Each key alone: a DEL of several keys must stay within one slot.
+    for (const node of cluster.nodes('master')) await deleteKeysOn(node, prefix, false);
+  } finally {
+    cluster.disconnect();
+  }
+}
+
+async function deleteKeysOn(redis: import('ioredis').Redis, prefix: string, own: boolean): Promise<void> {
   try {
     let cursor = '0';
     do {
       const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      if (keys.length) await redis.del(...keys);
+      if (keys.length) await (own ? redis.del(...keys) : Promise.all(keys.map((key) => redis.del(key))));
       cursor = next;
     } while (cursor !== '0');
   } finally {
-    redis.disconnect();
+    if (own) redis.disconnect();
   }
 }
 

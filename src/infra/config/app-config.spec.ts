@@ -118,4 +118,13 @@ describe('parseSettings', () => {
     expect(() => parseSettings({ EDIT_WINDOW: '2592001' })).toThrow('EDIT_WINDOW must be between 0 and 2592000');
     expect(() => parseSettings({ EDIT_WINDOW: '15m' })).toThrow('EDIT_WINDOW must be an integer, got "15m"');
   });
+
+  it('reads REDIS_CLUSTER (unset: asked at start) and refuses braces in REDIS_PREFIX (Redis Cluster hash tags)', () => {
+    expect(parseSettings({}).redisCluster).toBeNull();
+    expect(parseSettings({ REDIS_CLUSTER: 'true' }).redisCluster).toBe(true);
+    expect(parseSettings({ REDIS_CLUSTER: 'off' }).redisCluster).toBe(false);
+    expect(() => parseSettings({ REDIS_CLUSTER: 'maybe' })).toThrow('REDIS_CLUSTER must be true or false');
+    expect(parseSettings({ REDIS_PREFIX: 'game-a:' }).redisPrefix).toBe('game-a:');
+    expect(() => parseSettings({ REDIS_PREFIX: '{a}:' })).toThrow('REDIS_PREFIX must not contain { or }');
+  });
 });

@@ -10,6 +10,8 @@ export interface AppSettings {
   dataDir: string;
   dbPoolSize: number;
   redisUrl: string | null;
+  /** REDIS_URL names a Redis Cluster (sharded pub/sub); null: ask the server at start (docs/operations.md#redis-cluster). */
+  redisCluster: boolean | null;
   jwtSecret: string;
   tokenTtlSeconds: number;
   serverKeys: Map<number, string>;
@@ -231,6 +233,13 @@ export function parseGameClientIds(text: string): Map<string, number> {
   return ids;
 }
 
+/** Braces would end the hash tags that keep a stream's keys and channel on one Redis Cluster slot. */
+function redisPrefix(env: NodeJS.ProcessEnv): string {
+  const prefix = str(env, 'REDIS_PREFIX') ?? 'partychat:';
+  if (/[{}]/.test(prefix)) throw new ConfigError('REDIS_PREFIX must not contain { or } (Redis Cluster hash tags)');
+  return prefix;
+}
+
 /** Parses and checks the environment; a bad value throws an error that names the variable. */
 export function parseSettings(env: NodeJS.ProcessEnv): AppSettings {
   const jwtSecret = str(env, 'JWT_SECRET');
@@ -254,6 +263,7 @@ export function parseSettings(env: NodeJS.ProcessEnv): AppSettings {
     dataDir: str(env, 'DATA_DIR') ?? './data',
     dbPoolSize: int(env, 'DB_POOL_SIZE', 20, 1, 500),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    redisCluster: env.REDIS_CLUSTER?.trim() ? bool(env, 'REDIS_CLUSTER', false) : null,
     jwtSecret: jwtSecret ?? DEV_JWT_SECRET,
     tokenTtlSeconds: int(env, 'TOKEN_TTL', 86_400, 1, 31_536_000),
     serverKeys: keys,
@@ -268,7 +278,7 @@ export function parseSettings(env: NodeJS.ProcessEnv): AppSettings {
     resumeBuffer: int(env, 'RESUME_BUFFER', 200, 0, 10_000),
     shutdownTimeoutSeconds: int(env, 'SHUTDOWN_TIMEOUT', 10, 1, 600),
     shutdownGraceSeconds: int(env, 'SHUTDOWN_GRACE', 30, 0, 3_600),
-    redisPrefix: str(env, 'REDIS_PREFIX') ?? 'partychat:',
+    redisPrefix: redisPrefix(env),
     presenceTtlSeconds: int(env, 'PRESENCE_TTL', 20, 1, 30),
     partyInviteTtlSeconds: int(env, 'PARTY_INVITE_TTL', 600, 1, 86_400),
     editWindowSeconds: int(env, 'EDIT_WINDOW', 900, 0, 2_592_000),

@@ -46,6 +46,12 @@ export class MetricsService {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [this.registry],
   });
+  readonly busReceived = new Counter({
+    name: 'partychat_bus_received_total',
+    help: 'Messages from other instances received through Redis pub/sub: on the broadcast channel, or on a chat topic this instance follows',
+    labelNames: ['channel'] as const,
+    registers: [this.registry],
+  });
   readonly httpRequests = new Counter({
     name: 'partychat_http_requests_total',
     help: 'HTTP requests answered, by method, route pattern and status',

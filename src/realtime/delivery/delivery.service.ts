@@ -2,11 +2,14 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { MetricsService } from '../../observability/metrics/metrics.service.js';
 import { SessionRegistry } from '../session/session-registry.js';
 import type { Frame } from '../session/session.js';
+import { DIRECT_STREAM, channelStream, directStream, streamKey } from '../streams/stream-names.js';
 import { RealtimeBus } from './realtime-bus.js';
 
 /**
  * Sends ready-made frames to players wherever they are connected: this instance's sockets
  * directly, the others through one bus message per send (never one per recipient). A chat
+ * stream's push goes to the stream's topic, so only the instances with recipients receive it;
+ * anything else goes to every instance (RealtimeBus). A chat
  * message passes `arrivedAt` (its `performance.now()` arrival) for the delivery metrics: counted
  * once per message on each instance that writes it (docs/operations.md#metrics).
  */
@@ -56,24 +59,41 @@ export class DeliveryService implements OnModuleInit {
 
   /**
    * A push of an ordered stream (`stream` = channel id or "@direct", with its seq) to players known
-   * not to be connected here; a session that a RECONNECT replay already gave it drops it.
+   * not to be connected here, on the stream's topic (a direct stream's: one per player); a session
+   * that a RECONNECT replay already gave it drops it.
    */
   toRemoteInStream(gameIndex: number, playerIds: number[], frame: string, stream: string, seq: number, arrivedAt?: number): void {
     if (!playerIds.length || !this.bus.distributed) return;
     const t = arrivedAt === undefined ? undefined : performance.timeOrigin + arrivedAt;
-    this.bus.publish({ k: 'players', g: gameIndex, ids: playerIds, f: frame, s: stream, q: seq, t });
+    if (stream === DIRECT_STREAM) {
+      for (const id of playerIds)
+        this.bus.publishTo(this.topicOf(gameIndex, stream, id), { k: 'players', g: gameIndex, ids: [id], f: frame, s: stream, q: seq, t });
+    } else {
+      this.bus.publishTo(this.topicOf(gameIndex, stream), { k: 'players', g: gameIndex, ids: playerIds, f: frame, s: stream, q: seq, t });
+    }
   }
 
-  /** What the stream store needs to publish a push for remote players itself (undefined without other instances). */
+  /**
+   * What the stream store needs to publish a push for remote players itself, on the stream's topic
+   * (undefined without other instances, and for a direct stream with several players).
+   */
   remoteInStream(
     gameIndex: number,
     playerIds: number[],
     stream: string,
     arrivedAt?: number,
-  ): { channel: string; head: string; tail: string } | undefined {
+  ): { channel: string; head: string; tail: string; command: 'PUBLISH' | 'SPUBLISH' } | undefined {
     if (!playerIds.length || !this.bus.distributed) return undefined;
+    if (stream === DIRECT_STREAM && playerIds.length > 1) return undefined;
     const t = arrivedAt === undefined ? undefined : performance.timeOrigin + arrivedAt;
-    return this.bus.streamMessage(gameIndex, playerIds, stream, t);
+    return this.bus.streamMessage(gameIndex, playerIds, stream, this.topicOf(gameIndex, stream, playerIds[0]), t);
+  }
+
+  /** The topic of a channel's stream, or of a player's direct stream. */
+  private topicOf(gameIndex: number, stream: string, playerId = 0): string {
+    return this.bus.topic(
+      streamKey(stream === DIRECT_STREAM ? directStream(gameIndex, playerId) : channelStream(gameIndex, stream, false)),
+    );
   }
 
   /** One player's push of an ordered stream, wherever the player is connected (a chat message passes `arrivedAt`). */

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import type { Redis } from 'ioredis';
-import { RedisConnection } from '../../presence/redis-connection.js';
+import { MetricsService } from '../../observability/metrics/metrics.service.js';
+import { RedisConnection, type RedisClient } from '../../presence/redis-connection.js';
 
 /** What instances tell each other. `f` is a ready-made frame, forwarded byte for byte. */
 export type BusMessage =
@@ -29,11 +29,25 @@ export type BusMessage =
 
 type Listener = (message: BusMessage) => void;
 
+/** How long a request waits for Redis to confirm a subscription before going on without it. */
+const FOLLOW_WAIT_MS = 1_000;
+const BROADCAST = { channel: 'broadcast' } as const;
+const TOPIC = { channel: 'topic' } as const;
+
 /**
- * Instance-to-instance messages over one Redis pub/sub channel: each message is published once
- * and every other instance acts on it for its own sockets (no per-recipient round trips).
- * Without Redis there are no other instances and publish does nothing.
+ * Instance-to-instance messages over Redis pub/sub, each published once and acted on by every
+ * instance that receives it for its own sockets (no per-recipient round trips). Two kinds of
+ * channel (docs/realtime.md#several-instances-redis):
  *
+ * - the **broadcast** channel `bus`, which every instance receives: control messages (claims,
+ *   cache drops, bans...) and pushes other than chat, all at a low rate;
+ * - **topics**, one per chat stream (`to:{game:channel}`, `to:{game:@direct:player}`), which an
+ *   instance follows while it holds a connected player who receives that stream: a chat message
+ *   reaches only the instances that have recipients. A topic shares its hash tag with the stream's
+ *   keys, so the numbering script can publish to it on a Redis Cluster too (sharded pub/sub:
+ *   SPUBLISH/SSUBSCRIBE there, PUBLISH/SUBSCRIBE on a single Redis).
+ *
+ * Without Redis there are no other instances and publish does nothing.
  * While Redis is unreachable, publishing drops the message (this instance's own sockets are
  * served directly by the callers). Once both connections are back and the subscription renewed,
  * a `resync` goes to every instance, this one included: what was missed is made good by each
@@ -44,10 +58,16 @@ export class RealtimeBus implements OnModuleInit {
   private readonly logger = new Logger('RealtimeBus');
   private readonly listeners: Listener[] = [];
   private readonly channel: string;
+  /** The topics followed, each with how many reasons this instance has to follow it and its SUBSCRIBE. */
+  private readonly topics = new Map<string, { count: number; ready: Promise<void> }>();
+  private sub: RedisClient | null = null;
   private subscribed = false;
   private resyncDue = false;
 
-  constructor(private readonly redis: RedisConnection) {
+  constructor(
+    private readonly redis: RedisConnection,
+    private readonly metrics: MetricsService,
+  ) {
     this.channel = redis.key('bus');
   }
 
@@ -55,49 +75,119 @@ export class RealtimeBus implements OnModuleInit {
     return this.redis.enabled;
   }
 
+  /** Pub/sub is sharded (Redis Cluster): SPUBLISH and SSUBSCRIBE instead of PUBLISH and SUBSCRIBE. */
+  get sharded(): boolean {
+    return this.redis.cluster;
+  }
+
   async onModuleInit(): Promise<void> {
     if (!this.redis.enabled) return;
-    const sub = this.redis.subscriber();
-    sub.on('message', (_channel: string, raw: string) => this.receive(raw));
-    await sub.subscribe(this.channel);
+    const sub = (this.sub = this.redis.subscriber());
+    sub.on(this.sharded ? 'smessage' : 'message', (channel: string, raw: string) => this.receive(channel, raw));
+    await this.subscribe(this.channel);
     this.subscribed = true;
-    sub.on('close', () => {
+    // A cluster's shard subscribers are connections of their own: they report their loss and return so.
+    sub.on(this.sharded ? '-subscriber' : 'close', () => {
       this.subscribed = false;
       this.resyncDue = true;
     });
-    sub.on('ready', () => void this.subscribedAgain(sub));
+    sub.on(this.sharded ? '+subscriber' : 'ready', () => void this.subscribedAgain());
     // Publishes are dropped while the command connection is down.
     this.redis.client!.on('close', () => (this.resyncDue = true));
     this.redis.onReconnected(() => this.resync());
   }
 
+  /** The topic of a chat stream (its store key, see streams/stream-names.ts): the same hash tag as the stream's keys. */
+  topic(streamKey: string): string {
+    return this.redis.key(`to:{${streamKey}}`);
+  }
+
+  /**
+   * Receive the topic's messages from now on; resolves once Redis has confirmed it (at most
+   * FOLLOW_WAIT_MS: a request never waits longer for Redis). Counted: each follow is ended by one unfollow.
+   */
+  follow(topic: string): Promise<void> {
+    if (!this.sub) return Promise.resolve();
+    const followed = this.topics.get(topic);
+    if (followed) {
+      followed.count++;
+      return followed.ready;
+    }
+    const ready = withTimeout(this.subscribe(topic), FOLLOW_WAIT_MS).catch((err) => this.redis.warn('following a chat topic', err));
+    this.topics.set(topic, { count: 1, ready });
+    return ready;
+  }
+
+  unfollow(topic: string): void {
+    const followed = this.topics.get(topic);
+    if (!followed || --followed.count > 0) return;
+    this.topics.delete(topic);
+    // After its SUBSCRIBE (same connection, so in order); not if it was followed again meanwhile.
+    void followed.ready.then(() => {
+      if (!this.topics.has(topic)) this.unsubscribe(topic).catch((err) => this.redis.warn('following a chat topic', err));
+    });
+  }
+
+  /** Resolves once the topic's subscription is confirmed (at once when it is not followed). */
+  followed(topic: string): Promise<void> {
+    return this.topics.get(topic)?.ready ?? Promise.resolve();
+  }
+
   /**
    * A `players` message of an ordered stream whose seq is not known yet, for a sender that
-   * publishes it itself (the Redis numbering script): `head + seq + tail + frame` on `channel`.
+   * publishes it itself (the Redis numbering script): `head + seq + tail + frame` on `channel`
+   * (the stream's topic), with `command` (PUBLISH or SPUBLISH).
    */
-  streamMessage(g: number, ids: number[], stream: string, t?: number): { channel: string; head: string; tail: string } {
+  streamMessage(
+    g: number,
+    ids: number[],
+    stream: string,
+    topic: string,
+    t?: number,
+  ): { channel: string; head: string; tail: string; command: 'PUBLISH' | 'SPUBLISH' } {
     const header = JSON.stringify({ k: 'players', g, ids, s: stream, t, o: this.redis.instanceId });
-    return { channel: this.channel, head: `${header.slice(0, -1)},"q":`, tail: '}\n' };
+    return { channel: topic, head: `${header.slice(0, -1)},"q":`, tail: '}\n', command: this.sharded ? 'SPUBLISH' : 'PUBLISH' };
   }
 
   onMessage(listener: Listener): void {
     this.listeners.push(listener);
   }
 
+  /** To every instance (the broadcast channel). */
   publish(message: BusMessage): void {
+    this.publishOn(this.channel, message);
+  }
+
+  /** To the instances that follow `topic` (a chat stream's push). */
+  publishTo(topic: string, message: BusMessage): void {
+    this.publishOn(topic, message);
+  }
+
+  private publishOn(channel: string, message: BusMessage): void {
     const client = this.redis.client;
     if (!client) return;
     if (!this.redis.available) return this.redis.warn('delivery to other instances');
     // Header and frame travel as "json\nframe" so the frame is not escaped a second time.
     const { f, ...header } = message as BusMessage & { f?: string };
     const raw = `${JSON.stringify({ ...header, o: this.redis.instanceId })}\n${f ?? ''}`;
-    client.publish(this.channel, raw).catch((err) => this.redis.warn('delivery to other instances', err));
+    const sent = this.sharded ? client.spublish(channel, raw) : client.publish(channel, raw);
+    sent.catch((err) => this.redis.warn('delivery to other instances', err));
   }
 
-  /** ioredis renews the subscription by itself on reconnection; subscribing again (harmless) tells when that is done. */
-  private async subscribedAgain(sub: Redis): Promise<void> {
+  private async subscribe(channel: string): Promise<void> {
+    const sub = this.sub!;
+    await (this.sharded ? sub.ssubscribe(channel) : sub.subscribe(channel));
+  }
+
+  private async unsubscribe(channel: string): Promise<void> {
+    const sub = this.sub!;
+    await (this.sharded ? sub.sunsubscribe(channel) : sub.unsubscribe(channel));
+  }
+
+  /** ioredis renews the subscriptions by itself on reconnection; subscribing again (harmless) tells when that is done. */
+  private async subscribedAgain(): Promise<void> {
     try {
-      await sub.subscribe(this.channel);
+      await this.subscribe(this.channel);
     } catch {
       return; // lost again: the next 'ready' tries once more
     }
@@ -114,7 +204,8 @@ export class RealtimeBus implements OnModuleInit {
     this.dispatch({ k: 'resync' });
   }
 
-  private receive(raw: string): void {
+  private receive(channel: string, raw: string): void {
+    this.metrics.busReceived.inc(channel === this.channel ? BROADCAST : TOPIC);
     const newline = raw.indexOf('\n');
     let header: BusMessage & { o?: string };
     try {
@@ -136,4 +227,14 @@ export class RealtimeBus implements OnModuleInit {
       }
     }
   }
+}
+
+/** The promise, or a failure after `ms` (the promise itself goes on). */
+function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ChatTopics } from '../delivery/chat-topics.js';
 import { ConnectDto, fastConnectBody } from '../dto/session.dto.js';
 import { Packet, type PacketHandler } from '../protocol/packet-handler.js';
 import { ChannelIdsLoader } from '../session/channel-ids-loader.js';
@@ -17,6 +18,7 @@ export class ConnectHandler implements PacketHandler<ConnectDto> {
     private readonly channelIds: ChannelIdsLoader,
     private readonly notifier: PresenceNotifier,
     private readonly streams: Streams,
+    private readonly topics: ChatTopics,
   ) {}
 
   async handle(session: Session, body: ConnectDto) {
@@ -31,9 +33,12 @@ export class ConnectHandler implements PacketHandler<ConnectDto> {
     // Read with the ban check: settled already.
     const channelIds = await loading;
     const opened = this.lifecycle.open(session, identity, body.languageCode ?? null, audience);
-    // Asked once open() has registered the session (it does so before its first await), so a
-    // message numbered from now on is pushed to it; sent in the same turn as open()'s presence
-    // writes, which Redis runs first, so both share one round trip.
+    opened.catch(() => undefined);
+    // Pushes of these streams reach this instance from now on (docs/realtime.md#several-instances-redis);
+    // subscribed while open() writes the presence (join leaves again if the session is gone by then).
+    await this.topics.join(identity.gameIndex, identity.playerId, channelIds);
+    // After open() registered the session (before its first await) and after join(): a message
+    // numbered from now on is pushed to this session.
     const positions = this.streams.positions(identity.gameIndex, identity.playerId, channelIds, true, true);
     positions.catch(() => undefined);
     await opened;

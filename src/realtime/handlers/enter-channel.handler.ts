@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ChannelService } from '../../channel/channel.service.js';
+import { ChatTopics } from '../delivery/chat-topics.js';
 import { EnterChannelDto } from '../dto/channel.dto.js';
 import { Packet, type PacketHandler } from '../protocol/packet-handler.js';
 import type { Session } from '../session/session.js';
@@ -14,11 +15,14 @@ export class EnterChannelHandler implements PacketHandler<EnterChannelDto> {
     private readonly channels: ChannelService,
     private readonly streams: Streams,
     private readonly unread: UnreadService,
+    private readonly topics: ChatTopics,
   ) {}
 
   async handle(session: Session, body: EnterChannelDto) {
     const { gameIndex, playerId } = session.player;
     await this.channels.enter(gameIndex, body.channelId, playerId, { password: body.password });
+    // The channel's pushes reach this instance before its position is read.
+    await this.topics.enter(gameIndex, playerId, body.channelId);
     // The channel's latest position: the messages after it are pushed to the new member.
     const [position] = await this.streams.positions(gameIndex, playerId, [body.channelId], false);
     // Also done on the channel.entered event; here too so that the answer follows the write.

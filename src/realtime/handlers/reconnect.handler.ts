@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ChannelService } from '../../channel/channel.service.js';
 import { DomainError, ErrorCode } from '../../common/errors/domain-error.js';
+import { ChatTopics } from '../delivery/chat-topics.js';
 import { ReconnectDto, fastReconnectBody } from '../dto/session.dto.js';
 import { Packet, type PacketHandler } from '../protocol/packet-handler.js';
 import { ChannelIdsLoader } from '../session/channel-ids-loader.js';
@@ -29,6 +30,7 @@ export class ReconnectHandler implements PacketHandler<ReconnectDto> {
     private readonly memory: ReconnectMemory,
     private readonly streams: Streams,
     private readonly resume: ResumeService,
+    private readonly topics: ChatTopics,
   ) {}
 
   async handle(session: Session, body: ReconnectDto) {
@@ -59,6 +61,8 @@ export class ReconnectHandler implements PacketHandler<ReconnectDto> {
       loading = this.channelIds.of(gameIndex, playerId);
     }
     const channelIds = await loading;
+    // Live pushes reach this instance before the replay reads what was missed (a live copy of a replayed message is dropped).
+    await this.topics.join(gameIndex, playerId, channelIds);
     const { recovered, gaps } = await this.resume.resume(session, body.positions ?? [], channelIds);
     const positions = await this.streams.positions(gameIndex, playerId, channelIds, true, true);
     return { playerId, gameIndex, channelIds, failChannelIds, positions, recovered, gaps };

@@ -12,6 +12,7 @@ export class SessionRegistry {
   private readonly bySocket = new WeakMap<WebSocket, Session>();
   /** Bumped whenever a player's current session changes (derived recipient lists check it). */
   version = 0;
+  private readonly goneListeners: ((gameIndex: number, playerId: number) => void)[] = [];
 
   /** A new socket (from `address`): its session exists from the first frame on. */
   open(socket: WebSocket, address?: string): Session {
@@ -50,7 +51,13 @@ export class SessionRegistry {
     this.byPlayer.delete(key);
     this.version++;
     this.byGame.get(session.identity!.gameIndex)?.delete(session);
+    for (const listener of this.goneListeners) listener(session.identity!.gameIndex, session.identity!.playerId);
     return true;
+  }
+
+  /** Runs when a player has no session here any more (not when a newer session of the player replaces one here). */
+  onGone(listener: (gameIndex: number, playerId: number) => void): void {
+    this.goneListeners.push(listener);
   }
 
   /** Every connected session (one per player). */

@@ -1,15 +1,17 @@
 /**
  * The Lua scripts of the Redis stream store. Each stream has a hash `stream:{key}` (e: epoch,
  * s: latest seq, i: latest message id) and a capped list `kept:{key}` of "sender\nframe" entries
- * whose last one has seq `s` (every seq appends exactly one entry, in the same script).
+ * whose last one has seq `s` (every seq appends exactly one entry, in the same script). The
+ * braces are hash tags: on a Redis Cluster a stream's keys and its topic share one slot.
  */
 
 /**
  * KEYS: state, kept. ARGV: start epoch ('' = unknown: answer {0}), start seq, message id, frame
  * head, frame tail, sender, capacity, kept ttl, state ttl, `after` (the id of the attempt issued
  * just before on this stream and not settled then, or ''), `clear` (the id of this message's
- * refused attempt, or ''), and optionally a bus channel with the head and tail of a bus header:
- * the push for other instances goes out in the same round trip.
+ * refused attempt, or ''), and optionally a bus channel with the head and tail of a bus header and
+ * the command (PUBLISH, or SPUBLISH to the stream's topic on a cluster): the push for other
+ * instances goes out in the same round trip.
  * → {0} start needed; {1, latestId} the id is not above the stream's latest (mint a later one and
  * retry, so that history order, which is id order, stays seq order); {2, epoch, seq} appended.
  * A refused attempt is marked (field `x<id>`), and an attempt issued after a marked one is refused
@@ -44,7 +46,7 @@ if tonumber(ARGV[7]) > 0 then
   redis.call('EXPIRE', KEYS[2], ARGV[8])
 end
 if ARGV[12] and ARGV[12] ~= '' then
-  redis.call('PUBLISH', ARGV[12], ARGV[13] .. seqText .. ARGV[14] .. ARGV[4] .. seqText .. ARGV[5])
+  redis.call(ARGV[15], ARGV[12], ARGV[13] .. seqText .. ARGV[14] .. ARGV[4] .. seqText .. ARGV[5])
 end
 return {2, e, seqText}`;
 

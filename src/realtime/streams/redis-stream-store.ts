@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../presence/redis-connection.js';
 import { APPEND, MISSED, POSITIONS, RETRACT } from './redis-stream-scripts.js';
 import { withSeq } from './seq-frame.js';
 import type { StreamStart } from './stream-names.js';
@@ -11,6 +11,7 @@ type Reply = (string | number)[];
 interface Scripts {
   pcStreamAppend(...args: (string | number)[]): Promise<Reply>;
   pcStreamPositions(...args: (string | number)[]): Promise<(string | null)[]>;
+  pcStreamPosition(...args: (string | number)[]): Promise<(string | null)[]>;
   pcStreamMissed(...args: (string | number)[]): Promise<string[]>;
   pcStreamRetract(...args: (string | number)[]): Promise<number>;
 }
@@ -23,13 +24,17 @@ export class RedisStreamStore implements StreamStore {
   private readonly scripts: Scripts;
 
   constructor(
-    client: Redis,
+    client: RedisClient,
     private readonly key: (name: string) => string,
     private readonly capacity: number,
     private readonly windowSeconds: number,
+    /** A Redis Cluster: a script's keys must share a slot, so streams are asked about one per call. */
+    private readonly cluster = false,
   ) {
     client.defineCommand('pcStreamAppend', { numberOfKeys: 2, lua: APPEND });
     client.defineCommand('pcStreamPositions', { lua: POSITIONS });
+    // Cluster: one stream per call, declared as one key so that ioredis routes it to the stream's slot.
+    client.defineCommand('pcStreamPosition', { numberOfKeys: 1, lua: POSITIONS });
     client.defineCommand('pcStreamMissed', { numberOfKeys: 2, lua: MISSED });
     client.defineCommand('pcStreamRetract', { numberOfKeys: 2, lua: RETRACT });
     this.scripts = client as unknown as Scripts;
@@ -52,7 +57,7 @@ export class RedisStreamStore implements StreamStore {
       STATE_TTL_SECONDS,
       order?.after ?? '',
       order?.clear ?? '',
-      ...(publish ? [publish.channel, publish.head, publish.tail] : []),
+      ...(publish ? [publish.channel, publish.head, publish.tail, publish.command] : []),
     );
     if (Number(reply[0]) === 0) return 'start';
     if (Number(reply[0]) === 1) return { behind: String(reply[1]) };
@@ -62,9 +67,20 @@ export class RedisStreamStore implements StreamStore {
 
   async positions(keys: string[], starts: (StreamStart | null)[]): Promise<(StreamStart | null)[]> {
     if (keys.length === 0) return [];
-    const args = starts.flatMap((s) => (s ? [s.epoch, s.seq] : ['', 0]));
-    const reply = await this.scripts.pcStreamPositions(keys.length, ...keys.map((k) => this.keys(k)[0]), ...args, STATE_TTL_SECONDS);
-    return keys.map((_, i) => (reply[2 * i] === null ? null : { epoch: String(reply[2 * i]), seq: Number(reply[2 * i + 1]) }));
+    const read = (reply: (string | null)[], i: number) =>
+      reply[2 * i] === null ? null : { epoch: String(reply[2 * i]), seq: Number(reply[2 * i + 1]) };
+    const arg = (s: StreamStart | null) => (s ? [s.epoch, s.seq] : ['', 0]);
+    if (this.cluster) {
+      const one = (key: string, s: StreamStart | null) => this.scripts.pcStreamPosition(this.keys(key)[0], ...arg(s), STATE_TTL_SECONDS);
+      return (await Promise.all(keys.map((key, i) => one(key, starts[i])))).map((reply) => read(reply, 0));
+    }
+    const reply = await this.scripts.pcStreamPositions(
+      keys.length,
+      ...keys.map((k) => this.keys(k)[0]),
+      ...starts.flatMap(arg),
+      STATE_TTL_SECONDS,
+    );
+    return keys.map((_, i) => read(reply, i));
   }
 
   async missed(key: string, afterSeq: number): Promise<Missed | null> {
@@ -89,6 +105,6 @@ export class RedisStreamStore implements StreamStore {
   }
 
   private keys(key: string): [string, string] {
-    return [this.key(`stream:${key}`), this.key(`kept:${key}`)];
+    return [this.key(`stream:{${key}}`), this.key(`kept:{${key}}`)];
   }
 }

@@ -9,11 +9,15 @@ export interface Minted {
   frame: SeqFrame;
 }
 
-/** A bus message the store publishes with the numbering (Redis): `head + seq + tail + frame` on `channel`. */
+/**
+ * A bus message the store publishes with the numbering (Redis): `head + seq + tail + frame` on
+ * `channel` (the stream's topic, whose hash tag is the stream's) with `command`.
+ */
 export interface Publish {
   channel: string;
   head: string;
   tail: string;
+  command: 'PUBLISH' | 'SPUBLISH';
 }
 
 export interface Appended {

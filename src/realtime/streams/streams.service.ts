@@ -48,7 +48,9 @@ export class Streams implements OnModuleInit, OnApplicationShutdown {
   ) {
     const { resumeBuffer, reconnectWindowSeconds } = config.settings;
     this.memory = new MemoryStreamStore(resumeBuffer, reconnectWindowSeconds * 1000);
-    this.shared = redis.client ? new RedisStreamStore(redis.client, (name) => redis.key(name), resumeBuffer, reconnectWindowSeconds) : null;
+    this.shared = redis.client
+      ? new RedisStreamStore(redis.client, (name) => redis.key(name), resumeBuffer, reconnectWindowSeconds, redis.cluster)
+      : null;
   }
 
   onModuleInit(): void {
