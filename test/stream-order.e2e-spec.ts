@@ -33,7 +33,8 @@ describeRedis('stream numbering order in Redis (appends issued without waiting)'
   const append = (key: string, id: bigint, order?: Order, start: typeof START | null = START) =>
     store.append(key, start, message(id), undefined, order);
   const seqOf = (result: unknown) => (result as Appended).seq;
-  const marks = async (key: string) => Object.keys(await client.hgetall(`${prefix}stream:${key}`)).filter((f) => f.startsWith('x'));
+  // The stream's state hash, named as the store names it (hash-tagged for a Redis Cluster).
+  const marks = async (key: string) => Object.keys(await client.hgetall(`${prefix}stream:{${key}}`)).filter((f) => f.startsWith('x'));
 
   it('refuses an append issued after a refused one, then numbers both retries in their order', async () => {
     expect(seqOf(await append('a', BASE + 100n))).toBe(1);

@@ -60,7 +60,17 @@ export async function truncateAll(dataSource: DataSource): Promise<void> {
     `SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'migrations'`,
   );
   if (rows.length === 0) return;
-  await dataSource.query(`TRUNCATE ${rows.map((r) => `"${r.tablename}"`).join(', ')} RESTART IDENTITY CASCADE`);
+  const truncate = `TRUNCATE ${rows.map((r) => `"${r.tablename}"`).join(', ')} RESTART IDENTITY CASCADE`;
+  // The app's background writers (read positions, channel seqs, sweeps) may hold a row lock of a
+  // table TRUNCATE reaches later: PostgreSQL then picks one as a deadlock victim; try again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await dataSource.query(truncate);
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== '40P01' || attempt >= 5) throw err;
+    }
+  }
 }
 
 export interface UseTestAppOptions {
