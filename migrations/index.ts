@@ -13,6 +13,7 @@ import { MessageEdits1796016200000 } from './1796016200000-MessageEdits.js';
 import { Reports1796016200001 } from './1796016200001-Reports.js';
 import { ChatStreams1796016300000 } from './1796016300000-ChatStreams.js';
 import { ChannelReads1796016300001 } from './1796016300001-ChannelReads.js';
+import { ChatMessagePartitions1796017400000 } from './1796017400000-ChatMessagePartitions.js';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so that the same list works from
@@ -34,4 +35,5 @@ export const MIGRATIONS: (new () => unknown)[] = [
   Reports1796016200001,
   ChatStreams1796016300000,
   ChannelReads1796016300001,
+  ChatMessagePartitions1796017400000,
 ];

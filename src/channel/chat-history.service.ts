@@ -4,6 +4,7 @@ import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { hiveTime } from '../common/http/hive-envelope.js';
 import { AppConfig } from '../infra/config/app-config.js';
 import { requireChannel } from './channel-sql.js';
+import { DAY_MS, dayOf, idAtMillis } from './chat-partitions.js';
 
 /** One chat message; also the NOTIFY_CHANNEL_CHAT body minus the channel fields. */
 export interface StoredMessage {
@@ -124,22 +125,23 @@ export class ChatHistoryService {
     }
     const channel = await requireChannel(this.dataSource.manager, gameIndex, channelId);
     if (!channel.chat_history_allowed) throw new DomainError(ErrorCode.Forbidden, `channel "${channelId}" does not allow chat history`);
-    const since = new Date(Date.now() - this.config.settings.historyRetentionDays * 86_400_000);
+    const now = Date.now();
+    const since = now - this.config.settings.historyRetentionDays * DAY_MS;
+    // Ids bound the read on both sides to the days from `since` to tomorrow (ids carry their
+    // millisecond), so the planner prunes every other day partition and the default one, and
+    // reads the rest newest (or oldest) first, stopping at the LIMIT (docs/operations.md#chat-history-partitions).
+    const range = [String(idAtMillis(since)), String(idAtMillis(dayOf(now) + 2 * DAY_MS))];
     const columns = `id, channel_id, sender, message, extra_data, reply_message_id, mentioned_player_ids, created_at, edited_at, seq`;
-    const base = `FROM chat_messages WHERE game_index = $1 AND channel_id = $2 AND created_at >= $3`;
+    const base = `FROM chat_messages WHERE game_index = $1 AND channel_id = $2 AND created_at >= $3
+      AND id >= $4::bigint AND id < $5::bigint`;
+    const args = [gameIndex, channelId, new Date(since), ...range];
     // One extra row each way tells whether more exist.
     const before: MessageRow[] = await this.dataSource.query(
-      `SELECT ${columns} ${base}${q.messageId ? ' AND id < $5' : ''} ORDER BY id DESC LIMIT $4`,
-      [gameIndex, channelId, since, prevSize + 1, ...(q.messageId ? [q.messageId] : [])],
+      `SELECT ${columns} ${base}${q.messageId ? ' AND id < $7' : ''} ORDER BY id DESC LIMIT $6`,
+      [...args, prevSize + 1, ...(q.messageId ? [q.messageId] : [])],
     );
     const after: MessageRow[] = q.messageId
-      ? await this.dataSource.query(`SELECT ${columns} ${base} AND id > $5 ORDER BY id ASC LIMIT $4`, [
-          gameIndex,
-          channelId,
-          since,
-          nextSize + 1,
-          q.messageId,
-        ])
+      ? await this.dataSource.query(`SELECT ${columns} ${base} AND id > $7 ORDER BY id ASC LIMIT $6`, [...args, nextSize + 1, q.messageId])
       : [];
     const older = before.slice(0, prevSize).reverse();
     const newer = after.slice(0, nextSize);
