@@ -74,8 +74,17 @@ describe('chat history partitions', () => {
     const around = await hive(t).get(`${v2}/h/messages?messageId=${messages[2].messageId}&prevSize=1&nextSize=2`).expect(200);
     expect(texts(around)).toEqual(['m2', 'm4', 'm5']);
     expect(around.body.data).toMatchObject({ hasPrev: true, hasNext: true });
+    // A message days older: reads reach it past the two days next to their start, both ways.
+    const older = message(today - 5 * DAY_MS, 0);
+    await t.app.get(ChatHistoryService).append([older]);
     const fromToday = await hive(t).get(`${v2}/h/messages?messageId=${messages[4].messageId}&prevSize=50`).expect(200);
-    expect(texts(fromToday)).toEqual(['m1', 'm2', 'm3', 'm4']);
+    expect(texts(fromToday)).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);
+    expect(fromToday.body.data).toMatchObject({ hasPrev: false, hasNext: true });
+    const fromOlder = await hive(t).get(`${v2}/h/messages?messageId=${older.messageId}&nextSize=2`).expect(200);
+    expect(texts(fromOlder)).toEqual(['m1', 'm2']);
+    expect(fromOlder.body.data).toMatchObject({ hasPrev: false, hasNext: true });
+    expect(texts(await hive(t).get(`${v2}/h/messages?prevSize=6`).expect(200))).toEqual(['m1', 'm2', 'm3', 'm4', 'm5', 'm6']);
+    expect(texts(await hive(t).get(`${v2}/h/messages?prevSize=7`).expect(200))).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6']);
   });
 
   it('retention drops a day partition wholly past HISTORY_RETENTION_DAYS, with all its rows, and keeps the next one', async () => {

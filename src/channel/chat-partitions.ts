@@ -30,10 +30,14 @@ export function idAtMillis(millis: number): bigint {
   return id < MIN_ID ? MIN_ID : id > MAX_ID ? MAX_ID : id;
 }
 
+/** The millisecond a message id was made in. */
+export function millisOfId(id: string | bigint): number {
+  return Number(BigInt(id) >> TIME_SHIFT) + ID_EPOCH;
+}
+
 /** The UTC day (ms at 00:00) of a message id. */
 export function dayOfId(id: string | bigint): number {
-  const millis = Number(BigInt(id) >> TIME_SHIFT) + ID_EPOCH;
-  return Math.floor(millis / DAY_MS) * DAY_MS;
+  return dayOf(millisOfId(id));
 }
 
 /** The UTC day (ms at 00:00) holding `millis`. */
