@@ -110,13 +110,14 @@ export class ChatHistoryService {
    * bounds let the planner keep only the day partitions of that range and leave the default one
    * out, then read them in order and stop at the LIMIT (docs/operations.md#chat-history-partitions).
    * Planning costs grow with the partitions a statement covers (1.3 ms for 30 days against 0.2 ms
-   * for 2, docs/scaling.md#51-chat-history-partition-the-message-table-by-time), so the two days
-   * next to where the page starts are read first, and the rest of the range only if they hold too few.
+   * for 2, docs/scaling.md#51-chat-history-partition-the-message-table-by-time), so the days next
+   * to where the page starts (that day and the one before, or after) are read first, and the rest
+   * of the range only if they hold too few.
    */
   private async range(read: Read, from: bigint, to: bigint, order: 'ASC' | 'DESC', limit: number): Promise<MessageRow[]> {
     const near =
       order === 'DESC'
-        ? ([maxOf(from, idAtMillis(dayOf(millisOfId(to - 1n)) - DAY_MS)), to] as const)
+        ? ([maxOf(from, idAtMillis(dayOf(Math.min(millisOfId(to - 1n), read.now)) - DAY_MS)), to] as const)
         : ([from, minOf(to, idAtMillis(dayOf(millisOfId(from)) + 2 * DAY_MS))] as const);
     const rest = order === 'DESC' ? ([from, near[0]] as const) : ([near[1], to] as const);
     const rows: MessageRow[] = [];
@@ -160,7 +161,7 @@ export class ChatHistoryService {
     const low = idAtMillis(since);
     const high = idAtMillis(dayOf(now) + 2 * DAY_MS);
     const cursor = q.messageId === undefined ? null : BigInt(q.messageId);
-    const read = { gameIndex, channelId, since: new Date(since) };
+    const read = { gameIndex, channelId, since: new Date(since), now };
     // One extra row each way tells whether more exist.
     const before = await this.range(read, low, cursor !== null && cursor < high ? cursor : high, 'DESC', prevSize + 1);
     const after = cursor !== null ? await this.range(read, cursor + 1n, high, 'ASC', nextSize + 1) : [];
@@ -180,6 +181,7 @@ interface Read {
   gameIndex: number;
   channelId: string;
   since: Date;
+  now: number;
 }
 
 function toHistoryMessage(row: MessageRow): HistoryMessage {
