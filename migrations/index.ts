@@ -14,6 +14,7 @@ import { Reports1796016200001 } from './1796016200001-Reports.js';
 import { ChatStreams1796016300000 } from './1796016300000-ChatStreams.js';
 import { ChannelReads1796016300001 } from './1796016300001-ChannelReads.js';
 import { NameGrams1796016500000 } from './1796016500000-NameGrams.js';
+import { ChatMessagePartitions1796017400000 } from './1796017400000-ChatMessagePartitions.js';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so that the same list works from
@@ -36,4 +37,5 @@ export const MIGRATIONS: (new () => unknown)[] = [
   ChatStreams1796016300000,
   ChannelReads1796016300001,
   NameGrams1796016500000,
+  ChatMessagePartitions1796017400000,
 ];

@@ -27,10 +27,13 @@ async function main(): Promise<void> {
   });
   try {
     const result = await app.get(PurgeService).runOnce();
+    const done = `${result.channels} channels and ${result.messages} messages deleted`;
     logger.log(
-      result.skipped
-        ? 'another instance holds the purge lock; nothing done'
-        : `done: ${result.channels} channels and ${result.messages} messages deleted`,
+      !result.skipped
+        ? `done: ${done}`
+        : result.channels || result.messages
+          ? `another instance took the purge lock; stopped after ${done}`
+          : 'another instance holds the purge lock; nothing done',
     );
   } finally {
     await app.close();

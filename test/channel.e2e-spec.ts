@@ -771,8 +771,11 @@ describe('chat channels: the Hive server API', () => {
 
   describe('GET /api/v2/games/{gameIndex}/channels/{channelId}/messages', () => {
     const v2 = '/api/v2/games/1/channels';
+    // Message ids carry their millisecond (src/realtime/chat/message-id.ts), as the gateway makes them.
+    const t0 = Date.now() - 1000;
+    const mid = (id: number, at = t0 + id) => String((BigInt(at - Date.UTC(2025, 0, 1)) << 22n) + BigInt(id));
     const message = (id: number, extra: Partial<StoredMessage> = {}): StoredMessage => ({
-      messageId: String(1_000_000 + id),
+      messageId: mid(id, extra.timestampMillis),
       gameIndex: 1,
       channelId: 'h',
       from: 7,
@@ -780,7 +783,7 @@ describe('chat channels: the Hive server API', () => {
       extraData: null,
       replyMessageId: null,
       mentionedPlayerIds: [],
-      timestampMillis: Date.now() - 1000 + id,
+      timestampMillis: t0 + id,
       seq: id,
       ...extra,
     });
@@ -791,10 +794,12 @@ describe('chat channels: the Hive server API', () => {
         .get(ChatHistoryService)
         .append([
           ...Array.from({ length: 10 }, (_, i) => message(i + 1)),
-          message(11, { extraData: '{"a":1}', replyMessageId: '1000001', mentionedPlayerIds: [8, 9] }),
+          message(11, { extraData: '{"a":1}', replyMessageId: mid(1), mentionedPlayerIds: [8, 9] }),
         ]);
       const ids = (body: { data: { content: { message: string }[] } }) => body.data.content.map((m) => m.message);
-      const around = await hive(t).get(`${v2}/h/messages?messageId=1000005&prevSize=2&nextSize=3`).expect(200);
+      const around = await hive(t)
+        .get(`${v2}/h/messages?messageId=${mid(5)}&prevSize=2&nextSize=3`)
+        .expect(200);
       expect(ids(around.body)).toEqual(['m3', 'm4', 'm6', 'm7', 'm8']);
       expect(around.body.data).toMatchObject({ hasPrev: true, hasNext: true });
       const newest = await hive(t).get(`${v2}/h/messages?prevSize=2`).expect(200);
@@ -806,7 +811,7 @@ describe('chat channels: the Hive server API', () => {
             {
               seq: 10,
               channelId: 'h',
-              messageId: '1000010',
+              messageId: mid(10),
               from: 7,
               message: 'm10',
               extraData: null,
@@ -819,11 +824,11 @@ describe('chat channels: the Hive server API', () => {
             {
               seq: 11,
               channelId: 'h',
-              messageId: '1000011',
+              messageId: mid(11),
               from: 7,
               message: 'm11',
               extraData: '{"a":1}',
-              replyMessageId: '1000001',
+              replyMessageId: mid(1),
               mentionedPlayerIds: [8, 9],
               timestamp: expect.stringMatching(ISO_MS),
               timestampMillis: expect.any(Number),
@@ -834,7 +839,9 @@ describe('chat channels: the Hive server API', () => {
           hasNext: false,
         },
       });
-      const start = await hive(t).get(`${v2}/h/messages?messageId=1000002&prevSize=5&nextSize=50`).expect(200);
+      const start = await hive(t)
+        .get(`${v2}/h/messages?messageId=${mid(2)}&prevSize=5&nextSize=50`)
+        .expect(200);
       expect(ids(start.body)).toEqual(['m1', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8', 'm9', 'm10', 'm11']);
       expect(start.body.data).toMatchObject({ hasPrev: false, hasNext: false });
     });

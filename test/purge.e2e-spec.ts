@@ -14,6 +14,9 @@ const deletedEvents = (t: TestApp) => {
   return seen;
 };
 
+/** SQL: the first message id of the millisecond `time` (an SQL timestamptz): ids carry their time (src/realtime/chat/message-id.ts). */
+const idAt = (time: string) => `((floor(extract(epoch FROM ${time}) * 1000)::bigint - ${Date.UTC(2025, 0, 1)}) << 22)`;
+
 /** `n` player-owned channels nobody is in (what the purge removes), named prefix-1..n. */
 async function seedEmptyOwned(t: TestApp, prefix: string, n: number): Promise<void> {
   await t.dataSource.query(
@@ -65,9 +68,9 @@ describe('purge job', () => {
       );
       await t.dataSource.query(
         `INSERT INTO chat_messages (game_index, id, channel_id, sender, message, created_at)
-         SELECT 1, i, 'system-empty', 1, 'old', now() - interval '31 days' FROM generate_series(1, 23) AS i
-         UNION ALL SELECT 1, 100 + i, 'owned-busy', 1, 'new', now() - interval '29 days' FROM generate_series(1, 4) AS i
-         UNION ALL SELECT 1, 200 + i, 'empty-' || i, 1, 'new', now() FROM generate_series(1, 3) AS i`,
+         SELECT 1, ${idAt("now() - interval '31 days'")} + i, 'system-empty', 1, 'old', now() - interval '31 days' FROM generate_series(1, 23) AS i
+         UNION ALL SELECT 1, ${idAt("now() - interval '29 days'")} + i, 'owned-busy', 1, 'new', now() - interval '29 days' FROM generate_series(1, 4) AS i
+         UNION ALL SELECT 1, ${idAt('now()')} + i, 'empty-' || i, 1, 'new', now() FROM generate_series(1, 3) AS i`,
       );
       const result = await t.app.get(PurgeService).runOnce();
       expect(result).toEqual({ skipped: false, channels: 25, messages: 23 });
@@ -93,13 +96,16 @@ describe('purge job', () => {
         expect((await t.app.get(PurgeService).runOnce()).channels).toBe(5);
         return;
       }
+      // Held the way another instance holds it: inside a transaction (which also pins one server
+      // connection behind a transaction-pooling PgBouncer).
       const other = t.dataSource.createQueryRunner();
       await other.connect();
       try {
-        await other.query('SELECT pg_advisory_lock($1)', [PURGE_LOCK_KEY]);
+        await other.startTransaction();
+        await other.query('SELECT pg_advisory_xact_lock($1)', [PURGE_LOCK_KEY]);
         expect(await t.app.get(PurgeService).runOnce()).toEqual({ skipped: true, channels: 0, messages: 0 });
         expect(await count(t, `SELECT count(*) AS n FROM channels`)).toBe(5);
-        await other.query('SELECT pg_advisory_unlock($1)', [PURGE_LOCK_KEY]);
+        await other.commitTransaction();
         expect((await t.app.get(PurgeService).runOnce()).channels).toBe(5);
       } finally {
         await other.release();

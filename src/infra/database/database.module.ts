@@ -41,7 +41,7 @@ class EmbeddedDatabaseModule {}
       },
       dataSourceFactory: async (options) => {
         const dataSource = await new DataSource(options!).initialize();
-        await runMigrations(dataSource, !(options as { url?: string }).url);
+        await runMigrations(dataSource);
         return dataSource;
       },
     }),

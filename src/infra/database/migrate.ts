@@ -1,29 +1,33 @@
 import { Logger } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
+import { type DataSource, MigrationExecutor } from 'typeorm';
 
 /** Arbitrary constant shared by every instance: the key of the migration advisory lock. */
 const MIGRATION_LOCK_KEY = 72_616_001;
 
 /**
- * Runs pending migrations. On a real server several instances may start together, so the
- * work happens under a session advisory lock held on a dedicated connection; the embedded
- * database belongs to one process and has a single connection, so it needs (and allows) none.
+ * Runs pending migrations, all in one transaction that first takes a transaction-level advisory
+ * lock: instances starting together wait for the first one, then find nothing left to do. A
+ * transaction-level lock (not a session one) so that it also holds through a transaction-pooling
+ * PgBouncer (docs/operations.md#behind-pgbouncer), where a session lock would stay on whichever
+ * server connection took it. One transaction also means a failed migration leaves nothing behind.
  */
-export async function runMigrations(dataSource: DataSource, embedded: boolean): Promise<void> {
+export async function runMigrations(dataSource: DataSource): Promise<void> {
   const logger = new Logger('Migrations');
-  if (embedded) {
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
-    if (applied.length) logger.log(`applied ${applied.map((m) => m.name).join(', ')}`);
-    return;
-  }
-  const lockRunner = dataSource.createQueryRunner();
-  await lockRunner.connect();
+  const runner = dataSource.createQueryRunner();
   try {
-    await lockRunner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
-    if (applied.length) logger.log(`applied ${applied.map((m) => m.name).join(', ')}`);
+    await runner.startTransaction();
+    try {
+      await runner.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+      const executor = new MigrationExecutor(dataSource, runner);
+      executor.transaction = 'all';
+      const applied = await executor.executePendingMigrations();
+      await runner.commitTransaction();
+      if (applied.length) logger.log(`applied ${applied.map((m) => m.name).join(', ')}`);
+    } catch (err) {
+      await runner.rollbackTransaction().catch(() => undefined);
+      throw err;
+    }
   } finally {
-    await lockRunner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
-    await lockRunner.release();
+    await runner.release();
   }
 }
