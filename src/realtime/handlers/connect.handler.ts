@@ -2,8 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { ChatTopics } from '../delivery/chat-topics.js';
 import { ConnectDto, fastConnectBody } from '../dto/session.dto.js';
 import { Packet, type PacketHandler } from '../protocol/packet-handler.js';
-import { ChannelIdsLoader } from '../session/channel-ids-loader.js';
-import { PresenceNotifier } from '../session/presence-notifier.js';
 import { SessionLifecycle } from '../session/session-lifecycle.service.js';
 import type { Session } from '../session/session.js';
 import { Streams } from '../streams/streams.service.js';
@@ -15,22 +13,13 @@ export class ConnectHandler implements PacketHandler<ConnectDto> {
   constructor(
     private readonly auth: SessionAuthenticator,
     private readonly lifecycle: SessionLifecycle,
-    private readonly channelIds: ChannelIdsLoader,
-    private readonly notifier: PresenceNotifier,
     private readonly streams: Streams,
     private readonly topics: ChatTopics,
   ) {}
 
   async handle(session: Session, body: ConnectDto) {
-    let loading!: Promise<string[]>;
-    let audience!: Promise<Set<number>>;
-    // The channels and the presence audience are asked with the ban check: one statement for all (docs/performance.md).
-    const identity = await this.auth.authenticate(session, body.token, ({ gameIndex, playerId }) => {
-      loading = this.channelIds.of(gameIndex, playerId);
-      audience = this.notifier.audienceOf(gameIndex, playerId);
-      loading.catch(() => undefined);
-    });
-    // Read with the ban check: settled already.
+    // The channels and the presence audience were asked with the ban check: settled already.
+    const { identity, channelIds: loading, audience } = await this.auth.authenticate(session, body.token);
     const channelIds = await loading;
     const opened = this.lifecycle.open(session, identity, body.languageCode ?? null, audience);
     opened.catch(() => undefined);

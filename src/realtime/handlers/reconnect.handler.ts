@@ -5,7 +5,6 @@ import { ChatTopics } from '../delivery/chat-topics.js';
 import { ReconnectDto, fastReconnectBody } from '../dto/session.dto.js';
 import { Packet, type PacketHandler } from '../protocol/packet-handler.js';
 import { ChannelIdsLoader } from '../session/channel-ids-loader.js';
-import { PresenceNotifier } from '../session/presence-notifier.js';
 import { ReconnectMemory } from '../session/reconnect-memory.js';
 import { SessionLifecycle } from '../session/session-lifecycle.service.js';
 import type { Session } from '../session/session.js';
@@ -26,7 +25,6 @@ export class ReconnectHandler implements PacketHandler<ReconnectDto> {
     private readonly lifecycle: SessionLifecycle,
     private readonly channels: ChannelService,
     private readonly channelIds: ChannelIdsLoader,
-    private readonly notifier: PresenceNotifier,
     private readonly memory: ReconnectMemory,
     private readonly streams: Streams,
     private readonly resume: ResumeService,
@@ -34,14 +32,10 @@ export class ReconnectHandler implements PacketHandler<ReconnectDto> {
   ) {}
 
   async handle(session: Session, body: ReconnectDto) {
-    let loading!: Promise<string[]>;
-    let audience!: Promise<Set<number>>;
-    // As CONNECT: the channels and the presence audience go out with the ban check, in one statement.
-    const identity = await this.auth.authenticate(session, body.token, ({ gameIndex, playerId }) => {
-      loading = this.channelIds.of(gameIndex, playerId);
-      audience = this.notifier.audienceOf(gameIndex, playerId);
-      loading.catch(() => undefined);
-    });
+    // As CONNECT: the channels and the presence audience went out with the ban check, in one statement.
+    const authenticated = await this.auth.authenticate(session, body.token);
+    const { identity, audience } = authenticated;
+    let loading = authenticated.channelIds;
     const { gameIndex, playerId } = identity;
     // Before the session opens: when the memory is out of reach (busy), the RECONNECT fails whole and the socket closes.
     const remembered = await this.memory.recall(gameIndex, playerId);
