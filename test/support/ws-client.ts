@@ -270,6 +270,17 @@ export function redisTestEnvironment(
 }
 
 /** Deletes every key under the prefix (test clean-up); on a Redis Cluster, on every primary. */
+/** A client of the test Redis: a cluster client (ready) when the URL names a Redis Cluster node. */
+export async function openRedis(url: string): Promise<import('ioredis').Redis | import('ioredis').Cluster> {
+  const { Cluster, Redis } = await import('ioredis');
+  const { detectCluster } = await import('../../src/presence/redis-connection.js');
+  if (!(await detectCluster(url))) return new Redis(url);
+  const { hostname, port } = new URL(url);
+  const cluster = new Cluster([{ host: hostname, port: Number(port || 6379) }]);
+  await new Promise((resolve) => cluster.once('ready', resolve));
+  return cluster;
+}
+
 export async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
   const { Cluster, Redis } = await import('ioredis');
   const { detectCluster } = await import('../../src/presence/redis-connection.js');
