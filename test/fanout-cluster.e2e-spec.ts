@@ -102,6 +102,22 @@ suite(`targeted fan-out: three instances, one Redis${sharedDatabase ? ', one Pos
     expect(await subscribers(topicOf(a, 'guild'))).toBe(2);
   });
 
+  it("a second login's claim goes to the instance holding the older connection only", async () => {
+    const [a, b, c] = apps.all;
+    const received = async (app: TestApp) => {
+      const metrics = await scrape(app.url);
+      return { inbox: metrics.value(TOPIC_PUSHES, { channel: 'inbox' }), broadcast: metrics.value(TOPIC_PUSHES, { channel: 'broadcast' }) };
+    };
+    const first = await on(a, 7);
+    const before = await Promise.all([a, b, c].map(received));
+    await on(b, 7);
+    expect(await first.nextNotify('NOTIFY_DISCONNECT')).toEqual({ reason: 'duplicated' });
+    expect((await received(a)).inbox - before[0].inbox).toBe(1);
+    // Nothing reached the third instance (a claim to every instance would have been one broadcast).
+    expect(await received(c)).toEqual(before[2]);
+    expect((await received(b)).inbox).toBe(before[1].inbox);
+  });
+
   it('an instance stops following a channel when its last member there disconnects, and follows it again on ENTER_CHANNEL', async () => {
     const [a, b, c] = apps.all;
     const topic = topicOf(a, 'guild');

@@ -1,3 +1,15 @@
+/** What a login found in the shared presence record. */
+export interface Login {
+  /** The player was online already (anywhere); false when that cannot be known (Redis unreachable). */
+  wasOnline: boolean;
+  /**
+   * The connection this login replaced when another instance holds it (that instance is told to
+   * close it); null when no other instance does; undefined when unknown (Redis unreachable or
+   * failing): then every instance is told.
+   */
+  replaced: { instance: string; since: number } | null | undefined;
+}
+
 /**
  * Who is connected to the realtime gateway, on any instance. The gateway writes it; the channel
  * and party modules read it (PUBLIC enter needs a connected player; member lists carry
@@ -18,8 +30,11 @@ export abstract class PresenceService {
   /** Last time the player was seen connected (now if online), or null when never seen; busy (503) like isOnline. */
   abstract lastSeen(gameIndex: number, playerIds: number[]): Promise<Map<number, number | null>>;
 
-  /** markOnline and markOffline never fail for want of Redis: what it missed is written when it returns. */
-  abstract markOnline(gameIndex: number, playerId: number, since: number): Promise<void>;
+  /**
+   * The player's connection opened at `since` is now the one that counts; says what it replaced.
+   * markOnline and markOffline never fail for want of Redis: what it missed is written when it returns.
+   */
+  abstract markOnline(gameIndex: number, playerId: number, since: number): Promise<Login>;
   abstract markOffline(gameIndex: number, playerId: number, at: number): Promise<void>;
   /**
    * The player's connection here (opened at `since`) lost to a newer login: this instance stops
@@ -56,8 +71,11 @@ export class LocalPresenceService extends PresenceService {
     );
   }
 
-  async markOnline(gameIndex: number, playerId: number, since: number): Promise<void> {
-    this.online.set(`${gameIndex}:${playerId}`, since);
+  async markOnline(gameIndex: number, playerId: number, since: number): Promise<Login> {
+    const key = `${gameIndex}:${playerId}`;
+    const wasOnline = this.online.has(key);
+    this.online.set(key, since);
+    return { wasOnline, replaced: null };
   }
 
   async markOffline(gameIndex: number, playerId: number, at: number): Promise<void> {

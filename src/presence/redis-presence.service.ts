@@ -1,10 +1,12 @@
 import { type BeforeApplicationShutdown, Injectable, type OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../infra/config/app-config.js';
-import { PresenceService } from './presence.service.js';
+import { type Login, PresenceService } from './presence.service.js';
 import { RedisConnection, type RedisClient } from './redis-connection.js';
 
 const DAY_SECONDS = 86_400;
 const SEEN_SECONDS = 30 * DAY_SECONDS;
+/** The suffix of a stopping instance's stand-in (see handOver). */
+const STAND_IN = '-grace';
 /** Presence keys written back per script call after a reconnection. */
 const RESTORE_BATCH = 500;
 /** Disconnects remembered for Redis while it is unreachable; past this many the oldest are dropped. */
@@ -37,6 +39,17 @@ for i, key in ipairs(KEYS) do
   end
 end
 return n`;
+
+interface MarkOffline {
+  pcMarkOffline(...args: string[]): Promise<unknown>;
+}
+
+/** A presence value, "{since}|{instanceId}". */
+function parseEntry(value: string | null): { since: number; instance: string } | null {
+  if (!value) return null;
+  const bar = value.indexOf('|');
+  return { since: Number(value.slice(0, bar)), instance: value.slice(bar + 1) };
+}
 
 interface LocalPlayer {
   gameIndex: number;
@@ -82,6 +95,8 @@ export class RedisPresenceService extends PresenceService implements OnModuleIni
   ) {
     super();
     this.redis = connection.client!;
+    // Sent by its SHA once Redis knows it (EVALSHA), not as text on every disconnect.
+    this.redis.defineCommand('pcMarkOffline', { numberOfKeys: 2, lua: MARK_OFFLINE });
     this.ttlMs = config.settings.presenceTtlSeconds * 1000;
     connection.onReconnected(() => this.restore());
   }
@@ -189,15 +204,40 @@ export class RedisPresenceService extends PresenceService implements OnModuleIni
     }
   }
 
-  async markOnline(gameIndex: number, playerId: number, since: number): Promise<void> {
+  /**
+   * Writes the player's key and reads what it held in the same command (SET ... GET), so of two
+   * logins on different instances the later one in Redis's order learns of the earlier, whose
+   * instance it tells (a targeted claim), and no other instance hears of it.
+   */
+  async markOnline(gameIndex: number, playerId: number, since: number): Promise<Login> {
     const key = this.localKey(gameIndex, playerId);
+    const here = this.local.has(key);
     this.local.set(key, { gameIndex, playerId, since });
     this.offlineBacklog.delete(key);
-    // Not written now: the reconnection writes every local player back.
-    if (!this.connection.available) return this.connection.warn(SHARED_PRESENCE);
-    await this.redis
-      .set(this.onlineKey(gameIndex, playerId), `${since}|${this.connection.instanceId}`, 'EX', DAY_SECONDS)
-      .catch((err) => this.missed(SHARED_PRESENCE, err));
+    if (!this.connection.available) {
+      // Not written now: the reconnection writes every local player back.
+      this.connection.warn(SHARED_PRESENCE);
+      return { wasOnline: here, replaced: undefined };
+    }
+    let previous: { since: number; instance: string } | null;
+    try {
+      previous = parseEntry(
+        await this.redis.set(this.onlineKey(gameIndex, playerId), `${since}|${this.connection.instanceId}`, 'EX', DAY_SECONDS, 'GET'),
+      );
+    } catch (err) {
+      this.missed(SHARED_PRESENCE, err);
+      return { wasOnline: here, replaced: undefined };
+    }
+    if (!previous) return { wasOnline: here, replaced: null };
+    // A stopping instance's players are held by its stand-in (handOver); a connection still open there is its own.
+    const instance = previous.instance.endsWith(STAND_IN) ? previous.instance.slice(0, -STAND_IN.length) : previous.instance;
+    const replaced = instance === this.connection.instanceId ? null : { instance, since: previous.since };
+    if (here) return { wasOnline: true, replaced };
+    try {
+      return { wasOnline: (await this.aliveInstances([previous.instance])).size > 0, replaced };
+    } catch {
+      return { wasOnline: false, replaced };
+    }
   }
 
   async markOffline(gameIndex: number, playerId: number, at: number): Promise<void> {
@@ -224,7 +264,7 @@ export class RedisPresenceService extends PresenceService implements OnModuleIni
    */
   override async handOver(players: { gameIndex: number; playerId: number; since: number }[], graceMs: number): Promise<void> {
     if (players.length === 0 || !this.connection.available) return;
-    const standIn = `${this.connection.instanceId}-grace`;
+    const standIn = `${this.connection.instanceId}${STAND_IN}`;
     for (const p of players) this.local.delete(this.localKey(p.gameIndex, p.playerId));
     const point = (p: { gameIndex: number; playerId: number; since: number }) =>
       [this.onlineKey(p.gameIndex, p.playerId), `${p.since}|${standIn}`, 'EX', DAY_SECONDS] as const;
@@ -242,9 +282,7 @@ export class RedisPresenceService extends PresenceService implements OnModuleIni
   }
 
   private sendOffline({ gameIndex, playerId, at }: OfflineMark): Promise<unknown> {
-    return this.redis.eval(
-      MARK_OFFLINE,
-      2,
+    return (this.redis as unknown as MarkOffline).pcMarkOffline(
       this.onlineKey(gameIndex, playerId),
       this.seenKey(gameIndex, playerId),
       `|${this.connection.instanceId}`,
@@ -302,11 +340,7 @@ export class RedisPresenceService extends PresenceService implements OnModuleIni
   private async entries(gameIndex: number, playerIds: number[]): Promise<({ since: number; instance: string } | null)[]> {
     if (playerIds.length === 0) return [];
     const values = await this.connection.getMany(playerIds.map((id) => this.onlineKey(gameIndex, id)));
-    return values.map((v) => {
-      if (!v) return null;
-      const bar = v.indexOf('|');
-      return { since: Number(v.slice(0, bar)), instance: v.slice(bar + 1) };
-    });
+    return values.map(parseEntry);
   }
 
   private async aliveInstances(instances: (string | undefined)[]): Promise<Set<string>> {

@@ -48,7 +48,7 @@ export class MetricsService {
   });
   readonly busReceived = new Counter({
     name: 'partychat_bus_received_total',
-    help: 'Messages from other instances received through Redis pub/sub: on the broadcast channel, or on a chat topic this instance follows',
+    help: "Messages from other instances received through Redis pub/sub: on the broadcast channel, on this instance's inbox, or on a chat topic this instance follows",
     labelNames: ['channel'] as const,
     registers: [this.registry],
   });

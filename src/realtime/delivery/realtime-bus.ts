@@ -10,8 +10,12 @@ export type BusMessage =
    */
   | { k: 'players'; g: number; ids: number[]; lang?: string | null; f: string; t?: number; s?: string; q?: number }
   | { k: 'game'; g: number; lang: string | null; f: string }
-  /** A player logged in on the sender: older sessions of the player elsewhere close (`duplicated`). */
-  | { k: 'claim'; g: number; p: number; sid: string; since: number }
+  /**
+   * A player logged in on the sender: older sessions of the player elsewhere close (`duplicated`).
+   * `r`: sent to the one instance whose connection the login replaced (opened at `r`, see
+   * PresenceService.markOnline); absent: sent to every instance.
+   */
+  | { k: 'claim'; g: number; p: number; sid: string; since: number; r?: number }
   /** The sender's connected players, restated after messages may have been lost: [game, player, session id, since]. */
   | { k: 'claims'; c: [number, number, string, number][] }
   /** Messages may have been lost (Redis was unreachable): drop caches and restate claims. */
@@ -33,14 +37,17 @@ type Listener = (message: BusMessage) => void;
 const FOLLOW_WAIT_MS = 1_000;
 const BROADCAST = { channel: 'broadcast' } as const;
 const TOPIC = { channel: 'topic' } as const;
+const INBOX = { channel: 'inbox' } as const;
 
 /**
  * Instance-to-instance messages over Redis pub/sub, each published once and acted on by every
  * instance that receives it for its own sockets (no per-recipient round trips). Two kinds of
  * channel (docs/realtime.md#several-instances-redis):
  *
- * - the **broadcast** channel `bus`, which every instance receives: control messages (claims,
- *   cache drops, bans...) and pushes other than chat, all at a low rate;
+ * - the **broadcast** channel `bus`, which every instance receives: control messages (cache
+ *   drops, bans...) and pushes other than chat, all at a low rate;
+ * - each instance's **inbox** `inbox:{instanceId}`, for what concerns that instance alone (a login
+ *   claim for a player connected there);
  * - **topics**, one per chat stream (`to:{game:channel}`, `to:{game:@direct:player}`), which an
  *   instance follows while it holds a connected player who receives that stream: a chat message
  *   reaches only the instances that have recipients. A topic shares its hash tag with the stream's
@@ -58,8 +65,13 @@ export class RealtimeBus implements OnModuleInit {
   private readonly logger = new Logger('RealtimeBus');
   private readonly listeners: Listener[] = [];
   private readonly channel: string;
+  private readonly inbox: string;
   /** The topics followed, each with how many reasons this instance has to follow it and its SUBSCRIBE. */
   private readonly topics = new Map<string, { count: number; ready: Promise<void> }>();
+  /** Topics to SUBSCRIBE (single Redis), sent together at the end of this turn of the event loop. */
+  private subscribing: { topics: string[]; ready: Promise<void> } | null = null;
+  /** Topics to UNSUBSCRIBE, likewise. */
+  private unsubscribing: Set<string> | null = null;
   private sub: RedisClient | null = null;
   private subscribed = false;
   private resyncDue = false;
@@ -69,6 +81,7 @@ export class RealtimeBus implements OnModuleInit {
     private readonly metrics: MetricsService,
   ) {
     this.channel = redis.key('bus');
+    this.inbox = this.inboxOf(redis.instanceId);
   }
 
   get distributed(): boolean {
@@ -84,7 +97,7 @@ export class RealtimeBus implements OnModuleInit {
     if (!this.redis.enabled) return;
     const sub = (this.sub = this.redis.subscriber());
     sub.on(this.sharded ? 'smessage' : 'message', (channel: string, raw: string) => this.receive(channel, raw));
-    await this.subscribe(this.channel);
+    await Promise.all([this.subscribe(this.channel), this.subscribe(this.inbox)]);
     this.subscribed = true;
     // A cluster's shard subscribers are connections of their own: they report their loss and return so.
     sub.on(this.sharded ? '-subscriber' : 'close', () => {
@@ -113,7 +126,7 @@ export class RealtimeBus implements OnModuleInit {
       followed.count++;
       return followed.ready;
     }
-    const ready = withTimeout(this.subscribe(topic), FOLLOW_WAIT_MS).catch((err) => this.redis.warn('following a chat topic', err));
+    const ready = this.sharded ? this.confirmed(this.subscribe(topic)) : this.subscribeSoon(topic);
     this.topics.set(topic, { count: 1, ready });
     return ready;
   }
@@ -124,8 +137,15 @@ export class RealtimeBus implements OnModuleInit {
     this.topics.delete(topic);
     // After its SUBSCRIBE (same connection, so in order); not if it was followed again meanwhile.
     void followed.ready.then(() => {
-      if (!this.topics.has(topic)) this.unsubscribe(topic).catch((err) => this.redis.warn('following a chat topic', err));
+      if (this.topics.has(topic)) return;
+      if (this.sharded) this.unsubscribe(topic).catch((err) => this.redis.warn('following a chat topic', err));
+      else this.unsubscribeSoon(topic);
     });
+  }
+
+  /** An instance's inbox: its own hash tag, a slot of its own on a cluster. */
+  private inboxOf(instanceId: string): string {
+    return this.redis.key(`inbox:{${instanceId}}`);
   }
 
   /** Resolves once the topic's subscription is confirmed (at once when it is not followed). */
@@ -158,6 +178,11 @@ export class RealtimeBus implements OnModuleInit {
     this.publishOn(this.channel, message);
   }
 
+  /** To one instance (its inbox). */
+  publishToInstance(instanceId: string, message: BusMessage): void {
+    this.publishOn(this.inboxOf(instanceId), message);
+  }
+
   /** To the instances that follow `topic` (a chat stream's push). */
   publishTo(topic: string, message: BusMessage): void {
     this.publishOn(topic, message);
@@ -172,6 +197,42 @@ export class RealtimeBus implements OnModuleInit {
     const raw = `${JSON.stringify({ ...header, o: this.redis.instanceId })}\n${f ?? ''}`;
     const sent = this.sharded ? client.spublish(channel, raw) : client.publish(channel, raw);
     sent.catch((err) => this.redis.warn('delivery to other instances', err));
+  }
+
+  /**
+   * A single Redis: the topics followed in this turn of the event loop go out in ONE SUBSCRIBE (a
+   * burst of CONNECTs would otherwise write one command each). On a cluster every topic has its own
+   * slot, hence its own SSUBSCRIBE.
+   */
+  private subscribeSoon(topic: string): Promise<void> {
+    if (!this.subscribing) {
+      const topics: string[] = [];
+      const sent = nextTurn().then(() => {
+        this.subscribing = null;
+        return this.sub!.subscribe(...topics);
+      });
+      this.subscribing = { topics, ready: this.confirmed(sent) };
+    }
+    this.subscribing.topics.push(topic);
+    return this.subscribing.ready;
+  }
+
+  /** Like subscribeSoon: one UNSUBSCRIBE per turn, leaving out the topics followed again meanwhile. */
+  private unsubscribeSoon(topic: string): void {
+    if (!this.unsubscribing) {
+      const topics = (this.unsubscribing = new Set<string>());
+      void nextTurn().then(() => {
+        this.unsubscribing = null;
+        const gone = [...topics].filter((t) => !this.topics.has(t));
+        if (gone.length) this.sub!.unsubscribe(...gone).catch((err) => this.redis.warn('following a chat topic', err));
+      });
+    }
+    this.unsubscribing.add(topic);
+  }
+
+  /** A subscription's confirmation, waited for at most FOLLOW_WAIT_MS: a request never waits longer for Redis. */
+  private confirmed(subscribed: Promise<unknown>): Promise<void> {
+    return withTimeout(subscribed, FOLLOW_WAIT_MS).catch((err) => this.redis.warn('following a chat topic', err));
   }
 
   private async subscribe(channel: string): Promise<void> {
@@ -205,7 +266,7 @@ export class RealtimeBus implements OnModuleInit {
   }
 
   private receive(channel: string, raw: string): void {
-    this.metrics.busReceived.inc(channel === this.channel ? BROADCAST : TOPIC);
+    this.metrics.busReceived.inc(channel === this.channel ? BROADCAST : channel === this.inbox ? INBOX : TOPIC);
     const newline = raw.indexOf('\n');
     let header: BusMessage & { o?: string };
     try {
@@ -229,12 +290,19 @@ export class RealtimeBus implements OnModuleInit {
   }
 }
 
+/** Resolves in the next turn of the event loop, after the I/O callbacks of this one. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** The promise, or a failure after `ms` (the promise itself goes on). */
-function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+function withTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
     timer.unref();
   });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+  return Promise.race([promise, late])
+    .then(() => undefined)
+    .finally(() => clearTimeout(timer));
 }

@@ -1,6 +1,5 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ChannelService } from '../../channel/channel.service.js';
-import { DomainError, ErrorCode } from '../../common/errors/domain-error.js';
 import { errorText } from '../../common/errors/error-text.js';
 import type { PlayerIdentity } from '../../player/player-identity.js';
 import { PresenceService } from '../../presence/presence.service.js';
@@ -49,7 +48,7 @@ export class SessionLifecycle implements OnModuleInit, OnApplicationShutdown {
       this.graceSweeper.unref();
     }
     this.bus.onMessage((m) => {
-      if (m.k === 'claim') this.claimed(m.g, m.p, m.sid, m.since);
+      if (m.k === 'claim') this.claimed(m.g, m.p, m.sid, m.since, m.r);
       else if (m.k === 'claims') for (const [g, p, sid, since] of m.c) this.claimed(g, p, sid, since);
       else if (m.k === 'resync') this.restateClaims();
     });
@@ -66,18 +65,21 @@ export class SessionLifecycle implements OnModuleInit, OnApplicationShutdown {
     const { gameIndex, playerId } = identity;
     const previous = this.registry.register(session);
     if (previous) this.supersede(previous);
-    // Sent in one turn, in this order, so they share one Redis round trip (auto-pipelining): the
-    // presence check reads before the write; the claim and the end of a shutdown grace follow
-    // (back within a grace: the PUBLIC channels it kept continue, without a clean-up later).
-    const online = previous !== undefined ? Promise.resolve(true) : this.presence.isOnline(gameIndex, playerId).catch(unknownIsOffline);
+    // Sent in one turn so they share one Redis round trip (auto-pipelining): the presence write
+    // (which says what the login replaced) and the end of a shutdown grace (back within a grace:
+    // the PUBLIC channels it kept continue, without a clean-up later).
     const marked = this.presence.markOnline(gameIndex, playerId, session.connectedAt);
-    this.bus.publish({ k: 'claim', g: gameIndex, p: playerId, sid: session.id, since: session.connectedAt });
     const graceEnded = this.grace
       .resume(gameIndex, playerId)
       .catch((err) => this.logger.warn(`ending a shutdown grace failed: ${errorText(err)}`));
     let wasOnline: boolean;
     try {
-      [wasOnline] = await Promise.all([online, marked]);
+      const login = await marked;
+      const claim = { k: 'claim', g: gameIndex, p: playerId, sid: session.id, since: session.connectedAt } as const;
+      // Only the instance whose connection was replaced hears of it; every instance when that is unknown.
+      if (login.replaced) this.bus.publishToInstance(login.replaced.instance, { ...claim, r: login.replaced.since });
+      else if (login.replaced === undefined) this.bus.publish(claim);
+      wasOnline = previous !== undefined || login.wasOnline;
     } catch (err) {
       // Not connected after all (neither call fails for want of Redis; this is the unexpected): the
       // router answers with the error and closes the socket.
@@ -145,9 +147,16 @@ export class SessionLifecycle implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  private claimed(gameIndex: number, playerId: number, sessionId: string, since: number): void {
+  /**
+   * A login elsewhere. `replaced`: the connection it replaced in the presence record (opened at
+   * `replaced`): Redis ordered the two logins, so exactly that one closes, whatever the clocks of
+   * the two instances say (a newer one here replaced the claimant in turn, and told it so).
+   * Without it (a claim to every instance), the later login by the clock wins.
+   */
+  private claimed(gameIndex: number, playerId: number, sessionId: string, since: number, replaced?: number): void {
     const local = this.registry.get(gameIndex, playerId);
-    if (local && isOlder(local, since, sessionId)) this.supersede(local);
+    if (!local) return;
+    if (replaced !== undefined ? local.connectedAt === replaced : isOlder(local, since, sessionId)) this.supersede(local);
   }
 
   /** Tells every instance again which players are connected here (claims published while Redis was away were lost). */
@@ -170,12 +179,6 @@ export class SessionLifecycle implements OnModuleInit, OnApplicationShutdown {
     if (session.identity) this.presence.released(session.identity.gameIndex, session.identity.playerId, session.connectedAt);
     session.disconnect('duplicated');
   }
-}
-
-/** Whether the player is connected elsewhere is unknown while Redis is unreachable: announce it as coming online. */
-function unknownIsOffline(err: unknown): false {
-  if (err instanceof DomainError && err.code === ErrorCode.Busy) return false;
-  throw err;
 }
 
 /** Whether the local session lost to a login elsewhere: the later login wins, ties by session id. */
