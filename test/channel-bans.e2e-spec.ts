@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { asPlayer, hive, playerToken } from './support/http.js';
-import { SERVER_KEY_2, useTestApp } from './support/test-app.js';
-import { WsClient, cleanOptionalRedis, closeClients, optionalRedisEnvironment, resetRealtimeCaches } from './support/ws-client.js';
+import { useRealtimeTestApp } from './support/realtime-test-app.js';
+import { SERVER_KEY_2 } from './support/test-app.js';
 
 const base = '/api/v1/games/1';
 const fail = (code: number, message: string) => ({ code, message, data: null });
@@ -9,14 +9,7 @@ const BAN_KEYS = ['playerId', 'channelId', 'reason', 'regTime', 'regTimeMillis',
 
 describe('channel bans and kicks (docs/moderation.md#channel-bans-and-kicks)', () => {
   // Single-instance mode, or Redis mode on CI's second pass (TEST_REDIS_URL).
-  const redisEnv = optionalRedisEnvironment();
-  const t = useTestApp({ env: redisEnv, cleanup: () => cleanOptionalRedis(redisEnv) });
-  const open: WsClient[] = [];
-  const connect = async (playerId: number) => {
-    const c = await WsClient.connect(t, playerId);
-    open.push(c);
-    return c;
-  };
+  const { t, connect } = useRealtimeTestApp();
   const createChannel = (channelId: string, extra: Record<string, unknown> = {}) =>
     hive(t)
       .post(`${base}/channel`)
@@ -41,9 +34,6 @@ describe('channel bans and kicks (docs/moderation.md#channel-bans-and-kicks)', (
     timestamp: expect.any(String),
     timestampMillis: expect.any(Number),
   });
-
-  beforeEach(() => resetRealtimeCaches(t));
-  afterEach(() => closeClients(t, open.splice(0)));
 
   describe('server API', () => {
     it('a ban removes a member (pushes, member count) and refuses enter 403/311 until lifted', async () => {

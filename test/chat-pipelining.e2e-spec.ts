@@ -1,15 +1,7 @@
 import { ChatHistoryService, type StoredMessage } from '../src/channel/chat-history.service.js';
 import { hive } from './support/http.js';
-import { useTestApp } from './support/test-app.js';
-import {
-  WsClient,
-  cleanOptionalRedis,
-  closeClients,
-  deleteRedisKeys,
-  optionalRedisEnvironment,
-  resetRealtimeCaches,
-  type Packet,
-} from './support/ws-client.js';
+import { useRealtimeTestApp } from './support/realtime-test-app.js';
+import { WsClient, deleteRedisKeys, resetRealtimeCaches, type Packet } from './support/ws-client.js';
 
 const base = '/api/v1/games/1';
 
@@ -26,14 +18,7 @@ async function until(done: () => boolean, what: string): Promise<void> {
  * for its commit, and responses, seq, pushes and history all keep the order the packets were sent in.
  */
 describe('chat pipelining on one connection', () => {
-  const redisEnv = optionalRedisEnvironment();
-  const t = useTestApp({ env: redisEnv, cleanup: () => cleanOptionalRedis(redisEnv) });
-  const open: WsClient[] = [];
-  const connect = async (playerId: number) => {
-    const c = await WsClient.connect(t, playerId);
-    open.push(c);
-    return c;
-  };
+  const { t, connect, redisEnv } = useRealtimeTestApp();
   const create = (channelId: string, extra: Record<string, unknown> = {}) =>
     hive(t)
       .post(`${base}/channel`)
@@ -55,7 +40,6 @@ describe('chat pipelining on one connection', () => {
   let release: (() => void) | undefined;
   let failNext: Error | null;
   beforeEach(async () => {
-    await resetRealtimeCaches(t);
     batches = [];
     gate = null;
     failNext = null;
@@ -74,7 +58,6 @@ describe('chat pipelining on one connection', () => {
     release?.();
     const history: Partial<ChatHistoryService> = t.app.get(ChatHistoryService);
     delete history.append;
-    await closeClients(t, open.splice(0));
   });
   const holdNextInsert = () => {
     gate = new Promise((resolve) => (release = resolve));

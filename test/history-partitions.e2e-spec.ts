@@ -12,6 +12,7 @@ import { MIGRATIONS } from '../migrations/index.js';
 import { ChatMessagePartitions1796017400000 } from '../migrations/1796017400000-ChatMessagePartitions.js';
 import { hive } from './support/http.js';
 import { type TestApp, useTestApp } from './support/test-app.js';
+import { WsClient, closeClients, resetRealtimeCaches } from './support/ws-client.js';
 
 /**
  * chat_messages partitioned by day of message id (docs/operations.md#chat-history-partitions):
@@ -118,6 +119,48 @@ describe('chat history partitions', () => {
     await t.app.get(PurgeService).runOnce();
     expect(await partitionOf(t, sent[0].messageId)).toBe(partitionName(today));
     expect(texts(await hive(t).get(`${v2}/h/messages?messageId=${sent[0].messageId}&nextSize=5`).expect(200))).toEqual(['m2']);
+  });
+
+  it("a channel's numbering continues from its newest stored message wherever its id lies: in the window, before it, days ahead", async () => {
+    await t.app.get(PurgeService).runOnce();
+    const now = Date.now();
+    for (const channelId of ['old', 'ahead', 'far']) {
+      await hive(t)
+        .post('/api/v1/games/1/channel')
+        .send({ channelId, channelName: channelId, maxMemberCount: 10, type: 'GROUP', chatHistoryAllowed: true })
+        .expect(200);
+    }
+    for (const channelId of ['h', 'old', 'ahead', 'far']) {
+      await hive(t).post(`/api/v1/games/1/channels/${channelId}/enter`).send({ playerId: 1 }).expect(200);
+    }
+    // Stored with their seq while channels.last_seq stayed 0 (the instance stopped before raising it).
+    const pastRetention = message(now - 40 * DAY_MS, 7, 'old');
+    const threeDaysAhead = message(now + 3 * DAY_MS, 2, 'ahead');
+    const tenDaysAhead = message(now + 10 * DAY_MS, 3, 'far');
+    await t.app
+      .get(ChatHistoryService)
+      .append([
+        message(now - 60_000, 4, 'h'),
+        pastRetention,
+        message(now - 60_000, 1, 'ahead'),
+        threeDaysAhead,
+        message(now - 61_000, 1, 'far'),
+        tenDaysAhead,
+      ]);
+    expect((await t.dataSource.query(`SELECT count(*)::int AS n FROM chat_messages`))[0].n).toBe(6);
+    expect(await partitionOf(t, pastRetention.messageId)).toBe('chat_messages_default');
+    expect(await partitionOf(t, threeDaysAhead.messageId)).toBe(partitionName(dayOf(now + 3 * DAY_MS)));
+    expect(await partitionOf(t, tenDaysAhead.messageId)).toBe('chat_messages_default');
+
+    // What a restart leaves: the database only (entering may have started the live numbering).
+    await resetRealtimeCaches(t);
+    const client = await WsClient.connect(t, 1);
+    try {
+      const seqs = Object.fromEntries(client.connectBody.positions.map((p: { channelId: string; seq: number }) => [p.channelId, p.seq]));
+      expect(seqs).toEqual({ h: 4, old: 7, ahead: 2, far: 3, '@direct': 0 });
+    } finally {
+      await closeClients(t, [client]);
+    }
   });
 });
 

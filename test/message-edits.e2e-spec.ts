@@ -1,8 +1,9 @@
 import request from 'supertest';
 import { PacketRouter } from '../src/realtime/protocol/packet-router.js';
 import { hive } from './support/http.js';
-import { SERVER_KEY_2, useTestApp } from './support/test-app.js';
-import { WsClient, cleanOptionalRedis, closeClients, optionalRedisEnvironment, resetRealtimeCaches } from './support/ws-client.js';
+import { useRealtimeTestApp } from './support/realtime-test-app.js';
+import { SERVER_KEY_2 } from './support/test-app.js';
+import { WsClient } from './support/ws-client.js';
 
 /**
  * Editing and deleting stored messages (docs/moderation.md#editing-and-deleting-messages):
@@ -11,16 +12,9 @@ import { WsClient, cleanOptionalRedis, closeClients, optionalRedisEnvironment, r
  */
 describe('message edit and delete', () => {
   // Single-instance mode, or Redis mode on CI's second pass (TEST_REDIS_URL).
-  const redisEnv = optionalRedisEnvironment();
-  const t = useTestApp({ env: redisEnv, cleanup: () => cleanOptionalRedis(redisEnv) });
+  const { t, connect } = useRealtimeTestApp();
   const base = '/api/v1/games/1';
   const v2 = '/api/v2/games/1/channels';
-  const open: WsClient[] = [];
-  const connect = async (playerId: number) => {
-    const c = await WsClient.connect(t, playerId);
-    open.push(c);
-    return c;
-  };
   /** Channel `g` (history on) owned by player 1, with players 2 and 3; `h` (history on) and `off` (history off) with 1 and 2. */
   const setUp = async () => {
     const create = (channelId: string, chatHistoryAllowed: boolean) =>
@@ -52,11 +46,6 @@ describe('message edit and delete', () => {
     return client.pending(packetType).splice(0);
   };
   const failure = (status: number, code: number, message: string) => ({ status, message, body: { code } });
-
-  beforeEach(async () => {
-    await resetRealtimeCaches(t);
-  });
-  afterEach(() => closeClients(t, open.splice(0)));
 
   it('registers the packets (EDIT_MESSAGE is the type the chat rate limit counts)', () => {
     expect(t.app.get(PacketRouter, { strict: false }).packetTypes).toEqual(

@@ -2,8 +2,8 @@ import request from 'supertest';
 import { PurgeService } from '../src/channel/purge.service.js';
 import { hive } from './support/http.js';
 import { type Scrape, scrape } from './support/metrics.js';
-import { useTestApp } from './support/test-app.js';
-import { WsClient, cleanOptionalRedis, closeClients, optionalRedisEnvironment, resetRealtimeCaches } from './support/ws-client.js';
+import { useRealtimeTestApp } from './support/realtime-test-app.js';
+import { WsClient } from './support/ws-client.js';
 
 const TOKEN = 'metrics-token-0123456789';
 const base = '/api/v1/games/1';
@@ -15,17 +15,9 @@ const CHANNEL_ROUTE = '/api/v1/games/:gameIndex/channels/:channelId';
  * METRICS_TOKEN is asked for. Rate limits are on here (the test apps run without them otherwise).
  */
 describe('metrics', () => {
-  const redisEnv = optionalRedisEnvironment();
-  const t = useTestApp({
-    env: { ...redisEnv, METRICS_TOKEN: TOKEN, RATE_LIMITS: 'on', RATE_LOGIN: '0.01/2' },
-    cleanup: () => cleanOptionalRedis(redisEnv),
+  const { t, connect, redisEnv, closeAll } = useRealtimeTestApp({
+    env: { METRICS_TOKEN: TOKEN, RATE_LIMITS: 'on', RATE_LOGIN: '0.01/2' },
   });
-  const open: WsClient[] = [];
-  const connect = async (playerId: number) => {
-    const c = await WsClient.connect(t, playerId);
-    open.push(c);
-    return c;
-  };
   const metrics = () => scrape(t.url, TOKEN);
   /** How much `name{labels}` grew between two scrapes. */
   const grew = (before: Scrape, after: Scrape, name: string, labels: Record<string, string> = {}) =>
@@ -37,9 +29,6 @@ describe('metrics', () => {
       .expect(200);
     for (const playerId of members) await hive(t).post(`${base}/channels/${channelId}/enter`).send({ playerId }).expect(200);
   };
-
-  beforeEach(() => resetRealtimeCaches(t));
-  afterEach(() => closeClients(t, open.splice(0)));
 
   it('asks for METRICS_TOKEN when it is set: 401 without it or with another, 200 with it', async () => {
     expect((await request(t.url).get('/metrics').expect(401)).body).toEqual({
@@ -116,7 +105,7 @@ describe('metrics', () => {
     expect(grew(before, after, 'partychat_ws_connects_total', { result: 'refused' })).toBe(1);
     expect(after.labelValues('partychat_ws_packets_total', 'type')).not.toContain('NO_SUCH_PACKET');
 
-    await closeClients(t, open.splice(0));
+    await closeAll();
     expect(grew(before, await metrics(), 'partychat_ws_connections')).toBe(0);
   });
 

@@ -1,8 +1,9 @@
 import request from 'supertest';
 import { PurgeService } from '../src/channel/purge.service.js';
 import { hive } from './support/http.js';
-import { SERVER_KEY_2, useTestApp } from './support/test-app.js';
-import { WsClient, cleanOptionalRedis, closeClients, optionalRedisEnvironment, resetRealtimeCaches } from './support/ws-client.js';
+import { useRealtimeTestApp } from './support/realtime-test-app.js';
+import { SERVER_KEY_2 } from './support/test-app.js';
+import { WsClient } from './support/ws-client.js';
 
 const base = '/api/v1/games/1';
 const fail = (code: number, message: string) => ({ code, message, data: null });
@@ -10,14 +11,7 @@ const MUTE_KEYS = ['playerId', 'channelId', 'reason', 'regTime', 'regTimeMillis'
 
 describe('mutes (docs/moderation.md#mutes)', () => {
   // Single-instance mode, or Redis mode on CI's second pass (TEST_REDIS_URL).
-  const redisEnv = optionalRedisEnvironment();
-  const t = useTestApp({ env: redisEnv, cleanup: () => cleanOptionalRedis(redisEnv) });
-  const open: WsClient[] = [];
-  const connect = async (playerId: number) => {
-    const c = await WsClient.connect(t, playerId);
-    open.push(c);
-    return c;
-  };
+  const { t, connect } = useRealtimeTestApp();
   const createChannel = (channelId: string, owner?: number) =>
     hive(t)
       .post(`${base}/channel`)
@@ -31,9 +25,6 @@ describe('mutes (docs/moderation.md#mutes)', () => {
   const listMutes = async (query = '') => (await hive(t).get(`${base}/mutes${query}`).expect(200)).body.data.mutes;
   const chat = (client: WsClient, channelId: string, message = 'hi') => client.request('CHANNEL_CHAT', { channelId, message });
   const audit = async (action: string) => (await hive(t).get(`${base}/audit?action=${action}`).expect(200)).body.data.content;
-
-  beforeEach(() => resetRealtimeCaches(t));
-  afterEach(() => closeClients(t, open.splice(0)));
 
   describe('server API', () => {
     it('a game-wide mute: the answer, NOTIFY_MUTED, chat and direct messages refused 403/310, everything still received', async () => {

@@ -1,7 +1,8 @@
 import request from 'supertest';
 import { asPlayer, hive, playerToken } from './support/http.js';
-import { SERVER_KEY, useTestApp } from './support/test-app.js';
-import { WsClient, cleanOptionalRedis, closeClients, optionalRedisEnvironment, resetRealtimeCaches } from './support/ws-client.js';
+import { useRealtimeTestApp } from './support/realtime-test-app.js';
+import { SERVER_KEY } from './support/test-app.js';
+import { WsClient } from './support/ws-client.js';
 
 const BAN = (playerId: number) => `/api/v1/games/1/users/${playerId}/ban`;
 const PARTIES = '/api/table/services/parties';
@@ -16,26 +17,13 @@ const CLOSE_WITHIN_MS = 1_000;
  */
 describe('player bans take effect at once', () => {
   // Single-instance mode, or Redis mode on CI's second pass (TEST_REDIS_URL).
-  const redisEnv = optionalRedisEnvironment();
-  const t = useTestApp({ env: redisEnv, cleanup: () => cleanOptionalRedis(redisEnv) });
-  const open: WsClient[] = [];
-  const track = <T extends WsClient>(c: T): T => {
-    open.push(c);
-    return c;
-  };
+  const { t, track } = useRealtimeTestApp();
   const ban = (playerId: number, body: Record<string, unknown>) => hive(t).put(BAN(playerId)).send(body);
   /** A CONNECT (or RECONNECT) on a fresh socket; the response, and the socket's close when refused. */
   const attempt = async (packetType: 'CONNECT' | 'RECONNECT', token: string) => {
     const c = track(await WsClient.open(t));
     return { res: await c.request(packetType, { token }), client: c };
   };
-
-  beforeEach(async () => {
-    await resetRealtimeCaches(t);
-  });
-  afterEach(async () => {
-    await closeClients(t, open.splice(0));
-  });
 
   it('a connected player banned gets NOTIFY_DISCONNECT banned, its socket closes, and it leaves its PUBLIC channels', async () => {
     await hive(t)

@@ -3,26 +3,12 @@ import { ChatHistoryService } from '../src/channel/chat-history.service.js';
 import { DomainEvents } from '../src/common/events/domain-events.js';
 import { decodeMessageId } from '../src/realtime/chat/message-id.js';
 import { hive } from './support/http.js';
-import { useTestApp } from './support/test-app.js';
-import {
-  WsClient,
-  connectAll,
-  resetRealtimeCaches,
-  closeClients,
-  optionalRedisEnvironment,
-  cleanOptionalRedis,
-} from './support/ws-client.js';
+import { useRealtimeTestApp } from './support/realtime-test-app.js';
+import { WsClient, connectAll } from './support/ws-client.js';
 
 describe('realtime: chat, channels, blocks, notices', () => {
   // Single-instance mode, or Redis mode on CI's second pass (TEST_REDIS_URL).
-  const redisEnv = optionalRedisEnvironment();
-  const t = useTestApp({ env: redisEnv, cleanup: () => cleanOptionalRedis(redisEnv) });
-  const open: WsClient[] = [];
-  const connect = async (playerId: number, options?: { languageCode?: string }) => {
-    const c = await WsClient.connect(t, playerId, options);
-    open.push(c);
-    return c;
-  };
+  const { t, connect, track } = useRealtimeTestApp();
   const createChannel = (channelId: string, type: 'PUBLIC' | 'GROUP' | 'PRIVATE', extra: Record<string, unknown> = {}) =>
     hive(t)
       .post('/api/v1/games/1/channel')
@@ -30,13 +16,6 @@ describe('realtime: chat, channels, blocks, notices', () => {
       .expect(200);
   const enterHttp = (channelId: string, playerId: number) =>
     hive(t).post(`/api/v1/games/1/channels/${channelId}/enter`).send({ playerId }).expect(200);
-
-  beforeEach(async () => {
-    await resetRealtimeCaches(t);
-  });
-  afterEach(async () => {
-    await closeClients(t, open.splice(0));
-  });
 
   describe('CHANNEL_CHAT', () => {
     it('reaches the other members, not the sender, with reply and mentions', async () => {
@@ -132,7 +111,7 @@ describe('realtime: chat, channels, blocks, notices', () => {
       const players = Array.from({ length: 20 }, (_, i) => i + 1);
       for (const id of players) await enterHttp('busy', id);
       const clients = await connectAll(t, players);
-      open.push(...clients);
+      clients.forEach(track);
       // Every statement the group commit writes goes through ChatHistoryService.append.
       const append = jest.spyOn(t.app.get(ChatHistoryService, { strict: false }), 'append');
       let replies;
@@ -315,7 +294,7 @@ describe('realtime: chat, channels, blocks, notices', () => {
       await hive(t).delete('/api/v1/games/1/channels/gone').expect(200);
       const missed = await ann.ok('CHANNEL_CHAT', { channelId: 'guild', message: 'while away' });
       const back = await WsClient.reconnect(t, 2);
-      open.push(back);
+      track(back);
       expect(back.connectBody).toEqual({
         playerId: 2,
         gameIndex: 1,
@@ -341,7 +320,7 @@ describe('realtime: chat, channels, blocks, notices', () => {
 
     it('RECONNECT with nothing remembered is a CONNECT with failChannelIds []', async () => {
       const c = await WsClient.reconnect(t, 4);
-      open.push(c);
+      track(c);
       expect(c.connectBody).toEqual({
         playerId: 4,
         gameIndex: 1,

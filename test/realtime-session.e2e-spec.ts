@@ -1,24 +1,12 @@
 import WebSocket from 'ws';
 import { hive, playerToken } from './support/http.js';
-import { type TestApp, startTestApp, useTestApp } from './support/test-app.js';
-import { WsClient, resetRealtimeCaches, closeClients, optionalRedisEnvironment, cleanOptionalRedis } from './support/ws-client.js';
+import { useRealtimeTestApp } from './support/realtime-test-app.js';
+import { type TestApp, startTestApp } from './support/test-app.js';
+import { WsClient } from './support/ws-client.js';
 
 describe('realtime: session rules', () => {
   // Single-instance mode, or Redis mode on CI's second pass (TEST_REDIS_URL).
-  const redisEnv = optionalRedisEnvironment();
-  const t = useTestApp({ env: redisEnv, cleanup: () => cleanOptionalRedis(redisEnv) });
-  const open: WsClient[] = [];
-  const track = <T extends WsClient>(c: T): T => {
-    open.push(c);
-    return c;
-  };
-
-  beforeEach(async () => {
-    await resetRealtimeCaches(t);
-  });
-  afterEach(async () => {
-    await closeClients(t, open.splice(0));
-  });
+  const { t, track } = useRealtimeTestApp();
 
   it('CONNECT answers playerId, gameIndex and every channel the player is in', async () => {
     await hive(t)

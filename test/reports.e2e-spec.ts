@@ -1,20 +1,15 @@
 import request from 'supertest';
 import { hive, playerToken } from './support/http.js';
-import { SERVER_KEY, SERVER_KEY_2, useTestApp } from './support/test-app.js';
-import { WsClient, cleanOptionalRedis, closeClients, optionalRedisEnvironment, resetRealtimeCaches } from './support/ws-client.js';
+import { useRealtimeTestApp } from './support/realtime-test-app.js';
+import { SERVER_KEY, SERVER_KEY_2 } from './support/test-app.js';
+import { WsClient } from './support/ws-client.js';
 
 /** Reports (docs/moderation.md#reports): the REPORT packet, the queue's list and status changes, their audit entries. */
 describe('reports', () => {
-  const redisEnv = optionalRedisEnvironment();
-  const t = useTestApp({ env: redisEnv, cleanup: () => cleanOptionalRedis(redisEnv) });
+  const { t, connect: connectWith } = useRealtimeTestApp();
   const base = '/api/v1/games/1';
-  const open: WsClient[] = [];
-  const connect = async (playerId: number, gameIndex = 1) => {
-    const token = await playerToken(t, playerId, gameIndex, gameIndex === 1 ? SERVER_KEY : SERVER_KEY_2);
-    const c = await WsClient.connect(t, playerId, { token });
-    open.push(c);
-    return c;
-  };
+  const connect = async (playerId: number, gameIndex = 1) =>
+    connectWith(playerId, { token: await playerToken(t, playerId, gameIndex, gameIndex === 1 ? SERVER_KEY : SERVER_KEY_2) });
   const list = async (query = '') => (await hive(t).get(`${base}/reports${query}`).expect(200)).body.data;
   const report = async (client: WsClient, body: Record<string, unknown>): Promise<string> => (await client.ok('REPORT', body)).reportId;
   const failure = (code: number, message: string) => ({ status: 400, message, body: { code } });
@@ -31,11 +26,6 @@ describe('reports', () => {
     const messageId: string = (await offender.ok('CHANNEL_CHAT', { channelId: 'g', message: 'buy gold at example.com' })).messageId;
     return { reporter, offender, messageId };
   };
-
-  beforeEach(async () => {
-    await resetRealtimeCaches(t);
-  });
-  afterEach(() => closeClients(t, open.splice(0)));
 
   describe('REPORT', () => {
     it('stores a report about a message with a copy of its text that later edits and deletes leave alone', async () => {

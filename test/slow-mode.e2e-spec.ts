@@ -1,19 +1,12 @@
 import { hive } from './support/http.js';
-import { useTestApp } from './support/test-app.js';
-import { WsClient, cleanOptionalRedis, closeClients, optionalRedisEnvironment, resetRealtimeCaches } from './support/ws-client.js';
+import { useRealtimeTestApp } from './support/realtime-test-app.js';
+import { WsClient } from './support/ws-client.js';
 
 const base = '/api/v1/games/1';
 
 describe('channel slow mode', () => {
   // Single-instance mode, or Redis mode on CI's second pass (TEST_REDIS_URL).
-  const redisEnv = optionalRedisEnvironment();
-  const t = useTestApp({ env: redisEnv, cleanup: () => cleanOptionalRedis(redisEnv) });
-  const open: WsClient[] = [];
-  const connect = async (playerId: number) => {
-    const c = await WsClient.connect(t, playerId);
-    open.push(c);
-    return c;
-  };
+  const { t, connect } = useRealtimeTestApp();
   const create = (channelId: string, extra: Record<string, unknown> = {}) =>
     hive(t)
       .post(`${base}/channel`)
@@ -25,9 +18,6 @@ describe('channel slow mode', () => {
       (r: { message: string }) => r.message,
     );
   const chat = (client: WsClient, channelId: string, message: string) => client.request('CHANNEL_CHAT', { channelId, message });
-
-  beforeEach(() => resetRealtimeCaches(t));
-  afterEach(() => closeClients(t, open.splice(0)));
 
   describe('the setting', () => {
     it('is 0 by default and part of every channel object', async () => {

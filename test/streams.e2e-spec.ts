@@ -1,19 +1,12 @@
 import { ChannelSeqRecorder } from '../src/channel/channel-seq.recorder.js';
 import { hive, playerToken } from './support/http.js';
-import { useTestApp } from './support/test-app.js';
-import { WsClient, cleanOptionalRedis, closeClients, optionalRedisEnvironment, resetRealtimeCaches } from './support/ws-client.js';
+import { useRealtimeTestApp } from './support/realtime-test-app.js';
+import { WsClient, resetRealtimeCaches } from './support/ws-client.js';
 
 /** Ordered streams, positions and idempotent sends on one instance (Redis mode on CI's second pass). */
 describe('realtime streams: seq, positions, clientMessageId, resume', () => {
-  const redisEnv = optionalRedisEnvironment();
   // A small recovery buffer, so that overflowing it takes a few messages.
-  const t = useTestApp({ env: { ...redisEnv, RESUME_BUFFER: '5' }, cleanup: () => cleanOptionalRedis(redisEnv) });
-  const open: WsClient[] = [];
-  const connect = async (playerId: number) => {
-    const c = await WsClient.connect(t, playerId);
-    open.push(c);
-    return c;
-  };
+  const { t, connect, track, redisEnv, closeAll } = useRealtimeTestApp({ env: { RESUME_BUFFER: '5' } });
   const createChannel = (channelId: string, extra: Record<string, unknown> = {}) =>
     hive(t)
       .post('/api/v1/games/1/channel')
@@ -21,13 +14,6 @@ describe('realtime streams: seq, positions, clientMessageId, resume', () => {
       .expect(200);
   const enterHttp = (channelId: string, playerId: number) =>
     hive(t).post(`/api/v1/games/1/channels/${channelId}/enter`).send({ playerId }).expect(200);
-
-  beforeEach(async () => {
-    await resetRealtimeCaches(t);
-  });
-  afterEach(async () => {
-    await closeClients(t, open.splice(0));
-  });
 
   it('numbers channel messages 1, 2, 3... in the response, the push and history; positions in CONNECT and ENTER_CHANNEL', async () => {
     await createChannel('s1', { chatHistoryAllowed: true });
@@ -69,7 +55,7 @@ describe('realtime streams: seq, positions, clientMessageId, resume', () => {
       await ann.ok('CHANNEL_CHAT', { channelId: 'gone', message: 'g' });
     }
     const first = new Map(ann.connectBody.positions.map((p: { channelId: string; epoch: string }) => [p.channelId, p.epoch]));
-    await closeClients(t, open.splice(0));
+    await closeAll();
     // What a restart (or Redis losing its data) leaves: the database only.
     await resetRealtimeCaches(t);
     if (redisEnv.REDIS_URL) await dropRedisStreams(redisEnv.REDIS_URL, redisEnv.REDIS_PREFIX);
@@ -132,8 +118,7 @@ describe('realtime streams: seq, positions, clientMessageId, resume', () => {
       await ann.ok('CHANNEL_CHAT', { channelId: 'r', message: 'missed3' });
       await cid.ok('CHANNEL_CHAT', { channelId: 'r', message: 'blocked4' });
       await ann.ok('CHANNEL_CHAT', { channelId: 'r', message: 'missed5' });
-      const back = await WsClient.open(t);
-      open.push(back);
+      const back = track(await WsClient.open(t));
       const token = await playerToken(t, 2);
       // A newer message races with the RECONNECT: it must come once, after the replay.
       const [res] = await Promise.all([
@@ -178,14 +163,14 @@ describe('realtime streams: seq, positions, clientMessageId, resume', () => {
           { channelId: 'not-a-member', epoch: 'e', seq: 1 },
         ],
       });
-      open.push(back);
+      track(back);
       expect(back.connectBody.recovered).toEqual([]);
       expect(back.connectBody.gaps.sort()).toEqual(['big', 'other']);
       await back.flush();
       expect(back.pending('NOTIFY_CHANNEL_CHAT')).toEqual([]);
       // One message fewer than the buffer holds is recovered.
       const again = await WsClient.reconnect(t, 2, { positions: [{ channelId: 'big', epoch: big.epoch, seq: 2 }] });
-      open.push(again);
+      track(again);
       expect(again.connectBody).toMatchObject({ recovered: [{ channelId: 'big', fromSeq: 3, toSeq: 6 }], gaps: [] });
       await again.flush();
       expect(again.pending('NOTIFY_CHANNEL_CHAT').map((m) => m.seq)).toEqual([3, 4, 5, 6]);
@@ -199,8 +184,7 @@ describe('realtime streams: seq, positions, clientMessageId, resume', () => {
         [[{ channelId: 'bad id', epoch: 'e', seq: 1 }], /channelId must be/],
         [[{ channelId: 'c', epoch: '', seq: 1 }], /epoch must be 1 to 64/],
       ] as const) {
-        const c = await WsClient.open(t);
-        open.push(c);
+        const c = track(await WsClient.open(t));
         const res = await c.request('RECONNECT', { token, positions });
         expect(res).toMatchObject({ status: 400, body: { code: 100 } });
         expect(res.message).toMatch(text);

@@ -1,17 +1,10 @@
 import { hive } from './support/http.js';
-import { useTestApp } from './support/test-app.js';
-import { WsClient, cleanOptionalRedis, closeClients, optionalRedisEnvironment, resetRealtimeCaches } from './support/ws-client.js';
+import { useRealtimeTestApp } from './support/realtime-test-app.js';
+import { WsClient, resetRealtimeCaches } from './support/ws-client.js';
 
 /** MARK_READ and GET_UNREAD (docs/realtime.md#unread-counts). */
 describe('realtime: unread counts', () => {
-  const redisEnv = optionalRedisEnvironment();
-  const t = useTestApp({ env: redisEnv, cleanup: () => cleanOptionalRedis(redisEnv) });
-  const open: WsClient[] = [];
-  const connect = async (playerId: number) => {
-    const c = await WsClient.connect(t, playerId);
-    open.push(c);
-    return c;
-  };
+  const { t, connect, redisEnv, closeAll } = useRealtimeTestApp();
   const createChannel = (channelId: string, extra: Record<string, unknown> = {}) =>
     hive(t)
       .post('/api/v1/games/1/channel')
@@ -22,13 +15,6 @@ describe('realtime: unread counts', () => {
   const say = async (c: WsClient, channelId: string, n: number) => {
     for (let i = 0; i < n; i++) await c.ok('CHANNEL_CHAT', { channelId, message: `m${i}` });
   };
-
-  beforeEach(async () => {
-    await resetRealtimeCaches(t);
-  });
-  afterEach(async () => {
-    await closeClients(t, open.splice(0));
-  });
 
   it('counts what others sent since the read position; MARK_READ never moves it back; sending moves it; entering starts at the latest', async () => {
     await createChannel('u1', { chatHistoryAllowed: true });
@@ -69,7 +55,7 @@ describe('realtime: unread counts', () => {
     const bob = await connect(2);
     await bob.ok('MARK_READ', { channelId: 'kept', seq: 3 });
     const before = await bob.ok('GET_UNREAD');
-    await closeClients(t, open.splice(0));
+    await closeAll();
     // A restart: the live numbering is gone (memory, and Redis if it lost its data); the database stays.
     await resetRealtimeCaches(t);
     if (redisEnv.REDIS_URL) await dropRedisStreams(redisEnv.REDIS_URL, redisEnv.REDIS_PREFIX);

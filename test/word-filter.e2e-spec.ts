@@ -1,8 +1,8 @@
 import request from 'supertest';
 import { DomainEvents } from '../src/common/events/domain-events.js';
 import { asPlayer, hive, playerToken } from './support/http.js';
-import { SERVER_KEY_2, useTestApp } from './support/test-app.js';
-import { WsClient, cleanOptionalRedis, closeClients, optionalRedisEnvironment, resetRealtimeCaches } from './support/ws-client.js';
+import { useRealtimeTestApp } from './support/realtime-test-app.js';
+import { SERVER_KEY_2 } from './support/test-app.js';
 
 const base = '/api/v1/games/1';
 const P = '/api/table/services/parties';
@@ -17,23 +17,14 @@ const refusedDp = (field: string) => ({
 
 describe('word filter', () => {
   // Single-instance mode, or Redis mode on CI's second pass (TEST_REDIS_URL).
-  const redisEnv = optionalRedisEnvironment();
   let changes: number[];
-  const t = useTestApp({
-    env: redisEnv,
-    cleanup: () => cleanOptionalRedis(redisEnv),
+  const { t, connect } = useRealtimeTestApp({
     ready: (app) => {
       app.app.get(DomainEvents).subscribe('filter.changed', (e) => {
         changes.push(e.gameIndex);
       });
     },
   });
-  const open: WsClient[] = [];
-  const connect = async (playerId: number) => {
-    const c = await WsClient.connect(t, playerId);
-    open.push(c);
-    return c;
-  };
   const setFilter = (words: string[], action?: 'mask' | 'refuse') =>
     hive(t)
       .put(`${base}/filter`)
@@ -50,11 +41,9 @@ describe('word filter', () => {
       (r: { message: string }) => r.message,
     );
 
-  beforeEach(async () => {
+  beforeEach(() => {
     changes = [];
-    await resetRealtimeCaches(t);
   });
-  afterEach(() => closeClients(t, open.splice(0)));
 
   describe('PUT and GET /filter', () => {
     it('answers the default (no words, mask) before any PUT', async () => {

@@ -2,9 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { ChannelType } from './channel.entity.js';
 import { type PlayerColumn, sqlJson } from '../common/player-reads.js';
+import { AppConfig } from '../infra/config/app-config.js';
 import { boundedCount } from '../infra/database/bounded-count.js';
 import { escapeLike } from '../infra/database/like.js';
 import { CHANNEL_COLUMNS } from './channel-sql.js';
+import { historyWindow } from './chat-partitions.js';
 import { type ChannelPage, type ChannelRow, type ChannelView, type ListChannelsQuery, mapChannel } from './dto/channel.dto.js';
 
 /** A channel the player is in, and whether it is PUBLIC (left on disconnect). */
@@ -27,10 +29,34 @@ export const MEMBERSHIPS_COLUMN: PlayerColumn<Membership[]> = {
 
 const SORT_COLUMNS = { channelId: 'channel_id', channelName: 'channel_name', regTime: 'created_at' } as const;
 
+/** The seq of the newest stored message of channel `c` among the ids `range` selects (a condition on m.id). */
+const newestSeq = (range: string) => `(SELECT m.seq FROM chat_messages m
+  WHERE m.game_index = c.game_index AND m.channel_id = c.channel_id AND ${range} ORDER BY m.id DESC LIMIT 1)`;
+
+/**
+ * streamFacts' statement; $3 and $4 are the history window's lowest id and the id past it
+ * (historyWindow). Ids rise with seq in a channel, so the newest stored message has the highest
+ * stored seq. It is looked for newest ids first, and each probe runs only when those before it
+ * found nothing: past the window (a clock more than a day ahead: the partitions made ahead and the
+ * default one), in the window (its days' partitions read newest first, the default one left out
+ * once every day has its partition, so a channel in use stops at today's), before the window (a
+ * message past retention the purge has not deleted yet). One probe over every id would open every
+ * partition: the default partition rules out a scan in partition order that stops at the first row.
+ */
+const STREAM_FACTS = `SELECT c.channel_id, c.chat_history_allowed, c.created_at,
+    GREATEST(c.last_seq, COALESCE(
+      ${newestSeq('m.id >= $4::bigint')},
+      ${newestSeq('m.id >= $3::bigint AND m.id < $4::bigint')},
+      ${newestSeq('m.id < $3::bigint')}, 0)) AS last_seq
+  FROM channels c WHERE c.game_index = $1 AND c.channel_id = ANY($2::varchar[])`;
+
 /** The read side of channels: the filtered list and "channels of a player". */
 @Injectable()
 export class ChannelQueries {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
 
   /**
    * The Hive channel list: never ONE_ON_ONE; served by the partial list indexes, the trigram index
@@ -124,13 +150,10 @@ export class ChannelQueries {
   async streamFacts(gameIndex: number, channelIds: string[]): Promise<Map<string, ChannelStreamFacts>> {
     const result = new Map<string, ChannelStreamFacts>();
     if (channelIds.length === 0) return result;
-    // Ids rise with seq in a channel: the newest stored message has the highest stored seq.
+    const { low, high } = historyWindow(Date.now(), this.config.settings.historyRetentionDays);
     const rows: { channel_id: string; chat_history_allowed: boolean; last_seq: string; created_at: Date }[] = await this.dataSource.query(
-      `SELECT c.channel_id, c.chat_history_allowed, c.created_at,
-              GREATEST(c.last_seq, COALESCE((SELECT m.seq FROM chat_messages m
-                 WHERE m.game_index = c.game_index AND m.channel_id = c.channel_id ORDER BY m.id DESC LIMIT 1), 0)) AS last_seq
-         FROM channels c WHERE c.game_index = $1 AND c.channel_id = ANY($2::varchar[])`,
-      [gameIndex, channelIds],
+      STREAM_FACTS,
+      [gameIndex, channelIds, String(low), String(high)],
     );
     for (const r of rows) {
       result.set(r.channel_id, { history: r.chat_history_allowed, lastSeq: Number(r.last_seq), createdAt: r.created_at });

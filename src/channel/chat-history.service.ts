@@ -4,7 +4,7 @@ import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { hiveTime } from '../common/http/hive-envelope.js';
 import { AppConfig } from '../infra/config/app-config.js';
 import { requireChannel } from './channel-sql.js';
-import { DAY_MS, dayOf, idAtMillis, millisOfId } from './chat-partitions.js';
+import { DAY_MS, dayOf, historyWindow, idAtMillis, millisOfId } from './chat-partitions.js';
 
 /** One chat message; also the NOTIFY_CHANNEL_CHAT body minus the channel fields. */
 export interface StoredMessage {
@@ -151,10 +151,8 @@ export class ChatHistoryService {
     const channel = await requireChannel(this.dataSource.manager, gameIndex, channelId);
     if (!channel.chat_history_allowed) throw new DomainError(ErrorCode.Forbidden, `channel "${channelId}" does not allow chat history`);
     const now = Date.now();
-    const since = now - this.config.settings.historyRetentionDays * DAY_MS;
     // Ids bound every read to the days from `since` to tomorrow (ids carry their millisecond): see range().
-    const low = idAtMillis(since);
-    const high = idAtMillis(dayOf(now) + 2 * DAY_MS);
+    const { since, low, high } = historyWindow(now, this.config.settings.historyRetentionDays);
     const cursor = q.messageId === undefined ? null : BigInt(q.messageId);
     const read = { gameIndex, channelId, since: new Date(since), now };
     // One extra row each way tells whether more exist.

@@ -1,5 +1,5 @@
 import { decodeMessageId } from '../realtime/chat/message-id.js';
-import { DAY_MS, dayOf, dayOfId, dayOfPartition, idAtMillis, partitionName } from './chat-partitions.js';
+import { DAY_MS, dayOf, dayOfId, dayOfPartition, historyWindow, idAtMillis, partitionName } from './chat-partitions.js';
 
 describe('chat partitions: days of message ids', () => {
   it('idAtMillis is the lowest id the generator makes in that millisecond', () => {
@@ -21,6 +21,15 @@ describe('chat partitions: days of message ids', () => {
     expect(dayOfId(5n)).toBe(Date.UTC(2025, 0, 1));
     expect(idAtMillis(Date.UTC(2024, 11, 31)) < 0n).toBe(true);
     expect(idAtMillis(Date.UTC(2200, 0, 1))).toBe(2n ** 63n - 1n);
+  });
+
+  it('the history window runs from the retention cutoff to the end of tomorrow', () => {
+    const now = Date.UTC(2026, 10, 30, 10, 26, 1, 234);
+    expect(historyWindow(now, 30)).toEqual({
+      since: now - 30 * DAY_MS,
+      low: idAtMillis(now - 30 * DAY_MS),
+      high: idAtMillis(Date.UTC(2026, 11, 2)),
+    });
   });
 
   it('names a partition after its day and reads the day back', () => {

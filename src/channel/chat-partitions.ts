@@ -30,6 +30,16 @@ export function idAtMillis(millis: number): bigint {
   return id < MIN_ID ? MIN_ID : id > MAX_ID ? MAX_ID : id;
 }
 
+/**
+ * The ids history is read from at `now`: from the retention cutoff `since` to the end of tomorrow (a
+ * sender's clock a little ahead). A read bounded by them covers only those days' partitions, and
+ * leaves the default one out once every day of the range has its partition.
+ */
+export function historyWindow(now: number, retentionDays: number): { since: number; low: bigint; high: bigint } {
+  const since = now - retentionDays * DAY_MS;
+  return { since, low: idAtMillis(since), high: idAtMillis(dayOf(now) + 2 * DAY_MS) };
+}
+
 /** The millisecond a message id was made in. */
 export function millisOfId(id: string | bigint): number {
   return Number(BigInt(id) >> TIME_SHIFT) + ID_EPOCH;

@@ -31,6 +31,13 @@ interface Waiter {
 
 const DEFAULT_TIMEOUT_MS = 5_000;
 
+/** How WsClient.connect signs in: the game (default 1), the language, or a token of the caller's own. */
+export interface ConnectOptions {
+  gameIndex?: number;
+  languageCode?: string;
+  token?: string;
+}
+
 /**
  * A WebSocket client for e2e tests speaking the Hive packet framing.
  *
@@ -84,11 +91,7 @@ export class WsClient {
   }
 
   /** Opens a socket and sends CONNECT for the player (token issued through the server API); fails unless 200. */
-  static async connect(
-    t: TestApp,
-    playerId: number,
-    options: { gameIndex?: number; languageCode?: string; token?: string } = {},
-  ): Promise<WsClient> {
+  static async connect(t: TestApp, playerId: number, options: ConnectOptions = {}): Promise<WsClient> {
     const token = options.token ?? (await playerToken(t, playerId, options.gameIndex ?? 1));
     const client = await WsClient.open(t);
     client.playerId = playerId;
