@@ -59,15 +59,18 @@ describe('chat pipelining on one connection', () => {
     const history: Partial<ChatHistoryService> = t.app.get(ChatHistoryService);
     delete history.append;
   });
+  /** A history channel with players 1 and 2 in it, both connected. */
+  const annAndBobIn = async (channelId: string) => {
+    await create(channelId);
+    await enter(channelId, 1, 2);
+    return [await connect(1), await connect(2)] as const;
+  };
   const holdNextInsert = () => {
     gate = new Promise((resolve) => (release = resolve));
   };
 
   it('admits the next message while the previous one waits for its commit: one sender fills a batch', async () => {
-    await create('p1');
-    await enter('p1', 1, 2);
-    const ann = await connect(1);
-    const bob = await connect(2);
+    const [ann, bob] = await annAndBobIn('p1');
     holdNextInsert();
     const ids = [1, 2, 3, 4, 5].map((i) => ann.send('CHANNEL_CHAT', { channelId: 'p1', message: `m${i}` }));
     // The first insert is held; the four next messages are admitted meanwhile and queue for the next one.
@@ -128,10 +131,7 @@ describe('chat pipelining on one connection', () => {
   });
 
   it('answers every message of a failed insert with an error, pushes none of them, and goes on with the next', async () => {
-    await create('p3');
-    await enter('p3', 1, 2);
-    const ann = await connect(1);
-    const bob = await connect(2);
+    const [ann, bob] = await annAndBobIn('p3');
     holdNextInsert();
     const first = ann.send('CHANNEL_CHAT', { channelId: 'p3', message: 'x1' });
     await until(() => batches.length === 1, 'the first insert');
@@ -180,10 +180,7 @@ describe('chat pipelining on one connection', () => {
   });
 
   it('numbers pipelined messages in order when the live numbering must first be read from the database', async () => {
-    await create('again');
-    await enter('again', 1, 2);
-    const ann = await connect(1);
-    const bob = await connect(2);
+    const [ann, bob] = await annAndBobIn('again');
     for (const m of ['a', 'b']) await ann.ok('CHANNEL_CHAT', { channelId: 'again', message: m });
     // What a restart (or Redis losing its data) leaves: the database only.
     await resetRealtimeCaches(t);
